@@ -1,0 +1,6 @@
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from app.api import auth  # noqa: E402,F401
+from app.api import session  # noqa: E402,F401

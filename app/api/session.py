@@ -1,0 +1,78 @@
+"""``/api/v1/session``: the phone signs in once and gets a device token (SYNC.md)."""
+import re
+
+from flask import g
+from flask import jsonify
+from flask import request
+from flask_babel import gettext as _
+
+from app.api import bp
+from app.api.auth import login_required_api
+from app.auth import tokens
+from app.auth.routes import authenticate
+from app.errors import api_error
+from app.extensions import csrf
+from app.extensions import db
+
+DEVICE_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+def user_body(user) -> dict:
+    from app.scoping import visible_site_ids
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "post": user.post,
+        "is_team_lead": user.is_team_lead,
+        "site_ids": sorted(visible_site_ids(user)),
+        "locale": user.locale,
+    }
+
+
+@bp.route("/session", methods=["POST"])
+@csrf.exempt
+def session_create():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return api_error(400, "bad_request", _("The request body must be a JSON object."))
+    errors = {}
+    for field in ("username", "password", "device_id"):
+        value = body.get(field)
+        if not isinstance(value, str) or not value.strip():
+            errors[field] = [_("This field is required.")]
+        elif len(value) > 200:
+            errors[field] = [_("This value is too long.")]
+    if "device_id" not in errors and not DEVICE_ID.match(body["device_id"]):
+        errors["device_id"] = [_("Not a valid device id.")]
+    if errors:
+        return api_error(422, "validation_error", details=errors)
+    user = authenticate(body["username"], body["password"], request.remote_addr or "")
+    if user is None:
+        return api_error(401, "invalid_credentials", _("Wrong username or password."))
+    token, row = tokens.issue(user, body["device_id"])
+    db.session.commit()
+    return jsonify({
+        "user": user_body(user),
+        "token": token,
+        "expires_at": row.expires_at.isoformat().replace("+00:00", "Z"),
+    })
+
+
+@bp.route("/session", methods=["GET"])
+@login_required_api
+def session_show():
+    return jsonify({"user": user_body(g.api_user)})
+
+
+@bp.route("/session", methods=["DELETE"])
+@login_required_api
+def session_delete():
+    if g.device_token is not None:
+        tokens.revoke(g.device_token)
+        db.session.commit()
+    else:
+        from flask_login import logout_user
+        logout_user()
+    return "", 204

@@ -1,0 +1,94 @@
+"""Desktop sign-in and sign-out, and the language switch."""
+from urllib.parse import urlsplit
+
+from flask import abort
+from flask import flash
+from flask import make_response
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import login_user
+from flask_login import logout_user
+from sqlalchemy import select
+from werkzeug.exceptions import TooManyRequests
+
+from app.auth import bp
+from app.auth import throttle
+from app.auth.forms import LoginForm
+from app.extensions import db
+from app.models import User
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == (username or "").strip().lower()))
+
+
+def too_many(seconds: int):
+    err = TooManyRequests(_("Too many failed sign-ins. Try again in %(minutes)s minutes.",
+                            minutes=max(1, seconds // 60)))
+    err.retry_after = seconds
+    err.user_message = err.description
+    return err
+
+
+def authenticate(username: str, password: str, address: str) -> User | None:
+    """The active user with these credentials; raises 429 while throttled."""
+    wait = throttle.retry_after(username, address)
+    if wait:
+        raise too_many(wait)
+    user = find_user(username)
+    if user is None or not user.is_active or not user.check_password(password or ""):
+        throttle.record_failure(username, address)
+        return None
+    return user
+
+
+def _safe_next(target: str | None) -> str:
+    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("main.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.username.data, form.password.data, request.remote_addr or "")
+        except TooManyRequests as err:
+            response = make_response(render_template("auth/login.html", form=form,
+                                                     throttled=err.user_message), 429)
+            response.headers["Retry-After"] = str(err.retry_after)
+            return response
+        if user is None:
+            form.password.errors.append(_("Wrong username or password."))
+        else:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+    status = 200 if not form.errors else 422
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/lang/<code>", methods=["POST"])
+def set_language(code):
+    from flask import current_app
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    if current_user.is_authenticated:
+        current_user.locale = code
+        db.session.commit()
+    response = make_response(redirect(_safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path)))
+    response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response

@@ -1,0 +1,70 @@
+"""Configuration read from the environment, with safe defaults for a first start."""
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
+
+
+def _secret_key() -> str:
+    """Use SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{INSTANCE / 'estate.db'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    SECRET_KEY = None  # filled lazily by load_config so tests never touch instance/
+    SQLALCHEMY_DATABASE_URI = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ["zh_CN", "en"]
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    SYNC_MAX_MUTATIONS = 500
+    SYNC_MAX_BYTES = 2 * 1024 * 1024
+    PHOTO_MAX_BYTES = 5 * 1024 * 1024
+    PHOTO_DIR = str(INSTANCE / "photos")
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_WINDOW_MINUTES = 15
+    DEVICE_TOKEN_DAYS = 30
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+
+
+def load_config(app, overrides: dict | None = None) -> None:
+    """Apply Config, then the environment, then explicit overrides (tests)."""
+    app.config.from_object(Config)
+    overrides = overrides or {}
+    if "SECRET_KEY" not in overrides:
+        app.config["SECRET_KEY"] = _secret_key()
+    if "SQLALCHEMY_DATABASE_URI" not in overrides:
+        app.config["SQLALCHEMY_DATABASE_URI"] = _database_url()
+    if os.environ.get("PHOTO_DIR"):
+        app.config["PHOTO_DIR"] = os.environ["PHOTO_DIR"]
+    # Secure cookies whenever the deployment says it is served over HTTPS.
+    app.config["SESSION_COOKIE_SECURE"] = app.config["PREFERRED_URL_SCHEME"] == "https"
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    app.config.update(overrides)

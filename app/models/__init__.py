@@ -1,0 +1,22 @@
+"""All tables, importable from one place so that Alembic and the factory see every model."""
+from app.models.base import ChangeLog  # noqa: F401
+from app.models.base import Synced  # noqa: F401
+from app.models.base import new_id  # noqa: F401
+from app.models.base import utcnow  # noqa: F401
+from app.models.org import DEFAULT_SITE_SETTINGS  # noqa: F401
+from app.models.org import Building  # noqa: F401
+from app.models.org import Company  # noqa: F401
+from app.models.org import Site  # noqa: F401
+from app.models.org import Unit  # noqa: F401
+from app.models.people import POSTS  # noqa: F401
+from app.models.people import ROLES  # noqa: F401
+from app.models.people import DeviceToken  # noqa: F401
+from app.models.people import LoginAttempt  # noqa: F401
+from app.models.people import User  # noqa: F401
+from app.models.places import Checkpoint  # noqa: F401
+from app.models.places import Route  # noqa: F401
+from app.models.places import RouteCheckpoint  # noqa: F401
+from app.models.stock import Item  # noqa: F401
+from app.models.stock import StockMovement  # noqa: F401
+from app.models.stock import Store  # noqa: F401
+from app.models.stock import book_quantities  # noqa: F401

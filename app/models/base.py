@@ -1,0 +1,139 @@
+"""Column types and mixins shared by every table, and the change log that phones pull from.
+
+Every row a phone may hold (``Synced``) gets a version that rises on each write and an
+entry in ``change_log`` in the same flush, so admin edits, sync mutations and the sweep
+all reach the phones through one mechanism.
+"""
+import uuid
+from datetime import datetime
+from datetime import timezone
+
+from sqlalchemy import DateTime
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import event
+from sqlalchemy import text
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from app.extensions import db
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores naive UTC and always returns aware UTC, so SQLite and PostgreSQL agree."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+class IdMixin:
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+
+
+class Synced(IdMixin):
+    """A row phones receive in pulls: versioned, soft-deleted, logged on every write.
+
+    ``sync_type`` names it in the ``changes`` of a pull; ``site_column`` tells the pull
+    which site it belongs to (``None`` for rows scoped otherwise, e.g. users).
+    """
+
+    sync_type: str = ""
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def change_site_id(self) -> str | None:
+        return getattr(self, "site_id", None)
+
+    def is_gone(self) -> bool:
+        """Whether phones should drop this row (a ``delete`` change)."""
+        return self.deleted_at is not None
+
+
+class ChangeLog(db.Model):
+    """Append-only log of writes to synced rows; its ``seq`` is the pull cursor."""
+
+    __tablename__ = "change_log"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity_type: Mapped[str] = mapped_column(String(32), nullable=False)
+    entity_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
+    site_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    op: Mapped[str] = mapped_column(String(8), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+def _serialise_writers(session: Session) -> None:
+    """On PostgreSQL, writers of the change log take one transaction lock in turn.
+
+    Without it a transaction could commit a lower ``seq`` after a pull has already read a
+    higher one, and that pull's cursor would skip the row forever.
+    """
+    if session.info.get("change_lock"):
+        return
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(74210001)"))
+    session.info["change_lock"] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_lock(session):
+    session.info.pop("change_lock", None)
+
+
+@event.listens_for(Session, "before_flush")
+def _log_changes(session, flush_context, instances):
+    touched = []
+    for obj in session.new:
+        if isinstance(obj, Synced):
+            if obj.id is None:
+                obj.id = new_id()
+            obj.version = obj.version or 1
+            obj.updated_at = utcnow()
+            touched.append(obj)
+    for obj in session.dirty:
+        if isinstance(obj, Synced) and session.is_modified(obj, include_collections=False):
+            obj.version = (obj.version or 0) + 1
+            obj.updated_at = utcnow()
+            touched.append(obj)
+    if not touched:
+        return
+    _serialise_writers(session)
+    for obj in touched:
+        session.add(ChangeLog(
+            entity_type=obj.sync_type,
+            entity_id=obj.id,
+            site_id=obj.change_site_id(),
+            op="delete" if obj.is_gone() else "upsert",
+            version=obj.version,
+            at=utcnow(),
+        ))
+
+
+def touch(obj: Synced) -> None:
+    """Mark a synced row changed (e.g. when only a related table changed)."""
+    obj.updated_at = utcnow()

@@ -1,0 +1,94 @@
+"""People who sign in, their device tokens and the record of sign-in attempts."""
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean
+from sqlalchemy import Column
+from sqlalchemy import ForeignKey
+from sqlalchemy import String
+from sqlalchemy import Table
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
+
+from app.extensions import db
+from app.models.base import IdMixin
+from app.models.base import Synced
+from app.models.base import UTCDateTime
+from app.models.base import utcnow
+
+ROLES = ("guard", "staff", "manager", "supervisor", "admin")
+POSTS = ("security", "customer_service", "repair", "cleaning", "store")
+
+user_sites = Table(
+    "user_sites",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("site_id", ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, Synced, db.Model):
+    """A person at the company. ``role`` decides what they may do, ``post`` what they are sent."""
+
+    __tablename__ = "users"
+    sync_type = "user"
+    company_id: Mapped[str] = mapped_column(ForeignKey("companies.id"), nullable=False)
+    username: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    display_name: Mapped[str] = mapped_column(String(60), nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False, default="guard")
+    post: Mapped[str | None] = mapped_column(String(24))
+    is_team_lead: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    locale: Mapped[str | None] = mapped_column(String(8))
+
+    sites = relationship("Site", secondary=user_sites, order_by="Site.name")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active and self.deleted_at is None
+
+    def is_gone(self) -> bool:
+        return not self.is_active
+
+    def change_site_id(self):
+        return None
+
+    @property
+    def site_ids(self) -> list[str]:
+        return sorted(s.id for s in self.sites)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+
+class DeviceToken(IdMixin, db.Model):
+    """A phone's long-lived credential; only its hash is stored."""
+
+    __tablename__ = "device_tokens"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    device_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user = relationship("User")
+
+
+class LoginAttempt(IdMixin, db.Model):
+    """Failed sign-ins, kept in the database so every app server sees the same count."""
+
+    __tablename__ = "login_attempts"
+    username: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    address: Mapped[str] = mapped_column(String(64), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)

@@ -1,0 +1,19 @@
+"""The desktop's top navigation: each feature adds its own entry, shown by role."""
+from flask import current_app
+from flask_login import current_user
+
+_ENTRIES: list[tuple[int, str, object, tuple[str, ...]]] = []
+
+
+def add_nav(order: int, endpoint: str, label, roles: tuple[str, ...]) -> None:
+    """Called once at import by a feature; ``label`` is a lazy translation."""
+    if not any(e[1] == endpoint for e in _ENTRIES):
+        _ENTRIES.append((order, endpoint, label, roles))
+
+
+def home_links() -> list[tuple[str, str]]:
+    if not current_user.is_authenticated:
+        return []
+    endpoints = current_app.view_functions
+    return [(endpoint, str(label)) for order, endpoint, label, roles in sorted(_ENTRIES, key=lambda e: e[0])
+            if current_user.role in roles and endpoint in endpoints]
