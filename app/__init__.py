@@ -33,7 +33,8 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
