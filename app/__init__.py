@@ -52,8 +52,10 @@ def register_blueprints(app: Flask) -> None:
     from app import api
     from app import auth
     from app import main
+    from app import phone
 
     app.register_blueprint(main.bp)
+    app.register_blueprint(phone.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(api.bp)
     from app.extensions import csrf

@@ -1,0 +1,65 @@
+/**
+ * The phone app's entry: language, worker, sync triggers, the header's badge, then the
+ * screen named by ``<body data-screen>``.
+ */
+import { getMeta } from "./lib/db.js";
+import { loadLocale, t, translateTree } from "./lib/i18n.js";
+import { deviceId } from "./lib/session.js";
+import { askPersistence } from "./lib/storage.js";
+import { due, onSyncEvent, syncNow } from "./lib/sync.js";
+import { refreshBadge, showAuthBanner, TITLES } from "./ui/chrome.js";
+import { registerWorker } from "./ui/update.js";
+
+const SYNC_EVERY_MS = 60 * 1000;
+
+async function requestBackgroundSync() {
+  try {
+    const registration = await navigator.serviceWorker.ready;
+    if (registration.sync) await registration.sync.register("outbox");
+  } catch (err) {
+    // No Background Sync here: the timer and the "online" event cover it.
+  }
+}
+
+function startSync() {
+  const kick = async (reason, force = false) => {
+    if (!navigator.onLine && !force) return;
+    if (!force && !(await due())) return;
+    await syncNow(reason);
+  };
+  window.addEventListener("online", () => { kick("online", true); refreshBadge(); });
+  window.addEventListener("offline", () => refreshBadge());
+  window.addEventListener("estate-recorded", () => {
+    refreshBadge();
+    requestBackgroundSync();
+    kick("recorded");
+  });
+  setInterval(() => kick("timer"), SYNC_EVERY_MS);
+  onSyncEvent((message) => {
+    refreshBadge();
+    if (message.type === "auth") showAuthBanner();
+    if (message.type === "done") window.dispatchEvent(new CustomEvent("estate-synced"));
+  });
+  kick("open", true);
+}
+
+async function main() {
+  const screen = document.body.dataset.screen;
+  await deviceId();
+  await loadLocale();
+  translateTree();
+  document.getElementById("title").textContent = TITLES[screen]();
+  document.title = `${TITLES[screen]()} · ${t("Estate Patrol")}`;
+  for (const link of document.querySelectorAll(".tabs a")) {
+    if (link.dataset.screen === screen) link.setAttribute("aria-current", "page");
+  }
+  registerWorker();
+  if ((await getMeta("auth_state")) === "expired" && screen !== "login") showAuthBanner();
+  refreshBadge();
+  const module = await import(`./features/${screen}.js`);
+  await module.show();
+  startSync();
+  askPersistence();
+}
+
+main();

@@ -1,0 +1,43 @@
+/** The start screen: who is signed in, which site, and a big tile for each job. */
+import { getMeta, setMeta } from "../lib/db.js";
+import { t } from "../lib/i18n.js";
+import { waiting } from "../lib/outbox.js";
+import { rows } from "../lib/refdata.js";
+import { currentSite, currentUser } from "../lib/session.js";
+import { h, render, signInFirst } from "../ui/dom.js";
+
+function tile(href, title, detail) {
+  return h("a", { class: "tile", href }, h("strong", {}, title), h("span", { class: "meta" }, detail));
+}
+
+export async function show() {
+  const user = await currentUser();
+  if (!user) {
+    render(signInFirst());
+    return;
+  }
+  const siteId = await currentSite();
+  const sites = (await rows("site")).filter((s) => user.site_ids.includes(s.id));
+  const w = await waiting();
+  const mine = w.byUser[user.id] || 0;
+  const picker = sites.length > 1
+    ? h("select", { id: "site-pick", "aria-label": t("Site"),
+      onchange: async (e) => { await setMeta("site_id", e.target.value); window.location.reload(); } },
+      sites.map((s) => h("option", { value: s.id, selected: s.id === siteId }, s.name)))
+    : null;
+  const site = sites.find((s) => s.id === siteId);
+  render(
+    h("section", { class: "card" },
+      h("p", {}, t("Hello, %(name)s", { name: user.display_name })),
+      picker || h("p", { class: "meta" }, site ? site.name : t("Site data will appear after the first sync."))),
+    h("div", { class: "tiles" },
+      tile("/m/patrol", t("Patrol"), t("Scan checkpoints, record findings")),
+      tile("/m/gate", t("Gate"), t("Register visitors")),
+      tile("/m/stock", t("Stock check"), t("Count the store")),
+      tile("/m/followups", t("My follow-ups"), t("Due clocks and notes")),
+    ),
+    h("a", { class: "button block", href: "/m/sync", style: "margin-top:.8rem" },
+      mine ? t("%(count)s waiting", { count: mine }) : t("Everything is synced")),
+  );
+  await getMeta("sync_state");
+}

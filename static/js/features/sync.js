@@ -1,0 +1,128 @@
+/** The sync screen: what waits, when the last sync worked, what needs attention, who is in. */
+import { all, getMeta } from "../lib/db.js";
+import { currentLocale, setLocale, t } from "../lib/i18n.js";
+import { discardAttention, recordAgain, waiting } from "../lib/outbox.js";
+import { currentUser, signOut } from "../lib/session.js";
+import { estimate, formatBytes } from "../lib/storage.js";
+import { state, syncNow } from "../lib/sync.js";
+import { dateTime } from "../lib/util.js";
+import { errorList, field, h, notice, once, render, toast } from "../ui/dom.js";
+import { refreshBadge } from "../ui/chrome.js";
+
+export const TYPE_NAMES = {
+  "patrol.start": () => t("Patrol started"),
+  "patrol.checkpoint": () => t("Checkpoint visited"),
+  "patrol.finding": () => t("Finding"),
+  "patrol.end": () => t("Patrol ended"),
+  "visit.check_in": () => t("Visitor in"),
+  "visit.check_out": () => t("Visitor out"),
+  "visit.flag": () => t("Suspicious person"),
+  "stock.check_start": () => t("Stock check started"),
+  "stock.count": () => t("Count"),
+  "stock.check_finish": () => t("Stock check finished"),
+  "followup.update": () => t("Follow-up update"),
+};
+
+function errorText(kind) {
+  if (!kind) return null;
+  if (kind === "network") return t("No network or the server did not answer in time.");
+  if (kind === "unauthorized") return t("Your sign-in has expired. Sign in again to send what you recorded.");
+  if (kind.startsWith("http_5")) return t("The server had a problem. The phone will try again.");
+  return t("The last sync did not work. The phone will try again.");
+}
+
+function attentionItem(item, user) {
+  const editable = Object.entries(item.data).filter(([, v]) => v === null || ["string", "number"].includes(typeof v));
+  const inputs = editable.map(([name, value]) => field(name, h("input", { name, value: value ?? "" })));
+  const form = h("form", { class: "fix" }, inputs,
+    h("div", { class: "actions" },
+      h("button", { type: "submit", class: "primary" }, t("Record again")),
+      h("button", { type: "button", class: "danger", onclick: async () => {
+        if (!window.confirm(t("Discard this record for good?"))) return;
+        await discardAttention(item.id);
+        show();
+      } }, t("Discard"))));
+  form.addEventListener("submit", once(async () => {
+    const data = { ...item.data };
+    for (const [name, value] of editable) {
+      const raw = form.elements[name].value;
+      data[name] = typeof value === "number" && raw !== "" && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
+    }
+    await recordAgain(item.id, data);
+    window.dispatchEvent(new Event("estate-recorded"));
+    toast(t("Saved. It will be sent again."));
+    show();
+  }));
+  const mine = item.user_id === user.id;
+  return h("li", { class: "attention" },
+    h("strong", {}, (TYPE_NAMES[item.type] || (() => item.type))()),
+    h("div", { class: "meta" }, dateTime(new Date(item.at))),
+    errorList(item.errors),
+    mine ? form : h("p", { class: "meta" }, t("Recorded by someone else; they can fix it after signing in.")));
+}
+
+export async function show() {
+  const user = await currentUser();
+  const [w, s, users, attention, space, auth] = await Promise.all([
+    waiting(), state(), getMeta("users", {}), all("attention"), estimate(), getMeta("auth_state")]);
+  const mine = user ? w.byUser[user.id] || 0 : 0;
+  const others = Object.entries(w.byUser).filter(([id]) => !user || id !== user.id);
+  const button = h("button", { type: "button", class: "primary block", id: "sync-now" }, t("Sync now"));
+  button.addEventListener("click", once(async () => {
+    const result = await syncNow("button");
+    if (result.status === "ok") toast(t("Sync finished."));
+    else if (result.status === "signed_out") toast(t("Please sign in first."), "error");
+    else toast(errorText(result.error || result.status), "error");
+    refreshBadge();
+    show();
+  }));
+  const langButton = h("button", { type: "button", class: "small", id: "language" },
+    currentLocale() === "zh_CN" ? "English" : "中文");
+  langButton.addEventListener("click", async () => {
+    await setLocale(currentLocale() === "zh_CN" ? "en" : "zh_CN");
+    window.location.reload();
+  });
+  const signOutButton = h("button", { type: "button", class: "danger small", id: "sign-out" }, t("Sign out"));
+  signOutButton.addEventListener("click", once(async () => {
+    const message = w.total
+      ? t("Records that are not yet sent stay on this phone. Sign out?")
+      : t("Sign out?");
+    if (!window.confirm(message)) return;
+    await signOut();
+    window.location.assign("/m/login");
+  }));
+  const mineAttention = attention.sort((a, b) => a.seq - b.seq);
+  render(
+    h("section", { class: "card" },
+      h("div", { class: "row" },
+        h("div", { class: "grow" },
+          h("div", { class: "meta" }, t("Waiting to be sent")),
+          h("div", { class: "stat", id: "waiting-count" }, String(mine))),
+        h("div", { class: "grow" },
+          h("div", { class: "meta" }, t("Last successful sync")),
+          h("div", { id: "last-sync" }, s.last_success ? dateTime(new Date(s.last_success)) : t("Never")))),
+      others.map(([id, n]) => notice(t("%(count)s records of %(name)s wait for them to sign in.",
+        { count: n, name: (users[id] || {}).display_name || "?" }), "warn")),
+      auth === "expired" ? h("a", { class: "button block", href: "/m/login" }, t("Sign in again")) : null,
+      s.last_error ? notice(errorText(s.last_error), "warn") : null,
+      navigator.onLine ? null : notice(t("You are offline. Records are kept on the phone."), "info"),
+      button),
+    h("h2", {}, t("Needs attention"), " ", h("span", { class: "tag bad" }, String(attention.length))),
+    mineAttention.length
+      ? h("ul", { class: "list", id: "attention" }, mineAttention.map((item) => attentionItem(item, user || {})))
+      : h("p", { class: "empty" }, t("Nothing needs attention.")),
+    h("h2", {}, t("This phone")),
+    h("section", { class: "card" },
+      h("dl", { class: "kv" },
+        h("dt", {}, t("Signed in")), h("dd", { id: "who" }, user ? `${user.display_name} (${user.username})` : t("Nobody")),
+        h("dt", {}, t("Storage used")), h("dd", { id: "storage" },
+          `${formatBytes(space.usage)} / ${formatBytes(space.quota)}`),
+        h("dt", {}, t("Storage kept")), h("dd", {}, space.persisted ? t("Yes") : t("When space runs short the browser may clear it")),
+      ),
+      h("div", { class: "actions" }, langButton, user ? signOutButton : h("a", { class: "button small", href: "/m/login" }, t("Sign in")))),
+  );
+}
+
+window.addEventListener("estate-synced", () => {
+  if (document.body.dataset.screen === "sync" && !document.querySelector("form.fix:focus-within")) show();
+});

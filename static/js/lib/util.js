@@ -1,0 +1,84 @@
+/** Small pure helpers: ids, times with the phone's offset, masking and normalising. */
+
+export function uuid() {
+  if (globalThis.crypto && crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** ISO 8601 with the phone's own offset, as the sync contract asks for ``at``. */
+export function isoNow(date = new Date()) {
+  const pad = (n, w = 2) => String(n).padStart(w, "0");
+  const off = -date.getTimezoneOffset();
+  const sign = off >= 0 ? "+" : "-";
+  const abs = Math.abs(off);
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.` +
+    `${pad(date.getMilliseconds(), 3)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** "110101********1234", as the server masks it. */
+export function maskIdNumber(value) {
+  if (!value) return "";
+  if (value.length <= 8) return value.slice(0, 1) + "*".repeat(value.length - 1);
+  return value.slice(0, 6) + "*".repeat(value.length - 10) + value.slice(-4);
+}
+
+/** "138****5678". */
+export function maskPhone(value) {
+  if (!value) return "";
+  if (value.length < 7) return "*".repeat(value.length);
+  return value.slice(0, 3) + "****" + value.slice(-4);
+}
+
+export function normalisePhone(value) {
+  let digits = String(value || "").replace(/\D/g, "");
+  if (digits.length === 13 && digits.startsWith("86")) digits = digits.slice(2);
+  return digits;
+}
+
+export function normalisePlate(value) {
+  return String(value || "").toUpperCase().replace(/[\s·.\-]/g, "");
+}
+
+export function normaliseName(value) {
+  return String(value || "").replace(/\s+/g, "").toLowerCase();
+}
+
+export async function sha256Hex(text) {
+  const bytes = new TextEncoder().encode(text);
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  return [...new Uint8Array(digest)].map((x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** "HH:MM" of a date in a time zone (the site's; the phone's when none). */
+export function clock(date, timeZone) {
+  return new Intl.DateTimeFormat("zh-CN", {
+    hour: "2-digit", minute: "2-digit", hour12: false, timeZone: timeZone || undefined,
+  }).format(date);
+}
+
+export function dateTime(date, timeZone) {
+  return new Intl.DateTimeFormat("zh-CN", {
+    month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false,
+    timeZone: timeZone || undefined,
+  }).format(date);
+}
+
+/** Minutes since local midnight in a time zone. */
+export function minutesOfDay(date, timeZone) {
+  const [h, m] = clock(date, timeZone).split(":").map(Number);
+  return (h % 24) * 60 + m;
+}
+
+export function parseHM(text) {
+  const [h, m] = String(text).split(":").map(Number);
+  return h * 60 + m;
+}

@@ -1,0 +1,114 @@
+/** A tiny element builder and the few widgets every screen shares. */
+import { t } from "../lib/i18n.js";
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") el.className = value;
+    else if (key === "dataset") Object.assign(el.dataset, value);
+    else if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
+    else if (key === "value") el.value = value;
+    else if (value === true) el.setAttribute(key, "");
+    else el.setAttribute(key, value);
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+export function screenRoot() {
+  return document.getElementById("screen");
+}
+
+export function render(...children) {
+  const root = screenRoot();
+  root.replaceChildren(...children.flat());
+  return root;
+}
+
+let toastTimer = null;
+
+export function toast(message, kind = "ok") {
+  const el = document.getElementById("toast");
+  el.textContent = message;
+  el.dataset.kind = kind;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { el.hidden = true; }, 4000);
+}
+
+/**
+ * A submit handler that runs once per press: a double tap on the button records once.
+ * The button stays disabled until the handler has finished.
+ */
+export function once(handler) {
+  let busy = false;
+  return async (event) => {
+    if (event) event.preventDefault();
+    if (busy) return;
+    busy = true;
+    const button = event && (event.submitter || event.currentTarget);
+    const buttons = event && event.currentTarget && event.currentTarget.querySelectorAll
+      ? [...event.currentTarget.querySelectorAll("button[type=submit]")] : [];
+    if (button && button.tagName === "BUTTON") buttons.push(button);
+    buttons.forEach((b) => { b.disabled = true; });
+    try {
+      await handler(event);
+    } finally {
+      busy = false;
+      buttons.forEach((b) => { b.disabled = false; });
+    }
+  };
+}
+
+/** A field with its visible label; ``input`` is any control. */
+export function field(labelText, input, { hint, required } = {}) {
+  const id = input.id || `f-${Math.random().toString(36).slice(2, 9)}`;
+  input.id = id;
+  return h("div", { class: "field" },
+    h("label", { for: id }, labelText, required ? h("span", { class: "req", "aria-hidden": "true" }, " *") : null),
+    input,
+    hint ? h("p", { class: "hint" }, hint) : null);
+}
+
+/** A row of single-choice chips backed by radio buttons (large, one tap each). */
+export function chips(name, options, { value = null, legend, onchange } = {}) {
+  const set = h("fieldset", { class: "chips" }, h("legend", {}, legend));
+  for (const [val, text] of options) {
+    const id = `${name}-${val}`;
+    const input = h("input", { type: "radio", name, id, value: val, checked: val === value });
+    if (onchange) input.addEventListener("change", () => onchange(val));
+    set.append(input, h("label", { for: id }, text));
+  }
+  return set;
+}
+
+export function chipValue(form, name) {
+  const checked = form.querySelector(`input[name="${name}"]:checked`);
+  return checked ? checked.value : null;
+}
+
+export function notice(text, kind = "info") {
+  return h("p", { class: `notice ${kind}`, role: kind === "error" ? "alert" : null }, text);
+}
+
+export function errorList(errors) {
+  const items = [];
+  for (const [fieldName, messages] of Object.entries(errors || {})) {
+    for (const message of [].concat(messages)) items.push(h("li", {}, `${fieldName}: ${message}`));
+  }
+  return items.length ? h("ul", { class: "errors" }, items) : null;
+}
+
+export function emptyState(text) {
+  return h("p", { class: "empty" }, text);
+}
+
+export function signInFirst() {
+  return h("section", { class: "card" },
+    h("p", {}, t("Please sign in first.")),
+    h("a", { class: "button primary", href: "/m/login" }, t("Sign in")));
+}
