@@ -84,6 +84,7 @@ def seed_demo() -> bool:
         _seed_buildings(site, spec)
         _seed_patrol(site, n)
         _seed_store(site, rng)
+        seed_gate_roster(site)
         for username, display, role, post, lead in STAFF:
             _user(company, username.format(n=n), display.format(n=n), role, post, lead, [site], hashed)
     _user(company, "supervisor1", "品质主管", "supervisor", None, False, sites, hashed)
@@ -145,3 +146,18 @@ def _seed_store(site, rng):
                 site_id=site.id, item_id=item.id, direction="out", quantity=Decimal(qty),
                 occurred_at=now - timedelta(days=rng.randint(1, 59), hours=rng.randint(0, 8)),
                 reference=f"CK-{site.code}-{i:03d}-{k + 1}", note="维修领用"))
+
+
+def seed_gate_roster(site):
+    """A few residents' cars and one watch-list entry per site, for the gate screen."""
+    from app.models.gate import ResidentVehicle
+    from app.models.gate import WatchEntry
+
+    db.session.flush()
+    units = list(db.session.scalars(select(Unit).where(Unit.site_id == site.id).order_by(Unit.code).limit(4)))
+    region = "粤B" if site.code == "CHHY" else "粤A"
+    for n, (unit, owner) in enumerate(zip(units, ["陈建国", "李秀英", "王志强", "刘芳"]), start=1):
+        db.session.add(ResidentVehicle(site_id=site.id, plate=f"{region}{n}{n}{n}88", unit_id=unit.id,
+                                       owner_name=owner))
+    db.session.add(WatchEntry(site_id=site.id, name="赵六", phone="13900001111",
+                              plate=f"{region}66666", reason="多次尾随进入小区，需核实身份"))

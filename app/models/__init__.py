@@ -20,3 +20,5 @@ from app.models.stock import Item  # noqa: F401
 from app.models.stock import StockMovement  # noqa: F401
 from app.models.stock import Store  # noqa: F401
 from app.models.stock import book_quantities  # noqa: F401
+from app.models.gate import ResidentVehicle  # noqa: F401
+from app.models.gate import WatchEntry  # noqa: F401

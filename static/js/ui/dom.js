@@ -25,7 +25,7 @@ export function screenRoot() {
 
 export function render(...children) {
   const root = screenRoot();
-  root.replaceChildren(...children.flat());
+  root.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
   return root;
 }
 

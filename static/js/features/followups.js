@@ -1,0 +1,117 @@
+/**
+ * My follow-ups (跟进): mine and my team's, with their due clocks (overdue in red), and
+ * status changes and notes that work offline and reach the server as ``followup.update``.
+ */
+import { all } from "../lib/db.js";
+import { t } from "../lib/i18n.js";
+import { record, waiting } from "../lib/outbox.js";
+import { rows } from "../lib/refdata.js";
+import { context } from "../lib/site.js";
+import { dateTime, isoNow } from "../lib/util.js";
+import { field, h, notice, once, render, signInFirst, toast } from "../ui/dom.js";
+
+export const STATUS_NAMES = () => ({
+  open: t("Open"), in_progress: t("In progress"), resolved: t("Resolved"), closed: t("Closed"),
+});
+/** Steps a phone may take; closing is the reviewer's. */
+const NEXT = { open: ["in_progress", "resolved"], in_progress: ["resolved"], resolved: ["open"], closed: ["open"] };
+const ACTION_NAMES = () => ({ in_progress: t("Start work"), resolved: t("Mark resolved"), open: t("Reopen") });
+
+/** "2 h 5 min left" or "overdue by 3 h", and whether it is overdue. */
+export function dueText(dueAt, now = Date.now()) {
+  if (!dueAt) return { text: t("No due time"), overdue: false };
+  const minutes = Math.round((Date.parse(dueAt) - now) / 60000);
+  const span = (m) => {
+    const abs = Math.abs(m);
+    if (abs >= 1440) return t("%(d)s d %(h)s h", { d: Math.floor(abs / 1440), h: Math.floor((abs % 1440) / 60) });
+    if (abs >= 60) return t("%(h)s h %(m)s min", { h: Math.floor(abs / 60), m: abs % 60 });
+    return t("%(m)s min", { m: abs });
+  };
+  return minutes >= 0
+    ? { text: t("%(span)s left", { span: span(minutes) }), overdue: false }
+    : { text: t("Overdue by %(span)s", { span: span(minutes) }), overdue: true };
+}
+
+function notesOf(row) {
+  if (Array.isArray(row.notes)) return row.notes.map((n) => (typeof n === "string" ? { text: n } : n));
+  if (typeof row.notes === "string" && row.notes) return [{ text: row.notes }];
+  return [];
+}
+
+async function overlays(pendingEntities) {
+  const map = new Map();
+  for (const r of await all("records")) {
+    if (r.kind === "followup_edit" && pendingEntities.has(r.id)) map.set(r.id, r);
+  }
+  return map;
+}
+
+async function update(row, overlay, change) {
+  const data = { base_version: row.version, ...change };
+  const next = {
+    id: row.id, kind: "followup_edit", status: change.status || (overlay && overlay.status) || null,
+    notes: [...((overlay && overlay.notes) || []), ...(change.note ? [{ text: change.note, at: isoNow() }] : [])],
+  };
+  await record({ mutations: [{ type: "followup.update", entity_id: row.id, data }], records: [next] });
+  window.dispatchEvent(new Event("estate-recorded"));
+  toast(change.note ? t("Saved: note added.") : t("Saved: status changed."));
+}
+
+function card(row, overlay, names) {
+  const status = (overlay && overlay.status) || row.status;
+  const due = dueText(row.due_at);
+  const active = status === "open" || status === "in_progress";
+  const statusButtons = (NEXT[status] || []).map((target) => {
+    const button = h("button", { type: "button", class: target === "resolved" ? "primary small" : "small",
+      dataset: { status: target } }, ACTION_NAMES()[target]);
+    button.addEventListener("click", once(async () => { await update(row, overlay, { status: target }); show(); }));
+    return button;
+  });
+  const note = h("textarea", { name: "note", rows: "2" });
+  const form = h("form", { class: "note-form", novalidate: true },
+    field(t("Add a note"), note),
+    h("button", { type: "submit", class: "small block" }, t("Save note")));
+  form.addEventListener("submit", once(async () => {
+    if (!note.value.trim()) return;
+    await update(row, overlay, { note: note.value.trim() });
+    show();
+  }));
+  const notes = [...notesOf(row), ...((overlay && overlay.notes) || []).map((n) => ({ ...n, pending: true }))];
+  return h("li", { class: active && due.overdue ? "overdue" : "", dataset: { followup: row.id } },
+    h("div", { class: "row" },
+      h("strong", { class: "grow" }, row.title || t("Follow-up")),
+      h("span", { class: "tag" }, names[status] || status),
+      overlay ? h("span", { class: "tag warn" }, t("Waiting")) : null),
+    h("div", { class: "meta due" }, active ? due.text : "", row.due_at ? ` · ${dateTime(new Date(row.due_at))}` : ""),
+    h("details", {},
+      h("summary", {}, t("Details")),
+      notes.length ? h("ul", { class: "notes" }, notes.map((n) => h("li", {}, n.text || "",
+        n.pending ? h("span", { class: "tag warn" }, t("Waiting")) : null))) : null,
+      h("div", { class: "actions" }, statusButtons),
+      form));
+}
+
+export async function show() {
+  const ctx = await context();
+  if (!ctx.user) {
+    render(signInFirst());
+    return;
+  }
+  const [all_, w] = await Promise.all([rows("followup"), waiting()]);
+  const over = await overlays(w.entityIds);
+  const names = STATUS_NAMES();
+  const order = (a, b) => (Date.parse(a.due_at || "9999-01-01") - Date.parse(b.due_at || "9999-01-01"));
+  const isActive = (r) => ["open", "in_progress"].includes((over.get(r.id) || {}).status || r.status);
+  const mine = all_.filter((r) => r.assignee_id === ctx.user.id).sort(order);
+  const team = all_.filter((r) => r.assignee_id !== ctx.user.id && (!r.site_id || ctx.user.site_ids.includes(r.site_id))).sort(order);
+  const section = (title, list, id) => [
+    h("h2", {}, title, " ", h("span", { class: "tag" }, String(list.filter(isActive).length))),
+    list.length ? h("ul", { class: "list", id }, list.map((r) => card(r, over.get(r.id), names)))
+      : h("p", { class: "empty" }, t("Nothing here.")),
+  ];
+  render(
+    all_.length ? null : notice(t("Follow-ups appear after a sync."), "info"),
+    section(t("Mine"), mine, "mine"),
+    section(t("My team's"), team, "team"),
+  );
+}

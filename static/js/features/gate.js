@@ -1,0 +1,346 @@
+/**
+ * The gate (门岗): the duty window now, visitor registration in a few taps, the visitors
+ * inside now with one-tap check-out, and flags for suspicious persons. Everything is
+ * recorded to the outbox and works with no network.
+ */
+import { all, get, getMeta } from "../lib/db.js";
+import { clearDraft, keepDraft } from "../lib/drafts.js";
+import { t } from "../lib/i18n.js";
+import { record, waiting } from "../lib/outbox.js";
+import { rows } from "../lib/refdata.js";
+import { context, setting } from "../lib/site.js";
+import {
+  clock, isoNow, maskIdNumber, maskPhone, minutesOfDay, normaliseName, normalisePhone, normalisePlate,
+  parseHM, sha256Hex, uuid,
+} from "../lib/util.js";
+import { chipValue, chips, field, h, notice, once, render, signInFirst, toast } from "../ui/dom.js";
+import { photoPicker } from "../ui/photos.js";
+
+export const PURPOSES = () => [
+  ["delivery", t("Delivery")],
+  ["visit", t("Visit")],
+  ["contractor", t("Contractor")],
+  ["decoration", t("Decoration")],
+  ["housekeeping", t("Housekeeping")],
+  ["other", t("Other")],
+];
+const ID_PATTERN = /^(\d{17}[\dX]|\d{15})$/;
+
+function purposeName(code) {
+  const found = PURPOSES().find(([value]) => value === code);
+  return found ? found[1] : code;
+}
+
+function postNames(window) {
+  const names = [];
+  if ((window.posts || []).includes("customer_service")) names.push(t("customer-service supervisor"));
+  if ((window.posts || []).includes("security")) names.push(t("security manager"));
+  if (window.team_lead) names.push(t("team leader"));
+  return names.join(t(", "));
+}
+
+/** The duty window in force now, or the next one today. */
+export function dutyWindow(windows, minutes) {
+  const sorted = [...windows].sort((a, b) => parseHM(a.start) - parseHM(b.start));
+  const now = sorted.find((w) => parseHM(w.start) <= minutes && minutes < parseHM(w.end));
+  if (now) return { window: now, current: true };
+  const next = sorted.find((w) => parseHM(w.start) > minutes);
+  return next ? { window: next, current: false } : null;
+}
+
+function dutyCard(site, tz) {
+  const found = dutyWindow(setting(site, "gate_windows"), minutesOfDay(new Date(), tz));
+  if (!found) return h("section", { class: "card", id: "duty" }, h("p", { class: "meta" }, t("No more peak-hour duty today.")));
+  const { window, current } = found;
+  return h("section", { class: "card", id: "duty" },
+    h("div", { class: "row" },
+      h("strong", {}, current ? t("Peak-hour duty now") : t("Next peak-hour duty")),
+      h("span", { class: current ? "tag warn" : "tag" }, `${window.start}–${window.end}`)),
+    h("p", { class: "meta" }, postNames(window)));
+}
+
+async function visitorKey(phone) {
+  const device = await getMeta("device_id");
+  return sha256Hex(`visitor:${device}:${phone}`);
+}
+
+async function insideNow(siteId) {
+  const local = (await all("records")).filter((r) => r.kind === "visit" && r.site_id === siteId);
+  const localIds = new Set(local.map((r) => r.id));
+  const server = (await rows("visit", siteId)).filter((r) => !localIds.has(r.id))
+    .map((r) => ({ ...r, kind: "visit", from_server: true }));
+  return [...local, ...server]
+    .filter((v) => v.checked_in_at && !v.checked_out_at)
+    .sort((a, b) => Date.parse(a.checked_in_at) - Date.parse(b.checked_in_at));
+}
+
+async function checkOut(visit) {
+  const at = isoNow();
+  const rec = { ...visit, kind: "visit", checked_out_at: at };
+  delete rec.from_server;
+  await record({ mutations: [{ type: "visit.check_out", entity_id: visit.id, data: {}, at }], records: [rec] });
+  window.dispatchEvent(new Event("estate-recorded"));
+  toast(t("Saved: %(name)s has left.", { name: visit.visitor_name }));
+}
+
+function insideList(visits, maxMinutes, tz, onFlag) {
+  if (!visits.length) return h("p", { class: "empty" }, t("Nobody is inside now."));
+  const now = Date.now();
+  return h("ul", { class: "list", id: "inside" }, visits.map((v) => {
+    const minutes = Math.floor((now - Date.parse(v.checked_in_at)) / 60000);
+    const over = minutes > maxMinutes;
+    const out = h("button", { type: "button", class: "primary small", "data-action": "check-out" }, t("Check out"));
+    out.addEventListener("click", once(async () => { await checkOut(v); show(); }));
+    return h("li", { class: over ? "overdue" : "", dataset: { visit: v.id } },
+      h("div", { class: "row" },
+        h("div", { class: "grow" },
+          h("strong", {}, v.visitor_name), " ",
+          h("span", { class: "tag" }, purposeName(v.purpose)),
+          over ? h("span", { class: "tag bad" }, t("Over the time limit")) : null,
+          h("div", { class: "meta due" },
+            [v.unit, t("in at %(time)s", { time: clock(new Date(v.checked_in_at), tz) }),
+              t("%(minutes)s min inside", { minutes })].filter(Boolean).join(" · "))),
+        out),
+      h("div", { class: "actions" },
+        h("button", { type: "button", class: "small danger", onclick: () => onFlag(v) }, t("Suspicious"))));
+  }));
+}
+
+function flagForm(ctx, visit, onDone) {
+  const description = h("textarea", { name: "description", required: true });
+  const picker = photoPicker("flag-photos");
+  const message = h("div");
+  const form = h("form", { class: "card", id: "flag-form", novalidate: true },
+    h("h2", {}, t("Report a suspicious person")),
+    visit ? h("p", { class: "meta" }, t("Visitor: %(name)s", { name: visit.visitor_name })) : null,
+    field(t("What did you notice?"), description, { required: true }),
+    picker.element, message,
+    h("div", { class: "actions" },
+      h("button", { type: "button", onclick: onDone }, t("Cancel")),
+      h("button", { type: "submit", class: "danger" }, t("Report"))));
+  form.addEventListener("submit", once(async () => {
+    message.replaceChildren();
+    if (!description.value.trim()) {
+      message.append(notice(t("Describe what you noticed."), "error"));
+      return;
+    }
+    const photos = picker.photos();
+    const data = { site_id: ctx.siteId, description: description.value.trim(), photo_ids: photos.map((p) => p.id) };
+    if (visit) data.visit_id = visit.id;
+    const id = uuid();
+    await record({
+      mutations: [{ type: "visit.flag", entity_id: id, data }],
+      records: [{ id, kind: "incident", site_id: ctx.siteId, description: data.description, visit_id: data.visit_id || null,
+        photo_ids: data.photo_ids, at: isoNow() }],
+      photos,
+    });
+    window.dispatchEvent(new Event("estate-recorded"));
+    toast(t("Saved. The supervisor will be told."));
+    onDone();
+  }));
+  return form;
+}
+
+function checkInForm(ctx, units, vehicles, watch) {
+  const state = { idFull: "" };
+  const name = h("input", { name: "visitor_name", autocomplete: "off", required: true, enterkeyhint: "next" });
+  const unit = h("input", { name: "unit", autocomplete: "off", inputmode: "text", placeholder: "1-1-101" });
+  const suggestions = h("ul", { class: "suggest", id: "unit-suggestions" });
+  const party = h("input", { name: "party_size", type: "number", min: "1", max: "99", value: "1", inputmode: "numeric",
+    dataset: { initial: "1" } });
+  const phone = h("input", { name: "phone", type: "tel", autocomplete: "off", inputmode: "tel" });
+  const idNumber = h("input", { name: "id_number", autocomplete: "off", maxlength: "18", class: "masked" });
+  const idEdit = h("button", { type: "button", class: "small", hidden: true }, t("Change"));
+  const host = h("input", { name: "host_name", autocomplete: "off" });
+  const plate = h("input", { name: "plate", autocomplete: "off", autocapitalize: "characters" });
+  const note = h("input", { name: "note", autocomplete: "off" });
+  const plateInfo = h("div", { id: "plate-info", "aria-live": "polite" });
+  const phoneInfo = h("div", { id: "phone-info", "aria-live": "polite" });
+  const watchAlert = h("div", { id: "watch-alert", role: "alert" });
+  const message = h("div", { "aria-live": "polite" });
+
+  const pickUnit = (code) => { unit.value = code; suggestions.replaceChildren(); unit.dispatchEvent(new Event("change", { bubbles: true })); };
+  unit.addEventListener("input", () => {
+    const q = unit.value.trim();
+    suggestions.replaceChildren();
+    if (!q) return;
+    const matches = units.filter((u) => u.code.startsWith(q)).slice(0, 6);
+    const more = matches.length < 6 ? units.filter((u) => !u.code.startsWith(q) && u.code.includes(q)).slice(0, 6 - matches.length) : [];
+    for (const u of [...matches, ...more]) {
+      suggestions.append(h("li", {}, h("button", { type: "button", class: "small", onclick: () => pickUnit(u.code) }, u.code)));
+    }
+  });
+
+  const checkWatch = async () => {
+    const hits = [];
+    const nameKey = normaliseName(name.value);
+    const phoneKey = normalisePhone(phone.value);
+    const plateKey = normalisePlate(plate.value);
+    const idKey = (state.idFull || "").toUpperCase();
+    for (const w of watch) {
+      let why = null;
+      if (nameKey && w.name && normaliseName(w.name) === nameKey) why = t("name");
+      if (!why && phoneKey.length >= 7 && w.phone_hash && (await sha256Hex(`${w.salt}:${phoneKey}`)) === w.phone_hash) why = t("phone number");
+      if (!why && plateKey.length >= 5 && w.plate_hash && (await sha256Hex(`${w.salt}:${plateKey}`)) === w.plate_hash) why = t("plate");
+      if (!why && idKey && w.id_hash && (await sha256Hex(`${w.salt}:${idKey}`)) === w.id_hash) why = t("ID number");
+      if (why) hits.push({ w, why });
+    }
+    watchAlert.replaceChildren(...hits.map(({ w, why }) => h("p", { class: "alert-watch" },
+      t("Watch list (%(match)s): %(name)s %(phone)s. %(reason)s",
+        { match: why, name: w.name || "", phone: w.phone_masked || w.plate_masked || "", reason: w.reason || "" }))));
+  };
+
+  const lookupPhone = async () => {
+    const digits = normalisePhone(phone.value);
+    phoneInfo.replaceChildren();
+    if (digits.length < 11) return;
+    const known = await get("visitors", await visitorKey(digits));
+    if (!known) return;
+    if (!name.value.trim()) name.value = known.visitor_name || "";
+    if (!chipValue(form, "purpose") && known.purpose) {
+      const radio = form.querySelector(`input[name="purpose"][value="${known.purpose}"]`);
+      if (radio) radio.checked = true;
+    }
+    if (!unit.value.trim() && known.unit) unit.value = known.unit;
+    if (!plate.value.trim() && known.plate) plate.value = known.plate;
+    if (!host.value.trim() && known.host_name) host.value = known.host_name;
+    phoneInfo.append(notice(t("Returning visitor: %(name)s. Details filled in.", { name: known.visitor_name }), "ok"));
+    plateCheck();
+    checkWatch();
+  };
+
+  const plateCheck = () => {
+    const key = normalisePlate(plate.value);
+    plateInfo.replaceChildren();
+    if (key.length < 5) return;
+    const car = vehicles.find((v) => normalisePlate(v.plate) === key);
+    if (car) {
+      const who = car.occupancy === "tenant" ? t("Tenant's car") : t("Owner's car");
+      plateInfo.append(notice(`${who} · ${car.unit_code || ""} ${car.owner_name || ""}`.trim(), "ok"));
+    } else {
+      plateInfo.append(notice(t("Not a resident's car: an outsider's vehicle, register it."), "warn"));
+    }
+  };
+
+  const maskId = () => {
+    const raw = idNumber.value.trim().toUpperCase();
+    if (!raw || idNumber.readOnly) return;
+    state.idFull = raw;
+    idNumber.value = maskIdNumber(raw);
+    idNumber.readOnly = true;
+    idEdit.hidden = false;
+    checkWatch();
+  };
+  idNumber.addEventListener("blur", maskId);
+  idNumber.addEventListener("input", () => { if (idNumber.value.trim().length >= 18) maskId(); });
+  idEdit.addEventListener("click", () => {
+    state.idFull = "";
+    idNumber.readOnly = false;
+    idNumber.value = "";
+    idEdit.hidden = true;
+    idNumber.focus();
+  });
+  phone.addEventListener("input", lookupPhone);
+  phone.addEventListener("change", checkWatch);
+  plate.addEventListener("input", () => { plateCheck(); checkWatch(); });
+  name.addEventListener("change", checkWatch);
+  name.addEventListener("blur", checkWatch);
+
+  const stepper = (delta) => () => { party.value = String(Math.max(1, (Number(party.value) || 1) + delta)); };
+  const form = h("form", { class: "card", id: "checkin-form", novalidate: true, autocomplete: "off" },
+    h("h2", {}, t("Register a visitor")),
+    watchAlert,
+    field(t("Visitor's name"), name, { required: true }),
+    chips("purpose", PURPOSES(), { legend: t("Purpose") }),
+    field(t("Unit visited"), unit), suggestions,
+    h("div", { class: "field" },
+      h("label", { for: "party" }, t("Party size")),
+      h("div", { class: "row" },
+        h("button", { type: "button", class: "small", "aria-label": t("One fewer"), onclick: stepper(-1) }, "−"),
+        Object.assign(party, { id: "party" }),
+        h("button", { type: "button", class: "small", "aria-label": t("One more"), onclick: stepper(1) }, "+"))),
+    h("button", { type: "submit", class: "primary block", id: "checkin-submit" }, t("Register entry")),
+    h("h3", {}, t("More details")),
+    field(t("Phone number"), phone), phoneInfo,
+    h("div", { class: "field" },
+      h("label", { for: "id-number" }, t("ID number")),
+      h("div", { class: "row" }, Object.assign(idNumber, { id: "id-number" }), idEdit),
+      h("p", { class: "hint" }, t("Shown masked once entered."))),
+    field(t("Vehicle plate"), plate), plateInfo,
+    field(t("Host's name"), host),
+    field(t("Note"), note),
+    message,
+    h("button", { type: "submit", class: "primary block" }, t("Register entry")));
+
+  form.addEventListener("submit", once(async () => {
+    message.replaceChildren();
+    maskId();
+    const errors = [];
+    const purpose = chipValue(form, "purpose");
+    const size = Number(party.value);
+    if (!name.value.trim()) errors.push(t("Enter the visitor's name."));
+    if (!purpose) errors.push(t("Choose a purpose."));
+    if (!Number.isInteger(size) || size < 1) errors.push(t("Party size must be at least 1."));
+    if (state.idFull && !ID_PATTERN.test(state.idFull)) errors.push(t("This ID number does not look right."));
+    const digits = normalisePhone(phone.value);
+    if (phone.value.trim() && digits.length < 7) errors.push(t("This phone number does not look right."));
+    if (errors.length) {
+      message.append(...errors.map((e) => notice(e, "error")));
+      return;
+    }
+    const id = uuid();
+    const at = isoNow();
+    const data = { site_id: ctx.siteId, visitor_name: name.value.trim(), purpose, party_size: size };
+    for (const [key, el] of [["unit", unit], ["host_name", host], ["note", note]]) if (el.value.trim()) data[key] = el.value.trim();
+    if (plate.value.trim()) data.plate = normalisePlate(plate.value);
+    if (digits) data.phone = digits;
+    if (state.idFull) data.id_number = state.idFull;
+    const visitors = digits ? [{ key: await visitorKey(digits), visitor_name: data.visitor_name, purpose,
+      unit: data.unit || "", plate: data.plate || "", host_name: data.host_name || "", last_at: at }] : [];
+    await record({
+      mutations: [{ type: "visit.check_in", entity_id: id, data, at }],
+      records: [{ id, kind: "visit", site_id: ctx.siteId, visitor_name: data.visitor_name, purpose, party_size: size,
+        unit: data.unit || "", plate: data.plate || "", host_name: data.host_name || "", note: data.note || "",
+        phone: maskPhone(digits), id_number: maskIdNumber(state.idFull), checked_in_at: at, checked_out_at: null }],
+      visitors,
+    });
+    await clearDraft("gate-checkin");
+    window.dispatchEvent(new Event("estate-recorded"));
+    toast(t("Saved: %(name)s registered.", { name: data.visitor_name }));
+    show();
+  }));
+  return form;
+}
+
+export async function show() {
+  const ctx = await context();
+  if (!ctx.user) {
+    render(signInFirst());
+    return;
+  }
+  const [units, vehicles, watch, visits, w] = await Promise.all([
+    rows("unit", ctx.siteId), rows("vehicle", ctx.siteId), rows("watch", ctx.siteId), insideNow(ctx.siteId), waiting()]);
+  units.sort((a, b) => String(a.code).localeCompare(String(b.code), "zh-CN", { numeric: true }));
+  const maxMinutes = Number(setting(ctx.site, "visit_max_minutes"));
+  let flagging = null;
+  const flagSlot = h("div", { id: "flag-slot" });
+  const openFlag = (visit) => {
+    flagging = flagForm(ctx, visit, () => { flagSlot.replaceChildren(); flagging = null; });
+    flagSlot.replaceChildren(flagging);
+    flagging.scrollIntoView({ block: "start" });
+    flagging.querySelector("textarea").focus();
+  };
+  const form = checkInForm(ctx, units, vehicles, watch);
+  render(
+    dutyCard(ctx.site, ctx.tz),
+    units.length ? null : notice(t("Units appear after the first sync; you can still type one."), "info"),
+    form,
+    flagSlot,
+    h("h2", {}, t("Inside now"), " ", h("span", { class: "tag", id: "inside-count" }, String(visits.length))),
+    insideList(visits, maxMinutes, ctx.tz, openFlag),
+    h("button", { type: "button", class: "danger block", id: "flag-open", onclick: () => openFlag(null) },
+      t("Report a suspicious person")),
+    w.total ? h("p", { class: "meta" }, t("%(count)s waiting", { count: w.total })) : null,
+  );
+  await keepDraft("gate-checkin", form);
+}
