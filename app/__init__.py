@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app import admin
     from app import api
     from app import auth
     from app import main
@@ -58,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(phone.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(admin.bp)
     from app.extensions import csrf
     csrf.exempt(api.bp)  # the API checks CSRF itself, only for cookie-authenticated changes
 

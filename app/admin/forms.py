@@ -1,0 +1,333 @@
+"""The admin forms: lengths match the columns, and every message is translated.
+
+Choices of sites, buildings, stores and items are filled in by the views from the admin's
+own sites, so an id of someone else's site fails validation as "not a valid choice".
+"""
+import math
+import re
+from decimal import Decimal
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed
+from flask_wtf.file import FileField
+from flask_wtf.file import FileRequired
+from wtforms import BooleanField
+from wtforms import DateTimeLocalField
+from wtforms import DecimalField
+from wtforms import FieldList
+from wtforms import FloatField
+from wtforms import Form
+from wtforms import FormField
+from wtforms import IntegerField
+from wtforms import PasswordField
+from wtforms import SelectField
+from wtforms import SelectMultipleField
+from wtforms import StringField
+from wtforms import TextAreaField
+from wtforms import widgets
+from wtforms.validators import DataRequired
+from wtforms.validators import EqualTo
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import NumberRange
+from wtforms.validators import Optional
+from wtforms.validators import Regexp
+from wtforms.validators import StopValidation
+from wtforms.validators import ValidationError
+
+from app.models import DEFAULT_SITE_SETTINGS
+from app.models import POSTS
+from app.models import ROLES
+
+HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+CODE = r"^[A-Za-z0-9_-]+$"
+MAX_QUANTITY = Decimal("99999999999.999")  # Numeric(14, 3)
+MAX_ROUTE_STOPS = 200
+
+
+def required():
+    return DataRequired(message=_l("This field is required."))
+
+
+def given():
+    """Like ``required`` but accepts 0, for numbers."""
+    return InputRequired(message=_l("This field is required."))
+
+
+def at_most(n: int):
+    return Length(max=n, message=_l("At most %(max)d characters."))
+
+
+def code_chars():
+    return Regexp(CODE, message=_l("Use letters, digits, - and _ only."))
+
+
+def hhmm(form, field):
+    """A time of day as HH:MM, 00:00 to 23:59."""
+    if field.data and not HHMM.match(field.data.strip()):
+        raise ValidationError(_l("Enter a time as HH:MM, e.g. 07:30."))
+    if field.data:
+        field.data = field.data.strip()
+
+
+def finite(form, field):
+    """Stops NaN and infinity before range checks, which cannot compare them."""
+    value = field.data
+    if value is None:
+        return
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise StopValidation(_l("Enter a number."))
+    if isinstance(value, float) and not math.isfinite(value):
+        raise StopValidation(_l("Enter a number."))
+
+
+def three_places(form, field):
+    if field.data is not None and field.data.as_tuple().exponent < -3:
+        raise ValidationError(_l("At most 3 decimal places."))
+
+
+def known_timezone(form, field):
+    if field.data and field.data.strip() not in available_timezones():
+        raise ValidationError(_l("Not a known time zone, e.g. Asia/Shanghai."))
+    if field.data:
+        field.data = field.data.strip()
+
+
+def stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+# --- sites -------------------------------------------------------------------------------
+
+class SiteForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[stripped], validators=[required(), at_most(120)])
+    code = StringField(_l("Code"), filters=[stripped],
+                       validators=[required(), at_most(32), code_chars()])
+    address = StringField(_l("Address"), filters=[stripped], validators=[Optional(), at_most(255)])
+    timezone = StringField(_l("Time zone"), default="Asia/Shanghai", filters=[stripped],
+                           validators=[required(), at_most(64), known_timezone])
+
+
+class GateWindowForm(Form):
+    """One peak window at the gate; a row left empty is dropped."""
+
+    start = StringField(_l("From"), filters=[stripped], validators=[Optional(), hhmm])
+    end = StringField(_l("To"), filters=[stripped], validators=[Optional(), hhmm])
+    posts = MultiCheckboxField(_l("Posts on duty"), choices=[
+        ("customer_service", _l("Customer service")), ("security", _l("Security staff"))])
+    team_lead = BooleanField(_l("Team leader"))
+
+    def is_empty(self) -> bool:
+        return not self.start.data and not self.end.data
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if not ok or self.is_empty():
+            return ok
+        if not self.start.data or not self.end.data:
+            self.end.errors.append(_l("Give both the start and the end."))
+            return False
+        if self.start.data >= self.end.data:
+            self.end.errors.append(_l("The end must be after the start."))
+            return False
+        return True
+
+
+CLOCK_LABELS = {
+    "high": _l("Finding, high severity"),
+    "medium": _l("Finding, medium severity"),
+    "low": _l("Finding, low severity"),
+    "flagged_person": _l("Suspicious person at the gate"),
+    "stock_difference": _l("Stock count difference"),
+    "missed_checkpoint": _l("Missed checkpoint"),
+    "open_visit": _l("Visitor not checked out"),
+    "no_patrol": _l("No patrol on a day"),
+    "complaint_contact": _l("Complaint: contact the owner"),
+}
+
+
+def _clock_form():
+    """A sub-form with one minutes field per clock known to the defaults."""
+    fields = {
+        key: IntegerField(CLOCK_LABELS.get(key, key), validators=[
+            given(), NumberRange(min=1, max=525600, message=_l("Between %(min)s and %(max)s."))])
+        for key in DEFAULT_SITE_SETTINGS["clocks"]
+    }
+    return type("ClockForm", (Form,), fields)
+
+
+def minutes_field(label, low=1, high=525600):
+    return IntegerField(label, validators=[
+        given(), NumberRange(min=low, max=high, message=_l("Between %(min)s and %(max)s."))])
+
+
+class SiteSettingsForm(FlaskForm):
+    gate_windows = FieldList(FormField(GateWindowForm), min_entries=1, max_entries=12)
+    gate_day_end = StringField(_l("Gate day ends at"), filters=[stripped], validators=[required(), hhmm])
+    visit_max_minutes = minutes_field(_l("Longest visit (minutes)"))
+    patrol_start = StringField(_l("Patrol starts at"), filters=[stripped], validators=[required(), hhmm])
+    patrol_day_end = StringField(_l("Patrol day ends at"), filters=[stripped], validators=[required(), hhmm])
+    route_grace_minutes = minutes_field(_l("Route grace (minutes)"), 0, 1440)
+    stock_check_day = minutes_field(_l("Monthly stock check by day"), 1, 28)
+    device_token_days = minutes_field(_l("Phone sign-in lasts (days without use)"), 1, 365)
+    clocks = FormField(_clock_form())
+    stock_tolerance_default = DecimalField(_l("Stock tolerance (default)"), places=None, validators=[
+        given(), finite, three_places,
+        NumberRange(min=0, max=MAX_QUANTITY, message=_l("Between %(min)s and %(max)s."))])
+
+
+# --- buildings and units -----------------------------------------------------------------
+
+class BuildingForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[stripped], validators=[required(), at_most(60)])
+    sort = IntegerField(_l("Order"), default=0, validators=[
+        Optional(), NumberRange(min=0, max=9999, message=_l("Between %(min)s and %(max)s."))])
+
+
+OCCUPANCY = [("owner", _l("Owner")), ("tenant", _l("Tenant"))]
+
+
+class UnitForm(FlaskForm):
+    building_id = SelectField(_l("Building"), validators=[required()])
+    code = StringField(_l("Unit"), filters=[stripped], validators=[required(), at_most(32)])
+    resident_name = StringField(_l("Resident"), filters=[stripped], validators=[Optional(), at_most(60)])
+    occupancy = SelectField(_l("Occupancy"), choices=OCCUPANCY, default="owner")
+
+
+class UnitImportForm(FlaskForm):
+    site_id = SelectField(_l("Site"), validators=[required()])
+    file = FileField(_l("CSV file"), validators=[
+        FileRequired(message=_l("Choose a file.")),
+        FileAllowed(["csv", "txt"], message=_l("Choose a .csv file."))])
+
+
+# --- people ------------------------------------------------------------------------------
+
+ROLE_LABELS = {
+    "guard": _l("Guard"), "staff": _l("Staff"), "manager": _l("Manager"),
+    "supervisor": _l("Supervisor"), "admin": _l("Administrator"),
+}
+POST_LABELS = {
+    "security": _l("Security staff"), "customer_service": _l("Customer service"), "repair": _l("Repair"),
+    "cleaning": _l("Cleaning"), "store": _l("Store keeper"),
+}
+
+
+def lower(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Username"), filters=[lower], validators=[
+        required(), at_most(64),
+        Regexp(r"^[a-z0-9_.-]+$", message=_l("Use lower-case letters, digits, '.', '-' and '_' only."))])
+    display_name = StringField(_l("Name"), filters=[stripped], validators=[required(), at_most(60)])
+    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES], default="guard")
+    post = SelectField(_l("Post"), choices=[("", _l("None"))] + [(p, POST_LABELS[p]) for p in POSTS],
+                       default="")
+    is_team_lead = BooleanField(_l("Team leader"))
+    sites = MultiCheckboxField(_l("Assigned sites"))
+
+    def validate_sites(self, field):
+        if self.role.data != "admin" and not field.data:
+            raise ValidationError(_l("Choose at least one site (only administrators may have none)."))
+
+
+class NewUserForm(UserForm):
+    password = PasswordField(_l("Initial password"), validators=[
+        required(), Length(min=8, max=200, message=_l("Between %(min)d and %(max)d characters."))])
+    confirm = PasswordField(_l("Repeat the password"), validators=[
+        required(), EqualTo("password", message=_l("The passwords do not match."))])
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[
+        required(), Length(min=8, max=200, message=_l("Between %(min)d and %(max)d characters."))])
+    confirm = PasswordField(_l("Repeat the password"), validators=[
+        required(), EqualTo("password", message=_l("The passwords do not match."))])
+    sign_out = BooleanField(_l("Also sign out all their phones"))
+
+
+# --- checkpoints and routes --------------------------------------------------------------
+
+class CheckpointForm(FlaskForm):
+    site_id = SelectField(_l("Site"), validators=[required()])
+    name = StringField(_l("Name"), filters=[stripped], validators=[required(), at_most(80)])
+    code = StringField(_l("Code"), filters=[stripped],
+                       validators=[required(), at_most(40), code_chars()])
+    description = StringField(_l("Location details"), filters=[stripped], validators=[Optional(), at_most(255)])
+    lat = FloatField(_l("Latitude"), validators=[
+        Optional(), finite, NumberRange(min=-90, max=90, message=_l("Between %(min)s and %(max)s."))])
+    lng = FloatField(_l("Longitude"), validators=[
+        Optional(), finite, NumberRange(min=-180, max=180, message=_l("Between %(min)s and %(max)s."))])
+
+
+def split_codes(text: str | None) -> list[str]:
+    """Checkpoint codes, one per line (commas, spaces and Chinese commas also separate)."""
+    return [c for c in re.split(r"[\s,，、;；]+", text or "") if c]
+
+
+class RouteForm(FlaskForm):
+    site_id = SelectField(_l("Site"), validators=[required()])
+    name = StringField(_l("Name"), filters=[stripped], validators=[required(), at_most(80)])
+    window_start = StringField(_l("Daily window from"), filters=[stripped], validators=[Optional(), hhmm])
+    window_end = StringField(_l("Daily window to"), filters=[stripped], validators=[Optional(), hhmm])
+    active = BooleanField(_l("In use"), default=True)
+    codes = TextAreaField(_l("Checkpoints in order (one code per line)"), validators=[
+        required(), Length(max=MAX_ROUTE_STOPS * 41, message=_l("At most %(max)d characters."))])
+
+    def validate_window_end(self, field):
+        start, end = self.window_start.data, field.data
+        if bool(start) != bool(end):
+            raise ValidationError(_l("Give both ends of the window, or neither."))
+        if start and end and HHMM.match(start) and HHMM.match(end) and end <= start:
+            raise ValidationError(_l("The window must end after it starts, on the same day."))
+
+    def validate_codes(self, field):
+        codes = split_codes(field.data)
+        if not codes:
+            raise ValidationError(_l("This field is required."))
+        if len(codes) > MAX_ROUTE_STOPS:
+            raise ValidationError(_l("At most %(n)d checkpoints on one route.", n=MAX_ROUTE_STOPS))
+
+
+# --- stores, items and movements ---------------------------------------------------------
+
+class StoreForm(FlaskForm):
+    site_id = SelectField(_l("Site"), validators=[required()])
+    name = StringField(_l("Name"), filters=[stripped], validators=[required(), at_most(80)])
+
+
+class ItemForm(FlaskForm):
+    store_id = SelectField(_l("Store"), validators=[required()])
+    name = StringField(_l("Name"), filters=[stripped], validators=[required(), at_most(80)])
+    unit = StringField(_l("Unit of count"), default="个", filters=[stripped],
+                       validators=[required(), at_most(16)])
+    sku = StringField(_l("Item number"), filters=[stripped], validators=[Optional(), at_most(40)])
+    tolerance = DecimalField(_l("Tolerance"), places=None, validators=[
+        Optional(), finite, three_places,
+        NumberRange(min=0, max=MAX_QUANTITY, message=_l("Between %(min)s and %(max)s."))])
+    active = BooleanField(_l("In use"), default=True)
+
+
+class MovementForm(FlaskForm):
+    item_id = SelectField(_l("Item"), validators=[required()])
+    direction = SelectField(_l("Direction"), choices=[("in", _l("In (receipt)")), ("out", _l("Out (issue)"))])
+    quantity = DecimalField(_l("Quantity"), places=None, validators=[
+        given(), finite, three_places,
+        NumberRange(min=Decimal("0.001"), max=MAX_QUANTITY, message=_l("Between %(min)s and %(max)s."))])
+    occurred_at = DateTimeLocalField(_l("When (site time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                     validators=[given()])
+    reference = StringField(_l("Document number"), filters=[stripped], validators=[required(), at_most(60)])
+    note = StringField(_l("Note"), filters=[stripped], validators=[Optional(), at_most(255)])
