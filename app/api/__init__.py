@@ -4,3 +4,5 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from app.api import auth  # noqa: E402,F401
 from app.api import session  # noqa: E402,F401
+from app.api import changes  # noqa: E402,F401
+from app.api import sync  # noqa: E402,F401

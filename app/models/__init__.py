@@ -22,3 +22,16 @@ from app.models.stock import Store  # noqa: F401
 from app.models.stock import book_quantities  # noqa: F401
 from app.models.gate import ResidentVehicle  # noqa: F401
 from app.models.gate import WatchEntry  # noqa: F401
+from app.models.journal import JournalRow  # noqa: F401
+from app.models.journal import SyncDevice  # noqa: F401
+from app.models.records import CheckpointVisit  # noqa: F401
+from app.models.records import Finding  # noqa: F401
+from app.models.records import Incident  # noqa: F401
+from app.models.records import Patrol  # noqa: F401
+from app.models.records import Photo  # noqa: F401
+from app.models.records import StockCheck  # noqa: F401
+from app.models.records import StockCount  # noqa: F401
+from app.models.records import Visit  # noqa: F401
+from app.models.followups import Conflict  # noqa: F401
+from app.models.followups import FollowUp  # noqa: F401
+from app.models.followups import FollowUpEvent  # noqa: F401

@@ -1,0 +1,255 @@
+"""The SQLAlchemy side of ``sync.store.Store``: the engine's records as rows.
+
+One instance serves one request inside one transaction and never commits. It keeps the
+ORM objects it has loaded or created, so a push of hundreds of mutations reads each row
+once (``get_many`` primes it in one query per kind) and writes them in a few flushes.
+"""
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from dataclasses import asdict
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from typing import Iterable
+
+from sqlalchemy import inspect
+from sqlalchemy import select
+from sqlalchemy import update
+
+from app.models import DEFAULT_SITE_SETTINGS
+from app.models import Checkpoint
+from app.models import CheckpointVisit
+from app.models import Conflict
+from app.models import Finding
+from app.models import FollowUp
+from app.models import FollowUpEvent
+from app.models import Incident
+from app.models import Item
+from app.models import JournalRow
+from app.models import Patrol
+from app.models import Photo
+from app.models import Route
+from app.models import Site
+from app.models import StockCheck
+from app.models import StockCount
+from app.models import Store
+from app.models import SyncDevice
+from app.models import User
+from app.models import Visit
+from app.models import book_quantities
+from app.models.base import _serialise_writers
+from app.models.people import user_sites
+from sync.envelope import DeviceState
+from sync.envelope import JournalEntry
+from sync.store import REFERENCE_KINDS
+from sync.store import SiteRef
+from sync.store import UserRef
+
+KIND_MODELS = {
+    "visit": Visit, "incident": Incident, "patrol": Patrol, "checkpoint_visit": CheckpointVisit,
+    "finding": Finding, "stock_check": StockCheck, "stock_count": StockCount,
+    "followup": FollowUp, "followup_event": FollowUpEvent, "conflict": Conflict, "photo": Photo,
+}
+STORE_MANAGED = {"version", "updated_at"}
+JOURNAL_COLUMNS = [c.key for c in JournalRow.__table__.columns]
+DEVICE_COLUMNS = [c.key for c in SyncDevice.__table__.columns]
+
+
+def _dialect_insert(session):
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+class SqlStore:
+    """``sync.store.Store`` over the app's session; the caller commits or rolls back."""
+
+    def __init__(self, session):
+        self.session = session
+        self.postgres = session.get_bind().dialect.name == "postgresql"
+        self._objects: dict[tuple[str, str], Any] = {}
+        self._absent: dict[str, set[str]] = defaultdict(set)
+        self._users: dict[str, UserRef | None] = {}
+        self._site_users: dict[str, list[UserRef]] = {}
+        self._sites: dict[str, SiteRef | None] = {}
+        self._references: dict[tuple[str, str], dict | None] = {}
+
+    # -- journal -----------------------------------------------------------------------
+    def claim(self, entries: list[JournalEntry]) -> set[str]:
+        """Insert the rows in one statement; a conflicting id is skipped, not an error.
+
+        The change-log lock comes first so that a sync transaction never holds a claimed
+        id while it waits for that lock (the other order could deadlock on PostgreSQL).
+        """
+        if not entries:
+            return set()
+        _serialise_writers(self.session)
+        insert = _dialect_insert(self.session)
+        table = JournalRow.__table__
+        rows = [{k: v for k, v in asdict(e).items() if k in JOURNAL_COLUMNS} for e in entries]
+        stmt = (insert(table).on_conflict_do_nothing(index_elements=["mutation_id"])
+                .returning(table.c.mutation_id))
+        return set(self.session.execute(stmt, rows).scalars())
+
+    def journal(self, mutation_ids: Iterable[str]) -> dict[str, JournalEntry]:
+        ids = list(mutation_ids)
+        if not ids:
+            return {}
+        table = JournalRow.__table__
+        rows = self.session.execute(select(table).where(table.c.mutation_id.in_(ids))).mappings()
+        return {row["mutation_id"]: JournalEntry(**row) for row in rows}
+
+    def save_journal(self, entries: Iterable[JournalEntry]) -> None:
+        rows = [{k: v for k, v in asdict(e).items() if k in JOURNAL_COLUMNS} for e in entries]
+        if rows:
+            self.session.execute(update(JournalRow), rows)
+
+    def waiting_for(self, entity_ids: Iterable[str]) -> list[JournalEntry]:
+        ids = list(entity_ids)
+        if not ids:
+            return []
+        table = JournalRow.__table__
+        rows = self.session.execute(
+            select(table).where(table.c.status == "deferred", table.c.waiting_for.in_(ids))
+            .order_by(table.c.mutation_id)).mappings()
+        return [JournalEntry(**row) for row in rows]
+
+    # -- devices -----------------------------------------------------------------------
+    def device(self, device_id: str) -> DeviceState | None:
+        table = SyncDevice.__table__
+        row = self.session.execute(select(table).where(table.c.device_id == device_id)).mappings().first()
+        return None if row is None else DeviceState(**row)
+
+    def save_device(self, state: DeviceState) -> None:
+        """Insert or update in one statement: two pulls from one phone may race."""
+        insert = _dialect_insert(self.session)
+        values = {k: v for k, v in asdict(state).items() if k in DEVICE_COLUMNS}
+        stmt = insert(SyncDevice.__table__).values(**values)
+        changed = {k: stmt.excluded[k] for k in values if k not in ("device_id", "first_seen_at")}
+        self.session.execute(stmt.on_conflict_do_update(index_elements=["device_id"], set_=changed))
+
+    # -- records -----------------------------------------------------------------------
+    def get(self, kind: str, ident: str, *, for_update: bool = False) -> dict[str, Any] | None:
+        model = KIND_MODELS[kind]
+        if for_update and self.postgres:
+            obj = self.session.get(model, ident, with_for_update=True, populate_existing=True)
+            if obj is not None:
+                self._objects[(kind, ident)] = obj
+        else:
+            obj = self._load(kind, ident)
+        return None if obj is None else _as_dict(obj)
+
+    def get_many(self, kind: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        model = KIND_MODELS[kind]
+        wanted = [i for i in ids if (kind, i) not in self._objects]
+        if wanted:
+            found = {o.id: o for o in self.session.scalars(select(model).where(model.id.in_(wanted)))}
+            for ident in wanted:
+                if ident in found:
+                    self._objects[(kind, ident)] = found[ident]
+                else:
+                    self._absent[kind].add(ident)
+        return {i: _as_dict(self._objects[(kind, i)]) for i in ids if (kind, i) in self._objects}
+
+    def find(self, kind: str, **equals: Any) -> list[dict[str, Any]]:
+        model = KIND_MODELS[kind]
+        rows = self.session.scalars(select(model).filter_by(**equals).order_by(model.id)).all()
+        for obj in rows:
+            self._objects.setdefault((kind, obj.id), obj)
+        return [_as_dict(obj) for obj in rows]
+
+    def put(self, kind: str, record: dict[str, Any]) -> None:
+        model = KIND_MODELS[kind]
+        obj = self._load(kind, record["id"])
+        created = obj is None
+        if created:
+            obj = model(id=record["id"])
+            self.session.add(obj)
+            self._objects[(kind, record["id"])] = obj
+            self._absent[kind].discard(record["id"])
+        columns = _columns(model)
+        for key, value in record.items():
+            if key in columns and key not in STORE_MANAGED and (created or getattr(obj, key) != value):
+                setattr(obj, key, value)
+        if kind == "followup" and not created:
+            # One flush per follow-up edit keeps its version in step with its events.
+            self.session.flush()
+
+    def _load(self, kind: str, ident: str):
+        key = (kind, ident)
+        if key in self._objects:
+            return self._objects[key]
+        if ident in self._absent[kind]:
+            return None
+        obj = self.session.get(KIND_MODELS[kind], ident)
+        if obj is None:
+            self._absent[kind].add(ident)
+        else:
+            self._objects[key] = obj
+        return obj
+
+    # -- reference data ----------------------------------------------------------------
+    def user(self, user_id: str) -> UserRef | None:
+        if user_id not in self._users:
+            user = self.session.get(User, user_id) if isinstance(user_id, str) else None
+            self._users[user_id] = None if user is None else _user_ref(user)
+        return self._users[user_id]
+
+    def site_users(self, site_id: str) -> list[UserRef]:
+        if site_id not in self._site_users:
+            people = self.session.scalars(
+                select(User).join(user_sites, user_sites.c.user_id == User.id)
+                .where(user_sites.c.site_id == site_id, User.active.is_(True), User.deleted_at.is_(None))
+                .order_by(User.id)).all()
+            self._site_users[site_id] = [_user_ref(u) for u in people]
+        return self._site_users[site_id]
+
+    def site(self, site_id: str) -> SiteRef | None:
+        if site_id not in self._sites:
+            site = self.session.get(Site, site_id)
+            if site is None or site.deleted_at is not None:
+                self._sites[site_id] = None
+            else:
+                settings = {key: site.setting(key) for key in DEFAULT_SITE_SETTINGS}
+                settings["assignment"] = (site.settings or {}).get("assignment") or {}
+                self._sites[site_id] = SiteRef(id=site.id, settings=settings, timezone=site.timezone)
+        return self._sites[site_id]
+
+    def reference(self, kind: str, ident: str) -> dict[str, Any] | None:
+        key = (kind, ident)
+        if key not in self._references:
+            model = {"checkpoint": Checkpoint, "route": Route, "store": Store, "item": Item}[kind]
+            obj = self.session.get(model, ident)
+            if obj is None or obj.deleted_at is not None:
+                self._references[key] = None
+            else:
+                view = {}
+                for name in REFERENCE_KINDS[kind]:
+                    view[name] = (not obj.is_gone()) if name == "active" else getattr(obj, name)
+                self._references[key] = view
+        found = self._references[key]
+        return None if found is None else dict(found)
+
+    def book_quantity(self, item_id: str, at: datetime) -> Decimal:
+        return book_quantities([item_id], at)[item_id]
+
+
+def _columns(model) -> set[str]:
+    return {attr.key for attr in inspect(model).column_attrs}
+
+
+def _as_dict(obj) -> dict[str, Any]:
+    """The row's columns; JSON values copied so that editing the dict never edits the row."""
+    return {attr.key: copy.deepcopy(getattr(obj, attr.key))
+            for attr in inspect(type(obj)).column_attrs}
+
+
+def _user_ref(user: User) -> UserRef:
+    from app.scoping import visible_site_ids
+
+    return UserRef(id=user.id, role=user.role, post=user.post, is_team_lead=user.is_team_lead,
+                   site_ids=tuple(sorted(visible_site_ids(user))), active=user.is_active)

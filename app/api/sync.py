@@ -1,0 +1,126 @@
+"""``POST /api/v1/sync``: push the phone's outbox, pull what it should hold (SYNC.md).
+
+Thin on purpose: check size, parse the envelope, hand the mutations to ``sync`` inside one
+transaction, translate its messages, then read a page of changes for the caller.
+"""
+import json
+
+from flask import current_app
+from flask import g
+from flask import jsonify
+from flask import request
+from flask_babel import gettext
+from marshmallow import ValidationError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import OperationalError
+
+from app.api import bp
+from app.api.auth import token_required
+from app.api.changes import iso
+from app.api.changes import parse_cursor
+from app.api.changes import pull
+from app.api.store import SqlStore
+from app.errors import api_error
+from app.extensions import db
+from app.models import new_id
+from app.models import utcnow
+from app.scoping import visible_site_ids
+from sync import messages as m
+from sync.envelope import SyncRequest
+from sync.reconcile import apply_batch
+from sync.schemas import SyncRequestSchema
+from sync.schemas import flatten_errors
+
+ATTEMPTS = 3
+
+
+@bp.route("/sync", methods=["POST"])
+@token_required
+def sync():
+    limit_bytes = current_app.config["SYNC_MAX_BYTES"]
+    limit_count = current_app.config["SYNC_MAX_MUTATIONS"]
+    if request.content_length is not None and request.content_length > limit_bytes:
+        return _too_large()
+    body = request.get_data(cache=False)
+    if len(body) > limit_bytes:
+        return _too_large()
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        payload = None
+    if not isinstance(payload, dict):
+        return api_error(400, "bad_request", gettext("The request body must be a JSON object."))
+    if isinstance(payload.get("mutations"), list) and len(payload["mutations"]) > limit_count:
+        return _too_large()
+    try:
+        envelope = SyncRequestSchema().load(payload)
+    except ValidationError as err:
+        return api_error(422, "validation_error", details=translate_errors(flatten_errors(err.messages)))
+    cursor = parse_cursor(envelope["cursor"])
+    if cursor is None:
+        return api_error(422, "validation_error", details={"cursor": [gettext(m.CURSOR_INVALID)]})
+
+    user = g.api_user
+    push = SyncRequest(user_id=user.id, device_id=envelope["device_id"],
+                       client_time=envelope["client_time"], mutations=envelope["mutations"],
+                       pending=envelope["pending"])
+    try:
+        results = _push(push)
+    except DBAPIError as err:
+        # The parameters could hold a visitor's phone or ID number: log the kind only.
+        current_app.logger.error("sync push failed: %s", type(err.orig).__name__)
+        db.session.rollback()
+        return api_error(500)
+
+    now = utcnow()
+    changes, next_cursor, has_more = pull(
+        user, cursor, now, visible_site_ids(user),
+        limit=current_app.config.get("SYNC_PAGE_SIZE", 1000))
+    db.session.rollback()  # the pull only read
+    return jsonify({
+        "server_time": iso(now),
+        "results": [translate_result(r.to_json()) for r in results],
+        "changes": changes,
+        "cursor": next_cursor,
+        "has_more": has_more,
+    })
+
+
+def _push(push: SyncRequest):
+    """Journal and apply in one transaction; a lost race or a lock timeout retries it whole.
+
+    A retry is safe: the first attempt left nothing behind, and the second one sees what
+    the winning connection committed, so a racing duplicate is answered ``duplicate``.
+    """
+    for attempt in range(ATTEMPTS):
+        try:
+            results = apply_batch(push, SqlStore(db.session), utcnow(), new_id)
+            db.session.commit()
+            return results
+        except (IntegrityError, OperationalError):
+            db.session.rollback()
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _too_large():
+    limits = {"max_mutations": current_app.config["SYNC_MAX_MUTATIONS"],
+              "max_bytes": current_app.config["SYNC_MAX_BYTES"]}
+    return api_error(413, "payload_too_large",
+                     gettext("Too much at once: at most %(count)d records and 2 MiB per sync.",
+                             count=limits["max_mutations"]), details=limits)
+
+
+def translate_errors(errors: dict) -> dict:
+    """Field messages from ``sync`` (English msgids) in the caller's language."""
+    return {field: [gettext(message) for message in messages] for field, messages in errors.items()}
+
+
+def translate_result(body: dict) -> dict:
+    if body.get("errors"):
+        body["errors"] = translate_errors(body["errors"])
+    if body.get("conflict") and body["conflict"].get("reason"):
+        body["conflict"] = {**body["conflict"], "reason": gettext(body["conflict"]["reason"])}
+    return body

@@ -1,0 +1,179 @@
+"""What people record in the field: patrols, checkpoint visits, findings, visits, incidents,
+stock checks and counts, and the photos they name.
+
+Every record keeps three times: what the phone's clock said (``*_phone``), the corrected
+time the rules reconcile on (``*_at``), and when it reached the server (``received_at``),
+so that a late sync can be told from a late deed.
+"""
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON
+from sqlalchemy import Boolean
+from sqlalchemy import Float
+from sqlalchemy import ForeignKey
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+
+from app.extensions import db
+from app.models.base import IdMixin
+from app.models.base import Synced
+from app.models.base import UTCDateTime
+from app.models.base import utcnow
+from app.models.stock import QTY
+
+
+class Recorded(Synced):
+    """Columns of every record made from a mutation: who, on which device, by which mutation."""
+
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), nullable=False, index=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    mutation_id: Mapped[str | None] = mapped_column(String(36))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    clock_flag: Mapped[str | None] = mapped_column(String(32))
+
+
+class Patrol(Recorded, db.Model):
+    """A round (巡视), on a route or free; missed stops are worked out when it ends."""
+
+    __tablename__ = "patrols"
+    sync_type = "patrol"
+    route_id: Mapped[str | None] = mapped_column(ForeignKey("routes.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    started_at_phone: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at_phone: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notes: Mapped[str | None] = mapped_column(Text)
+    missed_checkpoint_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+
+
+class CheckpointVisit(Recorded, db.Model):
+    """A checkpoint reached on a round, by QR code or by hand, maybe with a location."""
+
+    __tablename__ = "checkpoint_visits"
+    sync_type = "checkpoint_visit"
+    patrol_id: Mapped[str] = mapped_column(ForeignKey("patrols.id"), nullable=False, index=True)
+    checkpoint_id: Mapped[str] = mapped_column(ForeignKey("checkpoints.id"), nullable=False)
+    method: Mapped[str] = mapped_column(String(8), nullable=False)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lng: Mapped[float | None] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float)
+    visited_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    visited_at_phone: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class Finding(Recorded, db.Model):
+    """A problem seen on a round; unless handled on the spot it has a follow-up."""
+
+    __tablename__ = "findings"
+    sync_type = "finding"
+    patrol_id: Mapped[str] = mapped_column(ForeignKey("patrols.id"), nullable=False, index=True)
+    checkpoint_id: Mapped[str | None] = mapped_column(ForeignKey("checkpoints.id"))
+    category: Mapped[str] = mapped_column(String(16), nullable=False)
+    severity: Mapped[str] = mapped_column(String(8), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False)
+    handled_on_spot: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    action_taken: Mapped[str | None] = mapped_column(Text)
+    photo_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    found_at_phone: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    followup_id: Mapped[str | None] = mapped_column(String(36), index=True)
+
+
+class Visit(Recorded, db.Model):
+    """A visitor registered at the gate; open from check-in until check-out.
+
+    ``phone`` and ``id_number`` are kept here only: phones, pages for other roles and logs
+    get the masked forms of ``sync.privacy``.
+    """
+
+    __tablename__ = "visits"
+    sync_type = "visit"
+    visitor_name: Mapped[str] = mapped_column(String(60), nullable=False)
+    purpose: Mapped[str] = mapped_column(String(16), nullable=False)
+    party_size: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    id_number: Mapped[str | None] = mapped_column(String(32))
+    unit: Mapped[str | None] = mapped_column(String(32))
+    host_name: Mapped[str | None] = mapped_column(String(60))
+    plate: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    checked_in_at_phone: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_out_at_phone: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_out_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    checked_out_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_out_mutation_id: Mapped[str | None] = mapped_column(String(36))
+
+    def __repr__(self):  # never the phone or ID number, even in a traceback
+        return f"<Visit {self.id}>"
+
+
+class Incident(Recorded, db.Model):
+    """A flagged person (可疑人员) or other event reported at the gate."""
+
+    __tablename__ = "incidents"
+    sync_type = "incident"
+    visit_id: Mapped[str | None] = mapped_column(ForeignKey("visits.id"))
+    description: Mapped[str] = mapped_column(Text, nullable=False)
+    photo_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    occurred_at_phone: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    followup_id: Mapped[str | None] = mapped_column(String(36), index=True)
+
+
+class StockCheck(Recorded, db.Model):
+    """A spot check of a site's store (库存抽查)."""
+
+    __tablename__ = "stock_checks"
+    sync_type = "stock_check"
+    store_id: Mapped[str | None] = mapped_column(ForeignKey("stores.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    started_at_phone: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at_phone: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+
+
+class StockCount(Recorded, db.Model):
+    """One item counted in a check, against the books as of the count's corrected time.
+
+    ``defective_qty`` feeds the monthly material quality feedback (物资质量使用反馈单).
+    """
+
+    __tablename__ = "stock_counts"
+    sync_type = "stock_count"
+    check_id: Mapped[str] = mapped_column(ForeignKey("stock_checks.id"), nullable=False, index=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id"), nullable=False, index=True)
+    counted_qty: Mapped[Decimal] = mapped_column(QTY, nullable=False)
+    defective_qty: Mapped[Decimal | None] = mapped_column(QTY)
+    book_qty: Mapped[Decimal] = mapped_column(QTY, nullable=False)
+    difference: Mapped[Decimal] = mapped_column(QTY, nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    counted_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    counted_at_phone: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    superseded: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    followup_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class Photo(IdMixin, db.Model):
+    """A photo a record names (the phone makes its id); ``uploaded`` once its bytes arrive."""
+
+    __tablename__ = "photos"
+    site_id: Mapped[str | None] = mapped_column(ForeignKey("sites.id"), index=True)
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    record_type: Mapped[str | None] = mapped_column(String(32))
+    record_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    uploaded: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    size: Mapped[int | None] = mapped_column(Integer)
+    path: Mapped[str | None] = mapped_column(String(255))
+    content_type: Mapped[str | None] = mapped_column(String(32))
+    uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

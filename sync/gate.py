@@ -1,0 +1,83 @@
+"""Gate duty: visitors in and out (外来人员登记) and flagged persons (可疑人员)."""
+from __future__ import annotations
+
+from typing import Any
+
+from sync import messages as m
+from sync.context import Context
+from sync.context import derived_id
+from sync.errors import Deferred
+from sync.errors import reject
+from sync.followups import open_followup
+from sync.handlers import handler
+from sync.photos import name_photos
+from sync.schemas import EmptySchema
+from sync.schemas import VisitCheckInSchema
+from sync.schemas import VisitFlagSchema
+
+VISIT_FIELDS = ("visitor_name", "purpose", "party_size", "phone", "id_number", "unit",
+                "host_name", "plate", "note")
+
+
+@handler("visit.check_in", "visit", VisitCheckInSchema)
+def check_in(ctx: Context, data: dict[str, Any]) -> None:
+    """Register a visitor; the visit is open until its check-out, whichever arrives first."""
+    ctx.require_site(data["site_id"])
+    ctx.ensure_new("visit")
+    record = {field: data.get(field) for field in VISIT_FIELDS}
+    record.update(ctx.stamp())
+    record.update(
+        id=ctx.entity_id, site_id=data["site_id"], checked_in_at=ctx.at,
+        checked_in_at_phone=ctx.at_phone, checked_out_at=None, checked_out_at_phone=None,
+        checked_out_by=None, checked_out_received_at=None, checked_out_mutation_id=None,
+    )
+    ctx.store.put("visit", record)
+
+
+@handler("visit.check_out", "visit", EmptySchema)
+def check_out(ctx: Context, data: dict[str, Any]) -> None:
+    """The visitor left. Two check-outs of one visit: the earlier time stands."""
+    visit = ctx.store.get("visit", ctx.entity_id)
+    if visit is None:
+        raise Deferred(ctx.entity_id)
+    ctx.require_site(visit["site_id"], "entity_id")
+    previous = visit.get("checked_out_at")
+    if previous is not None:
+        earlier_is_mine = (ctx.at, ctx.mutation.id) < (previous, visit["checked_out_mutation_id"])
+        ctx.conflict(entity_type="visit", entity_id=visit["id"], site_id=visit["site_id"],
+                     field="checked_out_at", kept=min(previous, ctx.at), lost=max(previous, ctx.at),
+                     reason=m.CONFLICT_CHECKOUT,
+                     loser_mutation_id=visit["checked_out_mutation_id"] if earlier_is_mine else ctx.mutation.id,
+                     winner_mutation_id=ctx.mutation.id if earlier_is_mine else visit["checked_out_mutation_id"])
+        if not earlier_is_mine:
+            return
+    visit.update(checked_out_at=ctx.at, checked_out_at_phone=ctx.at_phone,
+                 checked_out_by=ctx.actor.id, checked_out_received_at=ctx.entry.received_at,
+                 checked_out_mutation_id=ctx.mutation.id)
+    ctx.store.put("visit", visit)
+
+
+@handler("visit.flag", "incident", VisitFlagSchema)
+def flag(ctx: Context, data: dict[str, Any]) -> None:
+    """A suspicious person reported at the gate: an incident and a 2-hour follow-up."""
+    site = ctx.require_site(data["site_id"])
+    if data.get("visit_id"):
+        visit = ctx.store.get("visit", data["visit_id"])
+        if visit is None:
+            raise Deferred(data["visit_id"])
+        if visit["site_id"] != site.id:
+            raise reject("visit_id", m.VISIT_OTHER_SITE)
+    ctx.ensure_new("incident")
+    followup = open_followup(
+        ctx, ident=derived_id("followup", "incident", ctx.entity_id), site=site,
+        source_type="incident", source_id=ctx.entity_id, category="security", severity="high",
+        clock="flagged_person", title=data["description"], start=ctx.at,
+    )
+    ctx.store.put("incident", {
+        "id": ctx.entity_id, "site_id": site.id, "visit_id": data.get("visit_id"),
+        "description": data["description"], "photo_ids": data["photo_ids"],
+        "occurred_at": ctx.at, "occurred_at_phone": ctx.at_phone, "followup_id": followup["id"],
+        **ctx.stamp(),
+    })
+    name_photos(ctx, data["photo_ids"], site_id=site.id, record_type="incident",
+                record_id=ctx.entity_id)

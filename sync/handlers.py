@@ -1,0 +1,67 @@
+"""The registry of mutation types: each type names its entity kind, data schema and handler.
+
+Feature modules register with ``@handler(...)``; an unknown type is rejected by name so a
+phone with a newer app is told to wait for the server rather than silently ignored.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from typing import Callable
+
+from marshmallow import Schema
+from marshmallow import ValidationError
+
+from sync import messages as m
+from sync.context import Context
+from sync.errors import Rejected
+from sync.errors import reject
+from sync.schemas import flatten_errors
+
+# Data fields that name a parent entity, and the parent's kind (for prefetching and deferral).
+PARENT_FIELDS = {"patrol_id": "patrol", "check_id": "stock_check", "visit_id": "visit"}
+
+
+@dataclass(frozen=True)
+class Handler:
+    """How one mutation type is validated and applied."""
+
+    type: str
+    kind: str
+    schema: type[Schema]
+    apply: Callable[[Context, dict[str, Any]], None]
+
+    def load(self, data: Any) -> dict[str, Any]:
+        """The mutation's data, validated; ``Rejected`` with field messages otherwise."""
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise reject("data", m.NOT_A_LIST)
+        try:
+            return self.schema().load(data)
+        except ValidationError as err:
+            raise Rejected(flatten_errors(err.messages)) from None
+
+
+HANDLERS: dict[str, Handler] = {}
+
+
+def handler(type_: str, kind: str, schema: type[Schema]):
+    """Register ``fn(ctx, data)`` as the handler of ``type_`` (whose entity is a ``kind``)."""
+    def register(fn: Callable[[Context, dict[str, Any]], None]):
+        HANDLERS[type_] = Handler(type_, kind, schema, fn)
+        return fn
+    return register
+
+
+def lookup(type_: str) -> Handler:
+    found = HANDLERS.get(type_)
+    if found is None:
+        raise reject("type", m.UNKNOWN_TYPE, code="unknown_type")
+    return found
+
+
+from sync import gate  # noqa: E402,F401
+from sync import patrols  # noqa: E402,F401
+from sync import stock  # noqa: E402,F401
+from sync import followups  # noqa: E402,F401

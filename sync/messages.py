@@ -1,0 +1,81 @@
+"""Every message the engine can say, as English msgids.
+
+The engine never translates: the app passes each message through gettext on its way out,
+and ``app/translations/zh_CN/parts/sync.po`` holds the Chinese a guard reads.
+"""
+
+
+def N_(message: str) -> str:
+    """Mark a msgid for extraction (``pybabel extract`` knows ``N_``); translate later."""
+    return message
+
+
+# field-level, for the phone's "needs attention" list
+REQUIRED = N_("Please fill in this field.")
+NOT_TEXT = N_("Please enter text here.")
+TOO_LONG = N_("This text is too long.")
+NOT_A_NUMBER = N_("Please enter a number.")
+NOT_YES_NO = N_("Please choose yes or no.")
+NOT_AN_ID = N_("This reference is not valid.")
+NOT_A_LIST = N_("This list is not valid.")
+TIME_INVALID = N_("The time is not valid.")
+TIME_NO_ZONE = N_("The time must include the time zone.")
+SITE_REQUIRED = N_("Please choose the site.")
+VISITOR_NAME_REQUIRED = N_("Please enter the visitor's name.")
+PURPOSE_INVALID = N_("Please choose the purpose of the visit.")
+PARTY_SIZE_INVALID = N_("Please enter how many people came (1 to 99).")
+PHONE_INVALID = N_("The phone number is not valid.")
+ID_NUMBER_INVALID = N_("The ID number is not valid.")
+DESCRIPTION_REQUIRED = N_("Please describe what you saw.")
+CATEGORY_INVALID = N_("Please choose a category.")
+SEVERITY_INVALID = N_("Please choose how serious it is.")
+HANDLED_REQUIRED = N_("Please say whether it was handled on the spot.")
+METHOD_INVALID = N_("Please say how the checkpoint was checked (QR code or manual).")
+LOCATION_INVALID = N_("The location is not valid.")
+PATROL_REQUIRED = N_("The patrol is missing.")
+CHECKPOINT_REQUIRED = N_("Please choose the checkpoint.")
+CHECK_REQUIRED = N_("The stock check is missing.")
+ITEM_REQUIRED = N_("Please choose the item.")
+QTY_INVALID = N_("Please enter a quantity of 0 or more.")
+DEFECTIVE_TOO_MANY = N_("The defective quantity cannot be more than the counted quantity.")
+PHOTOS_INVALID = N_("The photo list is not valid.")
+TOO_MANY_PHOTOS = N_("At most 9 photos.")
+BASE_VERSION_REQUIRED = N_("The follow-up's version is missing; please sync and try again.")
+STATUS_INVALID = N_("Please choose a valid status.")
+NOTHING_TO_CHANGE = N_("Nothing to change: add a note, a status or a person.")
+NOTE_REQUIRED = N_("Please write a note.")
+
+# header-level
+UNKNOWN_TYPE = N_("This kind of record is not known to the server; please update the app.")
+SEQ_INVALID = N_("The record's sequence number is not valid.")
+OTHER_USER = N_("This record was made by another user; sign in as that user to send it.")
+MUTATION_ID_REUSED = N_("This record's id was already used for a different record; please record it again.")
+
+# rules checked against what the server holds
+OTHER_SITE = N_("You are not posted to this site.")
+UNKNOWN_ROUTE = N_("This route does not exist at this site.")
+UNKNOWN_CHECKPOINT = N_("This checkpoint does not belong to this site.")
+UNKNOWN_STORE = N_("This store does not exist at this site.")
+UNKNOWN_ITEM = N_("This item is not in this store.")
+ENTITY_EXISTS = N_("This record was already sent by another entry.")
+WRONG_KIND = N_("This id belongs to a different kind of record.")
+NOT_YOUR_PATROL = N_("This patrol belongs to someone else.")
+VISIT_OTHER_SITE = N_("This visit was registered at another site.")
+FOLLOWUP_NOT_FOUND = N_("This follow-up does not exist or is not yours to change.")
+BASE_VERSION_AHEAD = N_("This follow-up version is unknown to the server; please sync and try again.")
+ASSIGNEE_INVALID = N_("This person cannot take follow-ups at this site.")
+
+# request-level (422 details)
+DEVICE_ID_INVALID = N_("The device id is not valid.")
+CLIENT_TIME_INVALID = N_("The phone's clock reading (client_time) is missing or not valid.")
+MUTATIONS_INVALID = N_("The mutations must be a list of objects.")
+MUTATION_ID_INVALID = N_("Each mutation needs an id (a UUID).")
+PENDING_INVALID = N_("The number of waiting records is not valid.")
+CURSOR_INVALID = N_("The sync position is not valid; sync again from the start.")
+UNKNOWN_FIELD = N_("This field is not known.")
+
+# conflicts, shown to supervisors
+CONFLICT_LATER_WINS = N_("A later change by time was kept.")
+CONFLICT_STATUS_SKIPPED = N_("This status change did not fit the follow-up's state at that time.")
+CONFLICT_SECOND_COUNT = N_("The item was counted twice in this check; the later count stands.")
+CONFLICT_CHECKOUT = N_("The visitor was checked out twice; the earlier time stands.")

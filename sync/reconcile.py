@@ -1,0 +1,222 @@
+"""Journal, apply, defer: one push of mutations against a store, in one transaction.
+
+``apply_batch`` is the engine's entry point. It journals every mutation before deciding
+anything (claiming its id under the store's unique key), answers repeats from the journal,
+applies the rest through their handlers, parks the ones whose parent has not arrived, and
+applies parked ones as soon as their parent does, whichever request brings it.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+from typing import Callable
+
+from marshmallow import ValidationError
+
+from sync import clocks
+from sync import devices
+from sync import messages as m
+from sync.context import Context
+from sync.context import Unit
+from sync.envelope import APPLIED
+from sync.envelope import DEFERRED
+from sync.envelope import DUPLICATE
+from sync.envelope import REJECTED
+from sync.envelope import JournalEntry
+from sync.envelope import Mutation
+from sync.envelope import Result
+from sync.envelope import SyncRequest
+from sync.envelope import content_hash
+from sync.errors import Deferred
+from sync.errors import Rejected
+from sync.errors import reject
+from sync.handlers import HANDLERS
+from sync.handlers import PARENT_FIELDS
+from sync.handlers import lookup
+from sync.schemas import MutationSchema
+from sync.schemas import flatten_errors
+from sync.store import Store
+
+
+def apply_batch(request: SyncRequest, store: Store, now: datetime,
+                new_id: Callable[[], str]) -> list[Result]:
+    """Journal and apply one push; one ``Result`` per mutation, in request order.
+
+    :param now: the server's clock at arrival (aware UTC), injected
+    :param new_id: makes ids for rows the server creates (follow-ups are derived instead)
+    """
+    return _Batch(request, store, now, new_id).run()
+
+
+def parse_mutation(raw: dict[str, Any]) -> Mutation:
+    """The header of a raw mutation, validated; ``Rejected`` with field messages otherwise."""
+    try:
+        loaded = MutationSchema().load(raw)
+    except ValidationError as err:
+        raise Rejected(flatten_errors(err.messages)) from None
+    return Mutation(id=loaded["id"], seq=loaded["seq"], type=loaded["type"],
+                    entity_id=loaded["entity_id"], user_id=loaded["user_id"], at=loaded["at"],
+                    data=loaded.get("data") or {})
+
+
+class _Batch:
+    def __init__(self, request: SyncRequest, store: Store, now: datetime, new_id):
+        self.request = request
+        self.store = store
+        self.now = now
+        self.new_id = new_id
+        self.offset = clocks.offset_ms(request.client_time, now)
+        self.touched: dict[str, JournalEntry] = {}
+        self.parked: dict[str, list[JournalEntry]] = defaultdict(list)
+        self.waiting_cache: dict[str, list[JournalEntry]] = {}
+
+    # -- the request ---------------------------------------------------------------------
+    def run(self) -> list[Result]:
+        entries = [self._entry(raw) for raw in self.request.mutations]
+        firsts: dict[str, JournalEntry] = {}
+        for entry in entries:
+            firsts.setdefault(entry.mutation_id, entry)
+        # Sorted so that two transactions claiming overlapping ids lock them in one order.
+        claimed = self.store.claim(sorted(firsts.values(), key=lambda e: e.mutation_id))
+        earlier = self.store.journal([i for i in firsts if i not in claimed])
+        self._prefetch([firsts[i] for i in claimed])
+
+        answers: list[Result | str] = []
+        done: set[str] = set()
+        for entry in entries:
+            ident = entry.mutation_id
+            if ident in claimed and ident not in done:
+                done.add(ident)
+                self.touched[ident] = entry
+                self._apply(entry)
+                answers.append(ident)  # read at the end: a parked one may apply later on
+            else:
+                first = self.touched.get(ident) or earlier.get(ident)
+                if first is None:
+                    raise RuntimeError(f"mutation {ident} neither claimed nor journaled")
+                answers.append(self._repeat(entry, first))
+
+        self._observe_device(entries)
+        self.store.save_journal(self.touched.values())
+        return [Result.from_json(self.touched[a].result) if isinstance(a, str) else a
+                for a in answers]
+
+    def _entry(self, raw: dict[str, Any]) -> JournalEntry:
+        seq = raw.get("seq")
+        return JournalEntry(
+            mutation_id=raw["id"].strip().lower(),
+            device_id=self.request.device_id,
+            user_id=self.request.user_id,
+            raw=raw,
+            content_hash=content_hash(raw),
+            received_at=self.now,
+            client_time=self.request.client_time,
+            clock_offset_ms=self.offset,
+            type=raw.get("type") if isinstance(raw.get("type"), str) else None,
+            entity_id=raw.get("entity_id") if isinstance(raw.get("entity_id"), str) else None,
+            seq=seq if isinstance(seq, int) and not isinstance(seq, bool) else None,
+        )
+
+    def _prefetch(self, entries: list[JournalEntry]) -> None:
+        """Load, in one query per kind, every record this push names, and who waits for them."""
+        wanted: dict[str, set[str]] = defaultdict(set)
+        entity_ids = set()
+        for entry in entries:
+            found = HANDLERS.get(entry.type or "")
+            if found is None or not entry.entity_id:
+                continue
+            entity_id = entry.entity_id.lower()
+            entity_ids.add(entity_id)
+            wanted[found.kind].add(entity_id)
+            data = entry.raw.get("data")
+            if isinstance(data, dict):
+                for field, kind in PARENT_FIELDS.items():
+                    if isinstance(data.get(field), str):
+                        wanted[kind].add(data[field].lower())
+        for kind, ids in wanted.items():
+            self.store.get_many(kind, sorted(ids))
+        for parked in self.store.waiting_for(sorted(entity_ids)):
+            self.waiting_cache.setdefault(parked.waiting_for, []).append(parked)
+        for ident in entity_ids:
+            self.waiting_cache.setdefault(ident, [])
+
+    def _repeat(self, entry: JournalEntry, first: JournalEntry) -> Result:
+        """A mutation id seen before: the same answer again, or ``mutation_id_reused``."""
+        self.touched[first.mutation_id] = first
+        if entry.content_hash != first.content_hash:
+            first.reuses.append({"received_at": self.now.isoformat(), "device_id": entry.device_id,
+                                 "user_id": entry.user_id, "raw": entry.raw})
+            return Result(entry.mutation_id, REJECTED, errors={"id": [m.MUTATION_ID_REUSED]},
+                          code="mutation_id_reused")
+        first.duplicates += 1
+        previous = Result.from_json(first.result) if first.result else None
+        if first.status == REJECTED and previous is not None:
+            return Result(entry.mutation_id, REJECTED, entity_id=previous.entity_id,
+                          errors=previous.errors, code=previous.code, extra={"duplicate": True})
+        return Result(entry.mutation_id, DUPLICATE, entity_id=first.entity_id,
+                      extra={"first_status": first.status})
+
+    def _observe_device(self, entries: list[JournalEntry]) -> None:
+        state = self.store.device(self.request.device_id)
+        seqs = [e.seq for e in entries if e.seq is not None and e.seq >= 0]
+        self.store.save_device(devices.observe(
+            state, self.request.device_id, user_id=self.request.user_id, seqs=seqs,
+            pending=self.request.pending, offset_ms=self.offset, now=self.now))
+
+    # -- one mutation --------------------------------------------------------------------
+    def _apply(self, entry: JournalEntry) -> None:
+        """Decide one journaled mutation: applied, deferred or rejected; wake its waiters."""
+        mutation = None
+        try:
+            mutation = parse_mutation(entry.raw)
+            entry.type, entry.entity_id, entry.seq = mutation.type, mutation.entity_id, mutation.seq
+            correction = clocks.correct(mutation.at, entry.clock_offset_ms, entry.received_at)
+            entry.at_phone, entry.at_corrected = correction.phone, correction.corrected
+            entry.clock_flag = correction.flag
+            if mutation.user_id != entry.user_id:
+                raise reject("user_id", m.OTHER_USER, code="other_user")
+            actor = self.store.user(entry.user_id)
+            if actor is None or not actor.active:
+                raise reject("user_id", m.OTHER_USER, code="other_user")
+            found = lookup(mutation.type)
+            data = found.load(mutation.data)
+            unit = Unit(self.store)
+            ctx = Context(store=unit, mutation=mutation, entry=entry, actor=actor,
+                          at=correction.corrected, at_phone=correction.phone,
+                          clock_flag=correction.flag, now=self.now, new_id=self.new_id)
+            found.apply(ctx, data)
+        except Deferred as parked:
+            entry.status, entry.waiting_for = DEFERRED, parked.waiting_for
+            entry.result = Result(entry.mutation_id, DEFERRED, entity_id=entry.entity_id,
+                                  waiting_for=parked.waiting_for).to_json()
+            self.parked[parked.waiting_for].append(entry)
+            return
+        except Rejected as refused:
+            entry.status, entry.waiting_for = REJECTED, None
+            entry.result = Result(entry.mutation_id, REJECTED,
+                                  entity_id=mutation.entity_id if mutation else None,
+                                  errors=refused.errors, code=refused.code).to_json()
+            return
+        unit.commit()
+        entry.status, entry.waiting_for, entry.applied_at = APPLIED, None, self.now
+        entry.result = Result(entry.mutation_id, APPLIED, entity_id=mutation.entity_id,
+                              conflict=ctx.conflicts[0] if ctx.conflicts else None).to_json()
+        self._wake(mutation.entity_id)
+
+    def _wake(self, entity_id: str) -> None:
+        """Apply, in corrected-time order, every parked mutation waiting for ``entity_id``."""
+        if entity_id in self.waiting_cache:
+            stored = self.waiting_cache.pop(entity_id)
+        else:
+            stored = self.store.waiting_for([entity_id])
+        candidates: dict[str, JournalEntry] = {}
+        for entry in stored + self.parked.pop(entity_id, []):
+            entry = self.touched.get(entry.mutation_id, entry)
+            if entry.status == DEFERRED and entry.waiting_for == entity_id:
+                candidates[entry.mutation_id] = entry
+        order = sorted(candidates.values(),
+                       key=lambda e: (e.at_corrected or e.received_at, e.mutation_id))
+        for entry in order:
+            self.touched[entry.mutation_id] = entry
+            self._apply(entry)

@@ -1,0 +1,416 @@
+"""Marshmallow schemas for the push envelope and for each mutation type's ``data``.
+
+Every message is an English msgid from ``messages.py`` written for the person who
+recorded the thing ("Please enter the visitor's name."), never marshmallow's defaults.
+The same schemas feed the published OpenAPI document.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from decimal import InvalidOperation
+from typing import Any
+
+from marshmallow import EXCLUDE
+from marshmallow import Schema
+from marshmallow import ValidationError
+from marshmallow import fields
+from marshmallow import validates_schema
+
+from sync import messages as m
+
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+DEVICE_ID_RE = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 -]{2,19}$")
+ID_NUMBER_RE = re.compile(r"^[0-9A-Za-z]{5,32}$")
+
+PURPOSES = ("visit", "delivery", "contractor", "decoration", "housekeeping", "other")
+CATEGORIES = ("security", "cleaning", "repair", "greenery", "fire", "parking", "other")
+SEVERITIES = ("low", "medium", "high")
+METHODS = ("qr", "manual")
+STATUSES = ("open", "in_progress", "resolved", "closed")
+MAX_PHOTOS = 9
+MAX_QTY = Decimal("99999999999")
+
+
+class Text(fields.String):
+    """Trimmed text; blank counts as missing; too long is refused in plain words."""
+
+    def __init__(self, max_length: int, *, required_message: str = m.REQUIRED, **kwargs: Any):
+        self.max_length = max_length
+        kwargs.setdefault("allow_none", not kwargs.get("required", False))
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"] = {"required": required_message, "null": required_message,
+                                    "invalid": m.NOT_TEXT, "blank": required_message,
+                                    **kwargs["error_messages"]}
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text:
+            if self.required:
+                raise self.make_error("blank")
+            return None
+        if len(text) > self.max_length:
+            raise ValidationError(m.TOO_LONG)
+        return text
+
+
+class Ref(fields.String):
+    """A UUID naming an entity, normalised to lower case."""
+
+    def __init__(self, *, required_message: str = m.NOT_AN_ID, **kwargs: Any):
+        kwargs.setdefault("allow_none", not kwargs.get("required", False))
+        kwargs["error_messages"] = {"required": required_message, "null": required_message,
+                                    "invalid": m.NOT_AN_ID, "bad_id": m.NOT_AN_ID}
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not UUID_RE.match(text):
+            raise self.make_error("bad_id")
+        return text.lower()
+
+
+class Choice(fields.String):
+    """One of a fixed vocabulary; anything else gets ``message``."""
+
+    def __init__(self, choices: tuple[str, ...], message: str, **kwargs: Any):
+        self.choices = choices
+        kwargs.setdefault("allow_none", not kwargs.get("required", False))
+        kwargs["error_messages"] = {"required": message, "null": message, "invalid": message,
+                                    "choice": message}
+        super().__init__(**kwargs)
+        self.metadata.setdefault("enum", list(choices))
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if text not in self.choices:
+            raise self.make_error("choice")
+        return text
+
+
+class Moment(fields.AwareDateTime):
+    """An ISO 8601 time with its offset; a time without a zone cannot be placed."""
+
+    def __init__(self, message: str = m.TIME_INVALID, **kwargs: Any):
+        kwargs.setdefault("allow_none", not kwargs.get("required", False))
+        kwargs["error_messages"] = {"required": message, "null": message, "invalid": message,
+                                    "invalid_awareness": m.TIME_NO_ZONE, "format": message}
+        super().__init__(format="iso", **kwargs)
+
+
+class Count(fields.Integer):
+    """A whole number within ``[low, high]``, strictly an integer (no "3", no 3.5)."""
+
+    def __init__(self, low: int, high: int, message: str, **kwargs: Any):
+        self.low, self.high = low, high
+        kwargs.setdefault("allow_none", not kwargs.get("required", False))
+        kwargs["error_messages"] = {"required": message, "null": message, "invalid": message,
+                                    "too_large": message, "range": message}
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        number = super()._deserialize(value, attr, data, **kwargs)
+        if not self.low <= number <= self.high:
+            raise self.make_error("range")
+        return number
+
+
+class Quantity(fields.Field):
+    """A stock quantity: 0 or more, at most three decimals; numbers or numeric strings."""
+
+    def __init__(self, message: str = m.QTY_INVALID, **kwargs: Any):
+        kwargs.setdefault("allow_none", not kwargs.get("required", False))
+        kwargs["error_messages"] = {"required": message, "null": message, "invalid": message}
+        super().__init__(**kwargs)
+        self.metadata.setdefault("type", "number")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise self.make_error("invalid")
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation as error:
+            raise self.make_error("invalid") from error
+        if not number.is_finite() or number < 0 or number > MAX_QTY:
+            raise self.make_error("invalid")
+        return number.quantize(Decimal("0.001"))
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else str(value)
+
+
+class YesNo(fields.Boolean):
+    """Strictly ``true`` or ``false``."""
+
+    def __init__(self, message: str = m.NOT_YES_NO, **kwargs: Any):
+        kwargs.setdefault("allow_none", not kwargs.get("required", False))
+        kwargs["error_messages"] = {"required": message, "null": message, "invalid": message}
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+def photo_list() -> fields.List:
+    return fields.List(
+        Ref(required=True), load_default=list, allow_none=False,
+        validate=lambda ids: _at_most_photos(ids),
+        error_messages={"invalid": m.PHOTOS_INVALID, "null": m.PHOTOS_INVALID},
+    )
+
+
+def _at_most_photos(ids: list[str]) -> None:
+    if len(ids) > MAX_PHOTOS:
+        raise ValidationError(m.TOO_MANY_PHOTOS)
+
+
+class DataSchema(Schema):
+    """Base for mutation data: unknown keys are ignored (a newer app may send more)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    error_messages = {"type": m.NOT_A_LIST, "unknown": m.UNKNOWN_FIELD}
+
+
+# -- gate ------------------------------------------------------------------------------
+
+class VisitCheckInSchema(DataSchema):
+    """``visit.check_in``: a visitor registered at the gate (外来人员登记)."""
+
+    site_id = Ref(required=True, required_message=m.SITE_REQUIRED)
+    visitor_name = Text(60, required=True, required_message=m.VISITOR_NAME_REQUIRED)
+    purpose = Choice(PURPOSES, m.PURPOSE_INVALID, required=True)
+    party_size = Count(1, 99, m.PARTY_SIZE_INVALID, required=True)
+    phone = Text(20)
+    id_number = Text(32)
+    unit = Text(32)
+    host_name = Text(60)
+    plate = Text(16)
+    note = Text(500)
+
+    @validates_schema
+    def _patterns(self, data, **kwargs):
+        errors = {}
+        if data.get("phone") and not PHONE_RE.match(data["phone"]):
+            errors["phone"] = [m.PHONE_INVALID]
+        if data.get("id_number") and not ID_NUMBER_RE.match(data["id_number"]):
+            errors["id_number"] = [m.ID_NUMBER_INVALID]
+        if errors:
+            raise ValidationError(errors)
+
+
+class EmptySchema(DataSchema):
+    """Mutations whose entity says it all (``visit.check_out``, ``stock.check_finish``)."""
+
+
+class VisitFlagSchema(DataSchema):
+    """``visit.flag``: a suspicious person reported (可疑人员)."""
+
+    site_id = Ref(required=True, required_message=m.SITE_REQUIRED)
+    description = Text(1000, required=True, required_message=m.DESCRIPTION_REQUIRED)
+    visit_id = Ref()
+    photo_ids = photo_list()
+
+
+# -- patrols ---------------------------------------------------------------------------
+
+class PatrolStartSchema(DataSchema):
+    """``patrol.start``: a round begins, on a route or free."""
+
+    site_id = Ref(required=True, required_message=m.SITE_REQUIRED)
+    route_id = Ref()
+
+
+class LocationSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    error_messages = {"type": m.LOCATION_INVALID}
+    lat = fields.Float(required=True, allow_nan=False, validate=lambda v: -90 <= v <= 90,
+                       error_messages={"required": m.LOCATION_INVALID, "invalid": m.LOCATION_INVALID,
+                                       "null": m.LOCATION_INVALID, "special": m.LOCATION_INVALID,
+                                       "validator_failed": m.LOCATION_INVALID})
+    lng = fields.Float(required=True, allow_nan=False, validate=lambda v: -180 <= v <= 180,
+                       error_messages={"required": m.LOCATION_INVALID, "invalid": m.LOCATION_INVALID,
+                                       "null": m.LOCATION_INVALID, "special": m.LOCATION_INVALID,
+                                       "validator_failed": m.LOCATION_INVALID})
+    accuracy_m = fields.Float(allow_none=True, allow_nan=False, validate=lambda v: v >= 0,
+                              error_messages={"invalid": m.LOCATION_INVALID, "special": m.LOCATION_INVALID,
+                                              "validator_failed": m.LOCATION_INVALID})
+
+
+class PatrolCheckpointSchema(DataSchema):
+    """``patrol.checkpoint``: a checkpoint reached, by its QR code or by hand."""
+
+    patrol_id = Ref(required=True, required_message=m.PATROL_REQUIRED)
+    checkpoint_id = Ref(required=True, required_message=m.CHECKPOINT_REQUIRED)
+    method = Choice(METHODS, m.METHOD_INVALID, required=True)
+    location = fields.Nested(LocationSchema, allow_none=True,
+                             error_messages={"type": m.LOCATION_INVALID, "null": m.LOCATION_INVALID})
+
+
+class PatrolFindingSchema(DataSchema):
+    """``patrol.finding``: a problem seen on a round (发现的问题)."""
+
+    patrol_id = Ref(required=True, required_message=m.PATROL_REQUIRED)
+    category = Choice(CATEGORIES, m.CATEGORY_INVALID, required=True)
+    severity = Choice(SEVERITIES, m.SEVERITY_INVALID, required=True)
+    description = Text(1000, required=True, required_message=m.DESCRIPTION_REQUIRED)
+    handled_on_spot = YesNo(m.HANDLED_REQUIRED, required=True)
+    action_taken = Text(1000)
+    checkpoint_id = Ref()
+    photo_ids = photo_list()
+
+
+class PatrolEndSchema(DataSchema):
+    """``patrol.end``: the round is over."""
+
+    notes = Text(2000)
+
+
+# -- stock -----------------------------------------------------------------------------
+
+class StockCheckStartSchema(DataSchema):
+    """``stock.check_start``: a spot check of a site's store begins (库存抽查)."""
+
+    site_id = Ref(required=True, required_message=m.SITE_REQUIRED)
+    store_id = Ref()
+
+
+class StockCountSchema(DataSchema):
+    """``stock.count``: one item counted; defective pieces feed the material feedback."""
+
+    check_id = Ref(required=True, required_message=m.CHECK_REQUIRED)
+    item_id = Ref(required=True, required_message=m.ITEM_REQUIRED)
+    counted_qty = Quantity(required=True)
+    defective_qty = Quantity()
+    note = Text(500)
+
+    @validates_schema
+    def _defective_within_count(self, data, **kwargs):
+        defective, counted = data.get("defective_qty"), data.get("counted_qty")
+        if defective is not None and counted is not None and defective > counted:
+            raise ValidationError({"defective_qty": [m.DEFECTIVE_TOO_MANY]})
+
+
+# -- follow-ups ------------------------------------------------------------------------
+
+class FollowUpUpdateSchema(DataSchema):
+    """``followup.update``: a status change, a note or a new owner, based on a version."""
+
+    base_version = Count(1, 2**31 - 1, m.BASE_VERSION_REQUIRED, required=True)
+    status = Choice(STATUSES, m.STATUS_INVALID)
+    note = Text(2000)
+    assignee_id = Ref()
+
+    @validates_schema
+    def _something(self, data, **kwargs):
+        if not any(data.get(key) for key in ("status", "note", "assignee_id")):
+            raise ValidationError({"status": [m.NOTHING_TO_CHANGE]})
+
+
+# -- the envelope ----------------------------------------------------------------------
+
+class MutationSchema(Schema):
+    """A mutation's header; ``data`` is checked by the schema of its ``type``."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    id = Ref(required=True, required_message=m.MUTATION_ID_INVALID)
+    seq = Count(0, 2**53, m.SEQ_INVALID, required=True)
+    type = Text(40, required=True, required_message=m.UNKNOWN_TYPE)
+    entity_id = Ref(required=True)
+    user_id = Text(36, required=True)
+    at = Moment(required=True)
+    data = fields.Dict(load_default=dict, allow_none=True,
+                       error_messages={"invalid": m.NOT_A_LIST})
+
+
+class SyncRequestSchema(Schema):
+    """``POST /api/v1/sync``: the push envelope; mutations are checked one by one."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    device_id = fields.String(required=True, validate=lambda v: bool(DEVICE_ID_RE.match(v)),
+                              error_messages={"required": m.DEVICE_ID_INVALID, "null": m.DEVICE_ID_INVALID,
+                                              "invalid": m.DEVICE_ID_INVALID,
+                                              "validator_failed": m.DEVICE_ID_INVALID})
+    client_time = Moment(m.CLIENT_TIME_INVALID, required=True)
+    cursor = fields.String(load_default=None, allow_none=True,
+                           validate=lambda v: len(v) <= 64,
+                           error_messages={"invalid": m.CURSOR_INVALID,
+                                           "validator_failed": m.CURSOR_INVALID})
+    pending = Count(0, 10**9, m.PENDING_INVALID, load_default=0)
+    mutations = fields.List(fields.Dict(), load_default=list,
+                            error_messages={"invalid": m.MUTATIONS_INVALID, "null": m.MUTATIONS_INVALID})
+
+    @validates_schema
+    def _mutation_ids(self, data, **kwargs):
+        errors: dict[str, Any] = {}
+        for index, raw in enumerate(data.get("mutations") or []):
+            ident = raw.get("id")
+            if not isinstance(ident, str) or not UUID_RE.match(ident.strip()):
+                errors[str(index)] = {"id": [m.MUTATION_ID_INVALID]}
+        if errors:
+            raise ValidationError({"mutations": errors})
+
+
+class ResultSchema(Schema):
+    """One answer per mutation, in request order."""
+
+    id = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": ["applied", "duplicate", "deferred", "rejected"]})
+    entity_id = fields.String()
+    waiting_for = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    code = fields.String()
+    conflict = fields.Dict()
+
+
+class ChangeSchema(Schema):
+    """One row the phone should hold (``upsert``) or drop (``delete``)."""
+
+    type = fields.String(required=True)
+    id = fields.String(required=True)
+    op = fields.String(required=True, metadata={"enum": ["upsert", "delete"]})
+    version = fields.Integer(required=True)
+    data = fields.Dict()
+
+
+class SyncResponseSchema(Schema):
+    server_time = fields.String(required=True)
+    results = fields.List(fields.Nested(ResultSchema), required=True)
+    changes = fields.List(fields.Nested(ChangeSchema), required=True)
+    cursor = fields.String(required=True)
+    has_more = fields.Boolean(required=True)
+
+
+def flatten_errors(errors: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Marshmallow's nested errors as ``{"location.lat": ["..."]}``, messages deduplicated."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            for field, msgs in flatten_errors(value, name).items():
+                bucket = flat.setdefault(field, [])
+                bucket.extend(msg for msg in msgs if msg not in bucket)
+    elif isinstance(errors, (list, tuple)):
+        strings = [str(e) for e in errors if isinstance(e, str)]
+        if strings:
+            flat[prefix or "_schema"] = strings
+        for item in errors:
+            if isinstance(item, dict):
+                for field, msgs in flatten_errors(item, prefix).items():
+                    flat.setdefault(field, []).extend(msgs)
+    else:
+        flat[prefix or "_schema"] = [str(errors)]
+    return flat
