@@ -68,3 +68,16 @@ def watch_data(row) -> dict:
         "id_hash": salted_hash(salt, id_number),
         "reason": row.reason,
     }
+
+
+def register_roster_types() -> None:
+    """Phones pull the roster as ``vehicle`` and ``watch`` reference rows of their sites."""
+    from sqlalchemy.orm import selectinload
+
+    from app.api.changes import register_change_type
+    from app.models.gate import ResidentVehicle
+    from app.models.gate import WatchEntry
+
+    register_change_type("vehicle", ResidentVehicle, lambda row, viewer: vehicle_data(row),
+                         load_options=(selectinload(ResidentVehicle.unit),))
+    register_change_type("watch", WatchEntry, lambda row, viewer: watch_data(row))
