@@ -18,7 +18,6 @@ from wtforms import DateTimeLocalField
 from wtforms import DecimalField
 from wtforms import FieldList
 from wtforms import FloatField
-from wtforms import Form
 from wtforms import FormField
 from wtforms import IntegerField
 from wtforms import PasswordField
@@ -27,6 +26,7 @@ from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms import widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 from wtforms.validators import EqualTo
 from wtforms.validators import InputRequired
@@ -72,6 +72,13 @@ def hhmm(form, field):
         field.data = field.data.strip()
 
 
+def parsed(form, field):
+    """Stops the chain when the value could not even be read (e.g. "abc" for a number),
+    so the person sees that one message rather than a range error as well."""
+    if field.process_errors:
+        raise StopValidation()
+
+
 def finite(form, field):
     """Stops NaN and infinity before range checks, which cannot compare them."""
     value = field.data
@@ -93,6 +100,10 @@ def known_timezone(form, field):
         raise ValidationError(_l("Not a known time zone, e.g. Asia/Shanghai."))
     if field.data:
         field.data = field.data.strip()
+
+
+def options(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def stripped(value):
@@ -119,13 +130,20 @@ class SiteForm(FlaskForm):
                            validators=[required(), at_most(64), known_timezone])
 
 
-class GateWindowForm(Form):
+class SubForm(FlaskForm):
+    """A repeated part of a form: no token of its own, but translated built-in messages."""
+
+    class Meta:
+        csrf = False
+
+
+class GateWindowForm(SubForm):
     """One peak window at the gate; a row left empty is dropped."""
 
     start = StringField(_l("From"), filters=[stripped], validators=[Optional(), hhmm])
     end = StringField(_l("To"), filters=[stripped], validators=[Optional(), hhmm])
-    posts = MultiCheckboxField(_l("Posts on duty"), choices=[
-        ("customer_service", _l("Customer service")), ("security", _l("Security staff"))])
+    posts = MultiCheckboxField(_l("Posts on duty"), choices=options([
+        ("customer_service", _l("Customer service")), ("security", _l("Security staff"))]))
     team_lead = BooleanField(_l("Team leader"))
 
     def is_empty(self) -> bool:
@@ -161,15 +179,15 @@ def _clock_form():
     """A sub-form with one minutes field per clock known to the defaults."""
     fields = {
         key: IntegerField(CLOCK_LABELS.get(key, key), validators=[
-            given(), NumberRange(min=1, max=525600, message=_l("Between %(min)s and %(max)s."))])
+            given(), parsed, NumberRange(min=1, max=525600, message=_l("Between %(min)s and %(max)s."))])
         for key in DEFAULT_SITE_SETTINGS["clocks"]
     }
-    return type("ClockForm", (Form,), fields)
+    return type("ClockForm", (SubForm,), fields)
 
 
 def minutes_field(label, low=1, high=525600):
     return IntegerField(label, validators=[
-        given(), NumberRange(min=low, max=high, message=_l("Between %(min)s and %(max)s."))])
+        given(), parsed, NumberRange(min=low, max=high, message=_l("Between %(min)s and %(max)s."))])
 
 
 class SiteSettingsForm(FlaskForm):
@@ -183,7 +201,7 @@ class SiteSettingsForm(FlaskForm):
     device_token_days = minutes_field(_l("Phone sign-in lasts (days without use)"), 1, 365)
     clocks = FormField(_clock_form())
     stock_tolerance_default = DecimalField(_l("Stock tolerance (default)"), places=None, validators=[
-        given(), finite, three_places,
+        given(), parsed, finite, three_places,
         NumberRange(min=0, max=MAX_QUANTITY, message=_l("Between %(min)s and %(max)s."))])
 
 
@@ -192,10 +210,10 @@ class SiteSettingsForm(FlaskForm):
 class BuildingForm(FlaskForm):
     name = StringField(_l("Name"), filters=[stripped], validators=[required(), at_most(60)])
     sort = IntegerField(_l("Order"), default=0, validators=[
-        Optional(), NumberRange(min=0, max=9999, message=_l("Between %(min)s and %(max)s."))])
+        Optional(), parsed, NumberRange(min=0, max=9999, message=_l("Between %(min)s and %(max)s."))])
 
 
-OCCUPANCY = [("owner", _l("Owner")), ("tenant", _l("Tenant"))]
+OCCUPANCY = options([("owner", _l("Owner")), ("tenant", _l("Tenant"))])
 
 
 class UnitForm(FlaskForm):
@@ -232,9 +250,9 @@ class UserForm(FlaskForm):
     username = StringField(_l("Username"), filters=[lower], validators=[
         required(), at_most(64),
         Regexp(r"^[a-z0-9_.-]+$", message=_l("Use lower-case letters, digits, '.', '-' and '_' only."))])
-    display_name = StringField(_l("Name"), filters=[stripped], validators=[required(), at_most(60)])
-    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES], default="guard")
-    post = SelectField(_l("Post"), choices=[("", _l("None"))] + [(p, POST_LABELS[p]) for p in POSTS],
+    display_name = StringField(_l("Full name"), filters=[stripped], validators=[required(), at_most(60)])
+    role = SelectField(_l("Role"), choices=options((r, ROLE_LABELS[r]) for r in ROLES), default="guard")
+    post = SelectField(_l("Post"), choices=options([("", _l("None"))] + [(p, POST_LABELS[p]) for p in POSTS]),
                        default="")
     is_team_lead = BooleanField(_l("Team leader"))
     sites = MultiCheckboxField(_l("Assigned sites"))
@@ -268,9 +286,9 @@ class CheckpointForm(FlaskForm):
                        validators=[required(), at_most(40), code_chars()])
     description = StringField(_l("Location details"), filters=[stripped], validators=[Optional(), at_most(255)])
     lat = FloatField(_l("Latitude"), validators=[
-        Optional(), finite, NumberRange(min=-90, max=90, message=_l("Between %(min)s and %(max)s."))])
+        Optional(), parsed, finite, NumberRange(min=-90, max=90, message=_l("Between %(min)s and %(max)s."))])
     lng = FloatField(_l("Longitude"), validators=[
-        Optional(), finite, NumberRange(min=-180, max=180, message=_l("Between %(min)s and %(max)s."))])
+        Optional(), parsed, finite, NumberRange(min=-180, max=180, message=_l("Between %(min)s and %(max)s."))])
 
 
 def split_codes(text: str | None) -> list[str]:
@@ -316,18 +334,18 @@ class ItemForm(FlaskForm):
                        validators=[required(), at_most(16)])
     sku = StringField(_l("Item number"), filters=[stripped], validators=[Optional(), at_most(40)])
     tolerance = DecimalField(_l("Tolerance"), places=None, validators=[
-        Optional(), finite, three_places,
+        Optional(), parsed, finite, three_places,
         NumberRange(min=0, max=MAX_QUANTITY, message=_l("Between %(min)s and %(max)s."))])
     active = BooleanField(_l("In use"), default=True)
 
 
 class MovementForm(FlaskForm):
     item_id = SelectField(_l("Item"), validators=[required()])
-    direction = SelectField(_l("Direction"), choices=[("in", _l("In (receipt)")), ("out", _l("Out (issue)"))])
+    direction = SelectField(_l("Direction"), choices=options([("in", _l("In (receipt)")), ("out", _l("Out (issue)"))]))
     quantity = DecimalField(_l("Quantity"), places=None, validators=[
-        given(), finite, three_places,
+        given(), parsed, finite, three_places,
         NumberRange(min=Decimal("0.001"), max=MAX_QUANTITY, message=_l("Between %(min)s and %(max)s."))])
     occurred_at = DateTimeLocalField(_l("When (site time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                     validators=[given()])
+                                     validators=[given(), parsed])
     reference = StringField(_l("Document number"), filters=[stripped], validators=[required(), at_most(60)])
     note = StringField(_l("Note"), filters=[stripped], validators=[Optional(), at_most(255)])

@@ -8,6 +8,7 @@ from flask import abort
 from flask import request
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db
 from app.models import Building
@@ -23,8 +24,8 @@ def visible_sites() -> list[Site]:
     return list(db.session.scalars(scoped(Site).order_by(Site.name)))
 
 
-def site_choices() -> list[tuple[str, str]]:
-    return [(s.id, s.name) for s in visible_sites()]
+def site_choices() -> list[SelectChoice]:
+    return [SelectChoice(s.id, s.name) for s in visible_sites()]
 
 
 def site_filter(arg: str = "site") -> Site | None:
@@ -35,22 +36,27 @@ def site_filter(arg: str = "site") -> Site | None:
     return get_scoped_or_404(Site, value)
 
 
-def building_choices(site_id: str) -> list[tuple[str, str]]:
+def building_choices(site_id: str) -> list[SelectChoice]:
     stmt = (scoped(Building).where(Building.site_id == site_id, Building.deleted_at.is_(None))
             .order_by(Building.sort, Building.name))
-    return [(b.id, b.name) for b in db.session.scalars(stmt)]
+    return [SelectChoice(b.id, b.name) for b in db.session.scalars(stmt)]
 
 
-def store_choices() -> list[tuple[str, str]]:
+def store_choices() -> list[SelectChoice]:
     stmt = (scoped(Store).add_columns(Site.name).join(Site, Site.id == Store.site_id)
             .where(Store.deleted_at.is_(None)).order_by(Site.name, Store.name))
-    return [(store.id, f"{site_name} · {store.name}") for store, site_name in db.session.execute(stmt)]
+    return [SelectChoice(store.id, f"{site_name} · {store.name}") for store, site_name in db.session.execute(stmt)]
 
 
-def item_choices(store_id: str) -> list[tuple[str, str]]:
+def item_choices(store_id: str) -> list[SelectChoice]:
     stmt = (scoped(Item).where(Item.store_id == store_id, Item.active.is_(True),
                                Item.deleted_at.is_(None)).order_by(Item.name))
-    return [(i.id, f"{i.name} ({i.unit})") for i in db.session.scalars(stmt)]
+    return [SelectChoice(i.id, f"{i.name} ({i.unit})") for i in db.session.scalars(stmt)]
+
+
+def offered(field) -> bool:
+    """Whether a select field's value is one of its choices (i.e. one of the admin's)."""
+    return any(choice.value == field.data for choice in field.choices or [])
 
 
 def company_users():

@@ -163,7 +163,7 @@ def route_new():
             db.session.commit()
             flash(_("Route %(name)s created.", name=route.name), "success")
             return redirect(url_for("admin.routes", site=route.site_id))
-    chosen = form.site_id.data if form.site_id.data in dict(form.site_id.choices) else None
+    chosen = form.site_id.data if lookups.offered(form.site_id) else None
     return form_page("admin/route_form.html", form=form, route=None,
                      checkpoints=_site_checkpoints(chosen))
 
