@@ -100,6 +100,9 @@ class Phone:
                 return row["value"]
         return None
 
+    def outbox_text(self) -> str:
+        return json.dumps(self.outbox(), ensure_ascii=False)
+
     def dump_text(self) -> str:
         return json.dumps(self.dump(), ensure_ascii=False)
 

@@ -1,0 +1,130 @@
+"""The gate screen as a guard uses it: few taps, the roster and watch list offline, masking."""
+import uuid
+
+TAP_COUNTER = """() => {
+  window.__taps = 0;
+  window.__firstTap = null;
+  document.addEventListener('pointerdown', () => {
+    window.__taps += 1;
+    if (window.__firstTap === null) window.__firstTap = performance.now();
+  }, true);
+}"""
+
+
+def test_walk_in_delivery_takes_at_most_six_taps(phone):
+    """Can a walk-in delivery be registered in at most 6 taps and 15 seconds?"""
+    page = phone.page
+    phone.sign_in("guard1")
+    phone.open("gate")
+    page.evaluate(TAP_COUNTER)
+    page.click("#checkin-form input[name=visitor_name]")
+    page.keyboard.type("张师傅")
+    page.click("label[for=purpose-delivery]")
+    page.click("#checkin-form input[name=unit]")
+    page.keyboard.type("1-1-101")
+    page.click("#unit-suggestions button:text-is('1-1-101')")
+    page.click("#checkin-submit")
+    phone.wait_saved()
+    taps, elapsed_ms = page.evaluate("[window.__taps, performance.now() - window.__firstTap]")
+    print(f"walk-in delivery: {taps} taps, {elapsed_ms / 1000:.1f} s")
+    assert taps <= 6
+    assert elapsed_ms <= 15000
+    entry = next(e for e in phone.outbox() if e["type"] == "visit.check_in") if phone.outbox() else None
+    assert entry is None or entry["data"] == {
+        "site_id": entry["data"]["site_id"], "visitor_name": "张师傅", "purpose": "delivery",
+        "party_size": 1, "unit": "1-1-101"}
+    assert "张师傅" in page.text_content("#inside")
+
+
+def test_double_tap_on_submit_records_once(phone, live):
+    page = phone.page
+    phone.sign_in("guard1")
+    live.stop()
+    page.context.set_offline(True)
+    name = f"双击{uuid.uuid4().hex[:4]}"
+    phone.open("gate")
+    page.fill("#checkin-form input[name=visitor_name]", name)
+    page.click("label[for=purpose-visit]")
+    page.dblclick("#checkin-submit")
+    phone.wait_saved()
+    page.wait_for_timeout(500)
+    assert [e["data"]["visitor_name"] for e in phone.outbox()] == [name]
+    assert page.locator(f"#inside li:has-text('{name}')").count() == 1
+
+
+def test_roster_watch_list_and_returning_visitor_work_offline(phone, live):
+    """Offline: a resident's plate is known, the watch list warns, a returning visitor is filled in."""
+    page = phone.page
+    phone.sign_in("guard1")
+    kinds = {r["type"] for r in phone.dump(["refdata"])["refdata"]}
+    assert {"vehicle", "watch", "unit"} <= kinds
+    live.stop()
+    page.context.set_offline(True)
+    phone.open("gate")
+
+    page.fill("#checkin-form input[name=plate]", "粤B 11188")
+    assert "业主车辆" in page.text_content("#plate-info")
+    page.fill("#checkin-form input[name=plate]", "粤B99999")
+    assert "外来车辆" in page.text_content("#plate-info")
+
+    page.fill("#checkin-form input[name=phone]", "139-0000-1111")
+    page.press("#checkin-form input[name=phone]", "Tab")
+    page.wait_for_selector("#watch-alert .alert-watch")
+    alert = page.text_content("#watch-alert")
+    assert "关注名单" in alert and "139****1111" in alert
+    page.fill("#checkin-form input[name=phone]", "")
+    page.fill("#checkin-form input[name=plate]", "")
+    page.fill("#checkin-form input[name=visitor_name]", "赵六")
+    page.press("#checkin-form input[name=visitor_name]", "Tab")
+    page.wait_for_selector("#watch-alert .alert-watch")
+    assert "赵六" in page.text_content("#watch-alert")
+
+    # A visitor registered once is recognised by phone number next time.
+    name = f"回访{uuid.uuid4().hex[:4]}"
+    phone.register_visitor(name, purpose="decoration", unit="2-1-301", phone="13612345678", plate="粤C12345")
+    phone.open("gate")
+    page.fill("#checkin-form input[name=phone]", "136 1234 5678")
+    page.wait_for_selector("#phone-info .notice")
+    assert name in page.text_content("#phone-info")
+    assert page.input_value("#checkin-form input[name=visitor_name]") == name
+    assert page.input_value("#checkin-form input[name=unit]") == "2-1-301"
+    assert page.is_checked("#purpose-decoration")
+    dump = phone.dump_text()
+    assert "13612345678" not in dump.replace(phone.outbox_text(), "")
+
+
+def test_id_number_is_masked_on_screen_once_entered(phone):
+    page = phone.page
+    phone.sign_in("guard1")
+    phone.open("gate")
+    page.fill("#checkin-form input[name=id_number]", "11010119900307123X")
+    page.press("#checkin-form input[name=id_number]", "Tab")
+    assert page.input_value("#checkin-form input[name=id_number]") == "110101********123X"
+    assert "11010119900307123X" not in page.content()
+
+
+def test_visitor_inside_too_long_is_marked(phone):
+    """Is a visitor inside longer than the site's limit marked, and does check-out take one tap?"""
+    page = phone.page
+    phone.sign_in("guard1")
+    phone.open("gate")
+    name = f"久留{uuid.uuid4().hex[:4]}"
+    page.evaluate("""(name) => import('/static/js/lib/outbox.js').then(async (o) => {
+      const site = (await import('/static/js/lib/session.js')).currentSite;
+      const siteId = await site();
+      const at = new Date(Date.now() - 5 * 3600 * 1000).toISOString();
+      const id = crypto.randomUUID();
+      await o.record({ mutations: [{ type: 'visit.check_in', entity_id: id, at,
+        data: { site_id: siteId, visitor_name: name, purpose: 'visit', party_size: 1 } }],
+        records: [{ id, kind: 'visit', site_id: siteId, visitor_name: name, purpose: 'visit',
+          checked_in_at: at, checked_out_at: null }] });
+    })""", name)
+    phone.open("gate")
+    row = page.locator(f"#inside li:has-text('{name}')")
+    assert "overdue" in row.get_attribute("class")
+    assert "超时" in row.inner_text()
+    page.evaluate(TAP_COUNTER)
+    row.locator("button[data-action=check-out]").click()
+    phone.wait_saved()
+    assert page.evaluate("window.__taps") == 1
+    assert page.locator(f"#inside li:has-text('{name}')").count() == 0
