@@ -15,6 +15,7 @@ from marshmallow import EXCLUDE
 from marshmallow import Schema
 from marshmallow import ValidationError
 from marshmallow import fields
+from marshmallow import validate
 from marshmallow import validates_schema
 
 from sync import messages as m
@@ -160,14 +161,9 @@ class YesNo(fields.Boolean):
 def photo_list() -> fields.List:
     return fields.List(
         Ref(required=True), load_default=list, allow_none=False,
-        validate=lambda ids: _at_most_photos(ids),
+        validate=validate.Length(max=MAX_PHOTOS, error=m.TOO_MANY_PHOTOS),
         error_messages={"invalid": m.PHOTOS_INVALID, "null": m.PHOTOS_INVALID},
     )
-
-
-def _at_most_photos(ids: list[str]) -> None:
-    if len(ids) > MAX_PHOTOS:
-        raise ValidationError(m.TOO_MANY_PHOTOS)
 
 
 class DataSchema(Schema):
@@ -233,15 +229,15 @@ class LocationSchema(Schema):
         unknown = EXCLUDE
 
     error_messages = {"type": m.LOCATION_INVALID}
-    lat = fields.Float(required=True, allow_nan=False, validate=lambda v: -90 <= v <= 90,
+    lat = fields.Float(required=True, allow_nan=False, validate=validate.Range(-90, 90, error=m.LOCATION_INVALID),
                        error_messages={"required": m.LOCATION_INVALID, "invalid": m.LOCATION_INVALID,
                                        "null": m.LOCATION_INVALID, "special": m.LOCATION_INVALID,
                                        "validator_failed": m.LOCATION_INVALID})
-    lng = fields.Float(required=True, allow_nan=False, validate=lambda v: -180 <= v <= 180,
+    lng = fields.Float(required=True, allow_nan=False, validate=validate.Range(-180, 180, error=m.LOCATION_INVALID),
                        error_messages={"required": m.LOCATION_INVALID, "invalid": m.LOCATION_INVALID,
                                        "null": m.LOCATION_INVALID, "special": m.LOCATION_INVALID,
                                        "validator_failed": m.LOCATION_INVALID})
-    accuracy_m = fields.Float(allow_none=True, allow_nan=False, validate=lambda v: v >= 0,
+    accuracy_m = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=0, error=m.LOCATION_INVALID),
                               error_messages={"invalid": m.LOCATION_INVALID, "special": m.LOCATION_INVALID,
                                               "validator_failed": m.LOCATION_INVALID})
 
@@ -340,23 +336,26 @@ class SyncRequestSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    device_id = fields.String(required=True, validate=lambda v: bool(DEVICE_ID_RE.match(v)),
+    device_id = fields.String(required=True, validate=validate.Regexp(DEVICE_ID_RE, error=m.DEVICE_ID_INVALID),
                               error_messages={"required": m.DEVICE_ID_INVALID, "null": m.DEVICE_ID_INVALID,
                                               "invalid": m.DEVICE_ID_INVALID,
                                               "validator_failed": m.DEVICE_ID_INVALID})
     client_time = Moment(m.CLIENT_TIME_INVALID, required=True)
     cursor = fields.String(load_default=None, allow_none=True,
-                           validate=lambda v: len(v) <= 64,
+                           validate=validate.Length(max=64, error=m.CURSOR_INVALID),
                            error_messages={"invalid": m.CURSOR_INVALID,
                                            "validator_failed": m.CURSOR_INVALID})
     pending = Count(0, 10**9, m.PENDING_INVALID, load_default=0)
-    mutations = fields.List(fields.Dict(), load_default=list,
+    mutations = fields.List(fields.Dict(error_messages={"invalid": m.MUTATIONS_INVALID}), load_default=list,
                             error_messages={"invalid": m.MUTATIONS_INVALID, "null": m.MUTATIONS_INVALID})
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _mutation_ids(self, data, **kwargs):
         errors: dict[str, Any] = {}
-        for index, raw in enumerate(data.get("mutations") or []):
+        mutations = data.get("mutations")
+        for index, raw in enumerate(mutations if isinstance(mutations, list) else []):
+            if not isinstance(raw, dict):
+                continue
             ident = raw.get("id")
             if not isinstance(ident, str) or not UUID_RE.match(ident.strip()):
                 errors[str(index)] = {"id": [m.MUTATION_ID_INVALID]}

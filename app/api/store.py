@@ -168,16 +168,23 @@ class SqlStore:
         created = obj is None
         if created:
             obj = model(id=record["id"])
+            if hasattr(model, "version"):
+                obj.version = 1
             self.session.add(obj)
             self._objects[(kind, record["id"])] = obj
             self._absent[kind].discard(record["id"])
         columns = _columns(model)
+        changed = False
         for key, value in record.items():
             if key in columns and key not in STORE_MANAGED and (created or getattr(obj, key) != value):
                 setattr(obj, key, value)
-        if kind == "followup" and not created:
-            # One flush per follow-up edit keeps its version in step with its events.
-            self.session.flush()
+                changed = True
+        if changed and not created and hasattr(model, "version"):
+            if obj in self.session.new:
+                obj.version += 1  # written twice before its insert: still two writes
+            else:
+                # Flushed at once so that the version read next is the one phones will see.
+                self.session.flush()
 
     def _load(self, kind: str, ident: str):
         key = (kind, ident)
