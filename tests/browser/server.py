@@ -81,6 +81,8 @@ class TestServer:
                     self.faults.delay = float(body.get("delay", 3.0))
                     self.faults.count = self.faults.failed = 0
             result = {"every": self.faults.every, "count": self.faults.count, "failed": self.faults.failed}
+        elif path == "/__test__/stats":
+            result = {"every": self.faults.every, "count": self.faults.count, "failed": self.faults.failed}
         elif path == "/__test__/sw-salt":
             self.flask.config["PHONE_SW_SALT"] = body.get("salt", "")
         elif path == "/__test__/revoke":
