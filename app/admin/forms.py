@@ -255,7 +255,8 @@ class UserForm(FlaskForm):
     post = SelectField(_l("Post"), choices=options([("", _l("None"))] + [(p, POST_LABELS[p]) for p in POSTS]),
                        default="")
     is_team_lead = BooleanField(_l("Team leader"))
-    sites = MultiCheckboxField(_l("Assigned sites"))
+    sites = MultiCheckboxField(_l("Assigned sites"),
+                               invalid_choice_message=_l("Choose from the sites listed."))
 
     def validate_sites(self, field):
         if self.role.data != "admin" and not field.data:
@@ -305,12 +306,19 @@ class RouteForm(FlaskForm):
     codes = TextAreaField(_l("Checkpoints in order (one code per line)"), validators=[
         required(), Length(max=MAX_ROUTE_STOPS * 41, message=_l("At most %(max)d characters."))])
 
-    def validate_window_end(self, field):
-        start, end = self.window_start.data, field.data
+    def validate(self, extra_validators=None):
+        """The window's two ends are checked together, even when one is left empty."""
+        ok = super().validate(extra_validators)
+        start, end = self.window_start.data, self.window_end.data
+        if self.window_start.errors or self.window_end.errors:
+            return False
         if bool(start) != bool(end):
-            raise ValidationError(_l("Give both ends of the window, or neither."))
-        if start and end and HHMM.match(start) and HHMM.match(end) and end <= start:
-            raise ValidationError(_l("The window must end after it starts, on the same day."))
+            self.window_end.errors.append(_l("Give both ends of the window, or neither."))
+            return False
+        if start and end and end <= start:
+            self.window_end.errors.append(_l("The window must end after it starts, on the same day."))
+            return False
+        return ok
 
     def validate_codes(self, field):
         codes = split_codes(field.data)

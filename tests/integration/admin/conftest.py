@@ -24,9 +24,9 @@ class Desk:
         return self.client.post(path, data=data, **kw)
 
     def text(self, path) -> str:
-        response = self.client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
-        return response.get_data(as_text=True)
+        with self.client.get(path) as response:
+            assert response.status_code == 200, (path, response.status_code)
+            return response.get_data(as_text=True)
 
 
 @pytest.fixture()
