@@ -90,6 +90,8 @@ def test_offline_records_survive_reload_and_reach_the_server_once(phone, live, t
     photo_id = photos[0]["id"]
     (photo_ids,) = q("SELECT photo_ids FROM findings WHERE user_id = ?", (user_id,))[0]
     assert photo_id in photo_ids
+    assert q("SELECT uploaded, content_type FROM photos WHERE id = ?", (photo_id,)) == [(1, "image/jpeg")]
+    assert phone.dump(["photos"])["photos"] == []
     # After the server has acknowledged the visit, the phone holds no full ID number.
     dump = phone.dump_text()
     assert ID_NUMBER not in dump

@@ -63,8 +63,9 @@ function attentionItem(item, user) {
 
 export async function show() {
   const user = await currentUser();
-  const [w, s, users, attention, space, auth] = await Promise.all([
-    waiting(), state(), getMeta("users", {}), all("attention"), estimate(), getMeta("auth_state")]);
+  const [w, s, users, attention, space, auth, photos] = await Promise.all([
+    waiting(), state(), getMeta("users", {}), all("attention"), estimate(), getMeta("auth_state"), all("photos")]);
+  const refused = photos.filter((p) => p.refused).length;
   const mine = user ? w.byUser[user.id] || 0 : 0;
   const others = Object.entries(w.byUser).filter(([id]) => !user || id !== user.id);
   const button = h("button", { type: "button", class: "primary block", id: "sync-now" }, t("Sync now"));
@@ -104,6 +105,9 @@ export async function show() {
       others.map(([id, n]) => notice(t("%(count)s records of %(name)s wait for them to sign in.",
         { count: n, name: (users[id] || {}).display_name || "?" }), "warn")),
       auth === "expired" ? h("a", { class: "button block", href: "/m/login" }, t("Sign in again")) : null,
+      photos.length - refused ? h("p", { class: "meta", id: "photos-waiting" },
+        t("%(count)s photos waiting to upload", { count: photos.length - refused })) : null,
+      refused ? notice(t("%(count)s photos were refused by the server and stay on this phone.", { count: refused }), "warn") : null,
       s.last_error ? notice(errorText(s.last_error), "warn") : null,
       navigator.onLine ? null : notice(t("You are offline. Records are kept on the phone."), "info"),
       button),

@@ -1,6 +1,6 @@
 /**
  * Who is signed in on this phone. Signing in gets a device token; signing out keeps every
- * unsynced entry (and the photos they name) and clears the rest.
+ * unsynced entry and every photo not yet uploaded, and clears the rest.
  */
 import { db, getMeta, setMeta, setMetaMany } from "./db.js";
 import { ApiError, NetworkError, request } from "./api.js";
@@ -41,26 +41,19 @@ export async function signIn(username, password) {
   return body.user;
 }
 
-/** Everything but unsynced entries, the photos they name, the device id and its seq. */
+/** Everything but unsynced entries, photos not yet uploaded, the device id and its seq. */
 export async function clearPersonal({ keepUnsynced = true } = {}) {
   const database = await db();
   const outbox = await database.getAll("outbox");
   const attention = await database.getAll("attention");
   const keepEntities = new Set([...outbox, ...attention].map((e) => e.entity_id));
-  const keepPhotos = new Set();
-  for (const e of [...outbox, ...attention]) for (const p of (e.data.photo_ids || [])) keepPhotos.add(p);
-  const tx = database.transaction(["refdata", "records", "photos", "drafts", "visitors", "meta"], "readwrite");
+  const tx = database.transaction(["refdata", "records", "drafts", "visitors", "meta"], "readwrite");
   tx.objectStore("refdata").clear();
   tx.objectStore("drafts").clear();
   tx.objectStore("visitors").clear();
   let cursor = await tx.objectStore("records").openCursor();
   while (cursor) {
     if (!keepUnsynced || !keepEntities.has(cursor.value.id)) cursor.delete();
-    cursor = await cursor.continue();
-  }
-  cursor = await tx.objectStore("photos").openCursor();
-  while (cursor) {
-    if (!keepUnsynced || !keepPhotos.has(cursor.value.id)) cursor.delete();
     cursor = await cursor.continue();
   }
   const meta = tx.objectStore("meta");

@@ -75,9 +75,13 @@ function wire(entry) {
     user_id: entry.user_id, at: entry.at, data: entry.data };
 }
 
+/**
+ * Upload this user's photos; each leaves the phone once the server has it. One the server
+ * will never take (not ours, too big, not an image) is marked and left for the person.
+ */
 async function uploadPhotos(token, userId) {
   const database = await db();
-  const photos = (await database.getAll("photos")).filter((p) => p.user_id === userId);
+  const photos = (await database.getAll("photos")).filter((p) => p.user_id === userId && !p.refused);
   for (const photo of photos) {
     try {
       await request(`/api/v1/photos/${photo.id}`, {
@@ -85,9 +89,14 @@ async function uploadPhotos(token, userId) {
       });
       await database.delete("photos", photo.id);
     } catch (err) {
-      // 404/405: the server has no photo endpoint yet; the photo waits on the phone.
-      if (err instanceof ApiError && (err.status === 404 || err.status === 405)) return;
-      throw err;
+      if (!(err instanceof ApiError)) throw err;
+      if (err.status === 409) {
+        await database.delete("photos", photo.id);
+      } else if ([400, 404, 413, 415].includes(err.status)) {
+        await database.put("photos", { ...photo, refused: err.status });
+      } else {
+        throw err;
+      }
     }
   }
 }
