@@ -111,7 +111,8 @@ function itemCard(check, item) {
   let result = null;
   if (count && book !== null) {
     const diff = count.counted_qty - book;
-    result = h("p", { class: "meta" }, t("Book %(book)s · difference %(diff)s", { book, diff: diff > 0 ? `+${diff}` : diff }),
+    const signed = diff > 0 ? "+" + diff : String(diff);
+    result = h("p", { class: "meta" }, t("Book %(book)s · difference %(diff)s", { book, diff: signed }),
       diff ? h("span", { class: "tag bad" }, t("Differs")) : h("span", { class: "tag ok" }, t("Matches")));
   } else if (showBook && book !== null) {
     result = h("p", { class: "meta" }, t("Book %(book)s", { book }));
