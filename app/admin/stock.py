@@ -48,7 +48,8 @@ def stores():
             .where(Store.deleted_at.is_(None)).group_by(Store.id))
     if site is not None:
         stmt = stmt.where(Store.site_id == site.id)
-    rows = db.session.execute(stmt.join(Site, Site.id == Store.site_id).order_by(Site.name, Store.name)).all()
+    rows = db.session.execute(stmt.join(Site, Site.id == Store.site_id).group_by(Site.name)
+                              .order_by(Site.name, Store.name)).all()
     return render_template("admin/stores.html", rows=rows, site=site,
                            sites={s.id: s for s in lookups.visible_sites()})
 
