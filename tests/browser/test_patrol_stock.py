@@ -1,0 +1,91 @@
+"""Ending a patrol with missed checkpoints, a blind stock count, a full phone."""
+from tests.browser.images import png
+
+
+def test_ending_a_patrol_lists_the_missed_checkpoints(phone, live):
+    page = phone.page
+    phone.sign_in("lead1")
+    phone.open("patrol")
+    page.click("#routes li:has-text('夜间巡更路线') button[data-route]")
+    phone.wait_saved()
+    for n in range(5):
+        page.click("#checkpoints button[data-checkpoint] >> nth=0")
+        phone.wait_saved()
+    assert "5 / 7" in page.text_content("#patrol-progress")
+    page.click("#end-patrol")
+    missed = page.locator("#missed li").all_inner_texts()
+    assert missed == ["垃圾站", "南侧围墙"]
+    page.fill("#end-form textarea[name=notes]", "垃圾站施工封闭")
+    page.click("#end-submit")
+    phone.wait_saved()
+    assert page.locator("#routes").count() == 1
+    assert phone.sync_until_empty() == 0
+    user_id = phone.meta("user")["id"]
+    rows = live.query("SELECT ended_at IS NOT NULL, notes FROM patrols WHERE user_id = ?", (user_id,))
+    assert rows == [(1, "垃圾站施工封闭")]
+
+
+def test_blind_count_shows_the_books_only_after_counting_and_lists_differences(phone, live):
+    page = phone.page
+    phone.sign_in("store1")
+    phone.open("stock")
+    page.click("label[for=size-0]")
+    assert page.is_checked("#stock-start input[name=blind]")
+    page.click("#stock-start button[type=submit]")
+    phone.wait_saved()
+    first = page.locator("#count-items li").first
+    assert "账面" not in first.inner_text()
+    items = {r["id"]: r for r in (x["data"] | {"id": x["id"]} for x in phone.dump(["refdata"])["refdata"]
+                                  if x["type"] == "item")}
+    item_id = first.get_attribute("data-item")
+    book = items[item_id]["book_qty"]
+    first.locator("input[name=counted_qty]").fill(str(book + 2))
+    first.locator("input[name=defective_qty]").fill("1")
+    first.locator("button[type=submit]").click()
+    phone.wait_saved()
+    first = page.locator(f"#count-items li[data-item='{item_id}']")
+    assert f"账面 {book}" in first.inner_text() and "差异 +2" in first.inner_text()
+    second = page.locator("#count-items li").nth(1)
+    second_book = items[second.get_attribute("data-item")]["book_qty"]
+    second.locator("input[name=counted_qty]").fill(str(second_book))
+    second.locator("button[type=submit]").click()
+    phone.wait_saved()
+    # A defective count above the counted one is refused on the phone.
+    third = page.locator("#count-items li").nth(2)
+    third.locator("input[name=counted_qty]").fill("1")
+    third.locator("input[name=defective_qty]").fill("3")
+    third.locator("button[type=submit]").click()
+    assert "不合格数应在" in third.inner_text()
+
+    page.click("#finish-open")
+    differences = page.locator("#differences li").all_inner_texts()
+    assert len(differences) == 1 and "(+2)" in differences[0]
+    assert "还有" in page.text_content("#finish-form")
+    page.click("#finish-submit")
+    phone.wait_saved()
+    assert phone.sync_until_empty() == 0
+    user_id = phone.meta("user")["id"]
+    counts = live.query("SELECT item_id, counted_qty, defective_qty FROM stock_counts WHERE user_id = ? "
+                        "ORDER BY counted_at", (user_id,))
+    assert [(c[0], float(c[1])) for c in counts][0] == (item_id, float(book + 2))
+    assert float(counts[0][2]) == 1.0
+    assert live.query("SELECT finished_at IS NOT NULL FROM stock_checks WHERE user_id = ?", (user_id,)) == [(1,)]
+
+
+def test_a_full_phone_says_so_before_storing_a_photo(phone, tmp_path):
+    page = phone.page
+    page.add_init_script("""navigator.storage.estimate = async () => ({ usage: 99 * 1024 * 1024, quota: 100 * 1024 * 1024 });""")
+    phone.sign_in("manager1")
+    phone.open("patrol")
+    if page.locator("#routes").count():
+        page.click("#routes li >> nth=0 >> button[data-route]")
+        phone.wait_saved()
+    page.click("#add-finding")
+    picture = tmp_path / "p.png"
+    picture.write_bytes(png(800, 600))
+    page.set_input_files("#finding-form input[type=file]", str(picture))
+    page.wait_for_selector("#finding-form .notice.error")
+    assert "存储空间已满" in page.text_content("#finding-form")
+    assert page.locator("#finding-form .photos img").count() == 0
+    phone.open("sync")
+    assert "99.0 MB / 100.0 MB" in page.text_content("#storage")
