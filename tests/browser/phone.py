@@ -77,8 +77,12 @@ class Phone:
             self.ready()
 
     def sync(self) -> dict:
-        """Run the app's own sync client once and return its result."""
-        return self.page.evaluate("import('/static/js/lib/sync.js').then((m) => m.syncNow('test'))")
+        """Run the app's own sync client once (after any run under way) and return its result."""
+        return self.page.evaluate("""async () => {
+          const sync = await import('/static/js/lib/sync.js');
+          if (sync.isRunning()) await sync.syncNow('wait');
+          return sync.syncNow('test');
+        }""")
 
     def sync_until_empty(self, attempts: int = 30) -> int:
         for _ in range(attempts):
