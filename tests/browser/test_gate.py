@@ -128,3 +128,26 @@ def test_visitor_inside_too_long_is_marked(phone):
     phone.wait_saved()
     assert page.evaluate("window.__taps") == 1
     assert page.locator(f"#inside li:has-text('{name}')").count() == 0
+
+
+def test_flagging_a_suspicious_visitor_reaches_the_server(phone, live, tmp_path):
+    from tests.browser.images import png
+
+    page = phone.page
+    phone.sign_in("lead1")
+    name = f"可疑{uuid.uuid4().hex[:4]}"
+    phone.register_visitor(name, purpose="other")
+    page.click(f"#inside li:has-text('{name}') button.danger")
+    page.fill("#flag-form textarea[name=description]", "在3号楼反复徘徊，自称找朋友但说不出房号")
+    picture = tmp_path / "flag.png"
+    picture.write_bytes(png(640, 480, (90, 90, 90)))
+    page.set_input_files("#flag-form input[type=file]", str(picture))
+    page.wait_for_selector("#flag-form .photos img")
+    page.click("#flag-form button[type=submit]")
+    phone.wait_saved()
+    flag = [e for e in phone.outbox() if e["type"] == "visit.flag"]
+    assert phone.sync_until_empty() == 0
+    visit_id = live.query("SELECT id FROM visits WHERE visitor_name = ?", (name,))[0][0]
+    rows = live.query("SELECT visit_id, description FROM incidents WHERE visit_id = ?", (visit_id,))
+    assert len(rows) == 1 and "徘徊" in rows[0][1]
+    assert not flag or flag[0]["data"]["visit_id"] == visit_id
