@@ -89,3 +89,24 @@ def test_a_full_phone_says_so_before_storing_a_photo(phone, tmp_path):
     assert page.locator("#finding-form .photos img").count() == 0
     phone.open("sync")
     assert "99.0 MB / 100.0 MB" in page.text_content("#storage")
+
+
+def test_a_record_that_cannot_be_written_says_not_saved(phone):
+    """When IndexedDB refuses the write (quota), does the guard see it was NOT saved?"""
+    page = phone.page
+    phone.sign_in("guard1")
+    phone.open("gate")
+    page.evaluate("""() => {
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function (...args) {
+        if (this.name === 'outbox') throw new DOMException('quota', 'QuotaExceededError');
+        return put.apply(this, args);
+      };
+    }""")
+    page.fill("#checkin-form input[name=visitor_name]", "存不下")
+    page.click("label[for=purpose-visit]")
+    page.click("#checkin-submit")
+    page.wait_for_selector("#toast[data-kind=error]:not([hidden])")
+    assert "未保存" in page.text_content("#toast")
+    assert phone.outbox() == []
+    assert page.input_value("#checkin-form input[name=visitor_name]") == "存不下"

@@ -237,6 +237,7 @@ export async function show() {
   const [patrol, routes, checkpoints] = await Promise.all([
     activePatrol(ctx), rows("route", ctx.siteId), rows("checkpoint", ctx.siteId)]);
   if (!patrol) {
+    routes.sort((a, b) => String(a.window_start || "99").localeCompare(String(b.window_start || "99")));
     render(routePicker(ctx, routes));
     return;
   }

@@ -125,3 +125,28 @@ export async function recordAgain(attentionId, data) {
 export async function discardAttention(attentionId) {
   return (await db()).delete("attention", attentionId);
 }
+
+const KEEP_DAYS = 7;
+
+/** Forget the phone's own records older than a week once nothing about them waits. */
+export async function pruneRecords(now = Date.now()) {
+  const database = await db();
+  const pending = new Set([...(await database.getAll("outbox")), ...(await database.getAll("attention"))]
+    .map((e) => e.entity_id));
+  const cutoff = now - KEEP_DAYS * 24 * 3600 * 1000;
+  const tx = database.transaction("records", "readwrite");
+  let cursor = await tx.store.openCursor();
+  let removed = 0;
+  while (cursor) {
+    const rec = cursor.value;
+    const open = (rec.kind === "patrol" && !rec.ended_at) || (rec.kind === "stock_check" && !rec.finished_at) ||
+      (rec.kind === "visit" && !rec.checked_out_at);
+    if (!pending.has(rec.id) && !open && Date.parse(rec.updated_at || 0) < cutoff) {
+      cursor.delete();
+      removed += 1;
+    }
+    cursor = await cursor.continue();
+  }
+  await tx.done;
+  return removed;
+}

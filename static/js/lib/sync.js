@@ -7,7 +7,7 @@
  */
 import { db, getMeta, setMeta } from "./db.js";
 import { ApiError, NetworkError, request } from "./api.js";
-import { acknowledge, entries } from "./outbox.js";
+import { acknowledge, entries, pruneRecords } from "./outbox.js";
 import { applyChanges } from "./refdata.js";
 import { isoNow } from "./util.js";
 
@@ -146,6 +146,7 @@ async function run(reason) {
   try {
     await uploadPhotos(token, user.id);
     await exchange(token, user, deviceId);
+    await pruneRecords();
     await setMeta("auth_state", "ok");
     await saveState({ last_success: isoNow(), last_error: null, failures: 0, next_retry_at: null, running: false });
     return { status: "ok" };

@@ -57,6 +57,12 @@ export function once(handler) {
     buttons.forEach((b) => { b.disabled = true; });
     try {
       await handler(event);
+    } catch (err) {
+      // Say so loudly: a guard must never believe something is saved when it is not.
+      const full = err && err.name === "QuotaExceededError";
+      toast(full ? t("The phone's storage is full: this was NOT saved. Sync, then try again.")
+        : t("This was NOT saved: %(error)s", { error: (err && err.message) || String(err) }), "error");
+      console.error(err);
     } finally {
       busy = false;
       buttons.forEach((b) => { b.disabled = false; });
