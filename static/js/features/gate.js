@@ -333,10 +333,12 @@ export async function show() {
   const form = checkInForm(ctx, units, vehicles, watch);
   render(
     dutyCard(ctx.site, ctx.tz),
+    visits.length ? h("a", { class: "button block", href: "#inside-heading", id: "jump-inside" },
+      t("%(count)s visitors inside now: check out", { count: visits.length })) : null,
     units.length ? null : notice(t("Units appear after the first sync; you can still type one."), "info"),
     form,
     flagSlot,
-    h("h2", {}, t("Inside now"), " ", h("span", { class: "tag", id: "inside-count" }, String(visits.length))),
+    h("h2", { id: "inside-heading" }, t("Inside now"), " ", h("span", { class: "tag", id: "inside-count" }, String(visits.length))),
     insideList(visits, maxMinutes, ctx.tz, openFlag),
     h("button", { type: "button", class: "danger block", id: "flag-open", onclick: () => openFlag(null) },
       t("Report a suspicious person")),

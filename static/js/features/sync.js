@@ -111,7 +111,7 @@ export async function show() {
       s.last_error ? notice(errorText(s.last_error), "warn") : null,
       navigator.onLine ? null : notice(t("You are offline. Records are kept on the phone."), "info"),
       button),
-    h("h2", {}, t("Needs attention"), " ", h("span", { class: "tag bad" }, String(attention.length))),
+    h("h2", {}, t("Needs attention"), " ", h("span", { class: attention.length ? "tag bad" : "tag" }, String(attention.length))),
     mineAttention.length
       ? h("ul", { class: "list", id: "attention" }, mineAttention.map((item) => attentionItem(item, user || {})))
       : h("p", { class: "empty" }, t("Nothing needs attention.")),
