@@ -48,6 +48,7 @@ MAX_ROUTE_STOPS = 200
 
 
 def required():
+    """Filled in, with the translated message."""
     return DataRequired(message=_l("This field is required."))
 
 
@@ -57,10 +58,12 @@ def given():
 
 
 def at_most(n: int):
+    """No longer than the column, with the translated message."""
     return Length(max=n, message=_l("At most %(max)d characters."))
 
 
 def code_chars():
+    """Codes go into QR codes and URLs: plain letters, digits, - and _."""
     return Regexp(CODE, message=_l("Use letters, digits, - and _ only."))
 
 
@@ -91,11 +94,13 @@ def finite(form, field):
 
 
 def three_places(form, field):
+    """Quantities are stored with three decimals; more would be silently rounded."""
     if field.data is not None and field.data.as_tuple().exponent < -3:
         raise ValidationError(_l("At most 3 decimal places."))
 
 
 def known_timezone(form, field):
+    """An IANA zone name that this machine knows."""
     if field.data and field.data.strip() not in available_timezones():
         raise ValidationError(_l("Not a known time zone, e.g. Asia/Shanghai."))
     if field.data:
@@ -103,10 +108,12 @@ def known_timezone(form, field):
 
 
 def options(pairs) -> list[SelectChoice]:
+    """``SelectChoice`` objects from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
 
 
 def stripped(value):
+    """Leading and trailing spaces removed, as people paste them in."""
     return value.strip() if isinstance(value, str) else value
 
 
@@ -147,9 +154,11 @@ class GateWindowForm(SubForm):
     team_lead = BooleanField(_l("Team leader"))
 
     def is_empty(self) -> bool:
+        """Both times left empty: the row is dropped."""
         return not self.start.data and not self.end.data
 
     def validate(self, extra_validators=None):
+        """Both ends given and in order, or neither."""
         ok = super().validate(extra_validators)
         if not ok or self.is_empty():
             return ok
@@ -186,6 +195,7 @@ def _clock_form():
 
 
 def minutes_field(label, low=1, high=525600):
+    """A required whole number between ``low`` and ``high``."""
     return IntegerField(label, validators=[
         given(), parsed, NumberRange(min=low, max=high, message=_l("Between %(min)s and %(max)s."))])
 
@@ -243,6 +253,7 @@ POST_LABELS = {
 
 
 def lower(value):
+    """Usernames are stored in lower case, as the sign-in form looks them up."""
     return value.strip().lower() if isinstance(value, str) else value
 
 
@@ -259,6 +270,7 @@ class UserForm(FlaskForm):
                                invalid_choice_message=_l("Choose from the sites listed."))
 
     def validate_sites(self, field):
+        """Everyone but an admin works at some site."""
         if self.role.data != "admin" and not field.data:
             raise ValidationError(_l("Choose at least one site (only administrators may have none)."))
 
@@ -321,6 +333,7 @@ class RouteForm(FlaskForm):
         return ok
 
     def validate_codes(self, field):
+        """At least one code, and not more than a route can hold."""
         codes = split_codes(field.data)
         if not codes:
             raise ValidationError(_l("This field is required."))

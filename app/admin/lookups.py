@@ -21,10 +21,12 @@ from app.scoping import scoped
 
 
 def visible_sites() -> list[Site]:
+    """The admin's sites by name."""
     return list(db.session.scalars(scoped(Site).order_by(Site.name)))
 
 
 def site_choices() -> list[SelectChoice]:
+    """The admin's sites as select choices."""
     return [SelectChoice(s.id, s.name) for s in visible_sites()]
 
 
@@ -37,18 +39,21 @@ def site_filter(arg: str = "site") -> Site | None:
 
 
 def building_choices(site_id: str) -> list[SelectChoice]:
+    """Buildings of one site as select choices."""
     stmt = (scoped(Building).where(Building.site_id == site_id, Building.deleted_at.is_(None))
             .order_by(Building.sort, Building.name))
     return [SelectChoice(b.id, b.name) for b in db.session.scalars(stmt)]
 
 
 def store_choices() -> list[SelectChoice]:
+    """Stores of the admin's sites, labelled with their site."""
     stmt = (scoped(Store).add_columns(Site.name).join(Site, Site.id == Store.site_id)
             .where(Store.deleted_at.is_(None)).order_by(Site.name, Store.name))
     return [SelectChoice(store.id, f"{site_name} · {store.name}") for store, site_name in db.session.execute(stmt)]
 
 
 def item_choices(store_id: str) -> list[SelectChoice]:
+    """Items in use in one store as select choices."""
     stmt = (scoped(Item).where(Item.store_id == store_id, Item.active.is_(True),
                                Item.deleted_at.is_(None)).order_by(Item.name))
     return [SelectChoice(i.id, f"{i.name} ({i.unit})") for i in db.session.scalars(stmt)]
@@ -65,6 +70,7 @@ def company_users():
 
 
 def get_user_or_404(user_id: str) -> User:
+    """A person of the admin's company, or 404 so that others' people do not leak."""
     if not isinstance(user_id, str) or len(user_id) > 36:
         abort(404)
     user = db.session.get(User, user_id)

@@ -36,6 +36,7 @@ USERS_PER_PAGE = 50
 
 @bp.route("/users")
 def users():
+    """People of the company, filtered by site, role, status and name."""
     site = lookups.site_filter()
     role = request.args.get("role") if request.args.get("role") in ROLES else ""
     status = request.args.get("status", "active")
@@ -78,6 +79,7 @@ def _fill(user: User, form: UserForm) -> None:
 
 @bp.route("/users/new", methods=["GET", "POST"])
 def user_new():
+    """A new account with its role, post, sites and first password."""
     form = NewUserForm()
     form.sites.choices = lookups.site_choices()
     if form.validate_on_submit():
@@ -97,6 +99,7 @@ def user_new():
 
 @bp.route("/users/<user_id>/edit", methods=["GET", "POST"])
 def user_edit(user_id):
+    """Change a person's name, role, post and sites; see and sign out their phones."""
     user = lookups.get_user_or_404(user_id)
     form = UserForm(obj=user)
     form.sites.choices = lookups.site_choices()
@@ -124,6 +127,7 @@ def _devices(user: User) -> list[DeviceToken]:
 
 @bp.route("/users/<user_id>/password", methods=["GET", "POST"])
 def user_password(user_id):
+    """Set a new password, and optionally sign out their phones."""
     user = lookups.get_user_or_404(user_id)
     form = PasswordForm()
     if form.validate_on_submit():
@@ -139,6 +143,7 @@ def user_password(user_id):
 
 @bp.route("/users/<user_id>/deactivate", methods=["POST"])
 def user_deactivate(user_id):
+    """Stop a person from signing in anywhere."""
     user = lookups.get_user_or_404(user_id)
     if user.id == current_user.id:
         return error_response(422, _("You cannot deactivate yourself."))
@@ -151,6 +156,7 @@ def user_deactivate(user_id):
 
 @bp.route("/users/<user_id>/reactivate", methods=["POST"])
 def user_reactivate(user_id):
+    """Let a deactivated person sign in again (with new phone sign-ins)."""
     user = lookups.get_user_or_404(user_id)
     services.set_active(user, True)
     db.session.commit()

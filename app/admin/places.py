@@ -36,6 +36,7 @@ def _sites_by_id() -> dict[str, Site]:
 
 @bp.route("/checkpoints")
 def checkpoints():
+    """Checkpoints by site and status."""
     site = lookups.site_filter()
     status = request.args.get("status", "active")
     stmt = scoped(Checkpoint).where(Checkpoint.deleted_at.is_(None))
@@ -59,6 +60,7 @@ def _checkpoint_code_taken(code: str, except_id: str | None = None) -> bool:
 
 @bp.route("/checkpoints/new", methods=["GET", "POST"])
 def checkpoint_new():
+    """A new checkpoint; its code must be unique across all sites."""
     site = lookups.site_filter()
     form = CheckpointForm(site_id=site.id if site else None)
     form.site_id.choices = lookups.site_choices()
@@ -97,11 +99,13 @@ def checkpoint_edit(checkpoint_id):
 
 @bp.route("/checkpoints/<checkpoint_id>/deactivate", methods=["POST"])
 def checkpoint_deactivate(checkpoint_id):
+    """Take a checkpoint out of use; phones drop it at their next sync."""
     return _set_checkpoint_active(checkpoint_id, False)
 
 
 @bp.route("/checkpoints/<checkpoint_id>/activate", methods=["POST"])
 def checkpoint_activate(checkpoint_id):
+    """Put a deactivated checkpoint back in use."""
     return _set_checkpoint_active(checkpoint_id, True)
 
 
@@ -120,6 +124,7 @@ def _set_checkpoint_active(checkpoint_id: str, active: bool):
 
 @bp.route("/routes")
 def routes():
+    """Routes by site, with their stops in order."""
     site = lookups.site_filter()
     stmt = scoped(Route).where(Route.deleted_at.is_(None))
     if site is not None:
@@ -153,6 +158,7 @@ def _save_route(route: Route, form: RouteForm, site_id: str) -> bool:
 
 @bp.route("/routes/new", methods=["GET", "POST"])
 def route_new():
+    """A new route from checkpoint codes typed or picked in order."""
     site = lookups.site_filter()
     form = RouteForm(site_id=site.id if site else None)
     form.site_id.choices = lookups.site_choices()
@@ -170,6 +176,7 @@ def route_new():
 
 @bp.route("/routes/<route_id>/edit", methods=["GET", "POST"])
 def route_edit(route_id):
+    """Rename a route, change its window or its stops."""
     route = get_scoped_or_404(Route, route_id)
     form = RouteForm(obj=route)
     del form.site_id

@@ -109,6 +109,7 @@ class ImportPlan:
     new_buildings: list[str] = field(default_factory=list)
 
     def error(self, line: int | None, message: str) -> None:
+        """Note a problem on a line of the file (``None`` for the file as a whole)."""
         self.errors.append((line, message))
 
 
@@ -283,6 +284,7 @@ def site_time_to_utc(value: datetime, tz: str) -> datetime:
 
 
 def utc_to_site_time(value: datetime, tz: str) -> datetime:
+    """A stored UTC time as the site's wall clock, for a datetime-local input."""
     return value.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
 
 
@@ -355,6 +357,7 @@ def set_active(user, active: bool) -> None:
 
 
 def username_taken(username: str, except_id: str | None = None) -> bool:
+    """Usernames are unique across the whole installation."""
     from app.models import User
     stmt = select(func.count(User.id)).where(User.username == username)
     if except_id:

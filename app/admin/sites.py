@@ -35,6 +35,7 @@ UNITS_PER_PAGE = 50
 
 @bp.route("/sites")
 def sites():
+    """Every site of the company with its main settings."""
     return render_template("admin/sites.html", sites=lookups.visible_sites())
 
 
@@ -47,6 +48,7 @@ def _site_code_taken(code: str, except_id: str | None = None) -> bool:
 
 @bp.route("/sites/new", methods=["GET", "POST"])
 def site_new():
+    """A new site of the admin's company; its settings start from the defaults."""
     form = SiteForm()
     if form.validate_on_submit():
         if _site_code_taken(form.code.data):
@@ -64,6 +66,7 @@ def site_new():
 
 @bp.route("/sites/<site_id>/edit", methods=["GET", "POST"])
 def site_edit(site_id):
+    """Change a site's name, code, address or time zone."""
     site = get_scoped_or_404(Site, site_id)
     form = SiteForm(obj=site)
     if form.validate_on_submit():
@@ -80,6 +83,7 @@ def site_edit(site_id):
 
 @bp.route("/sites/<site_id>/settings", methods=["GET", "POST"])
 def site_settings(site_id):
+    """Gate windows, clocks and other settings, merged with the defaults."""
     site = get_scoped_or_404(Site, site_id)
     if request.method == "POST":
         form = SiteSettingsForm()
@@ -134,6 +138,7 @@ def buildings():
 
 @bp.route("/sites/<site_id>/buildings/new", methods=["GET", "POST"])
 def building_new(site_id):
+    """A new building in a site."""
     site = get_scoped_or_404(Site, site_id)
     form = BuildingForm()
     if form.validate_on_submit():
@@ -157,6 +162,7 @@ def _building_name_taken(site_id: str, name: str, except_id: str | None = None) 
 
 @bp.route("/buildings/<building_id>/edit", methods=["GET", "POST"])
 def building_edit(building_id):
+    """Rename or reorder a building."""
     building = get_scoped_or_404(Building, building_id)
     site = db.session.get(Site, building.site_id)
     form = BuildingForm(obj=building)
@@ -181,6 +187,7 @@ def _unit_code_taken(site_id: str, code: str, except_id: str | None = None) -> b
 
 @bp.route("/sites/<site_id>/units/new", methods=["GET", "POST"])
 def unit_new(site_id):
+    """A new unit in one of the site's buildings."""
     site = get_scoped_or_404(Site, site_id)
     form = UnitForm(building_id=request.args.get("building"))
     form.building_id.choices = lookups.building_choices(site.id)
@@ -200,6 +207,7 @@ def unit_new(site_id):
 
 @bp.route("/units/<unit_id>/edit", methods=["GET", "POST"])
 def unit_edit(unit_id):
+    """Change a unit's code, building, resident or occupancy."""
     unit = get_scoped_or_404(Unit, unit_id)
     site = db.session.get(Site, unit.site_id)
     form = UnitForm(obj=unit)

@@ -42,6 +42,7 @@ def quantity_text(value) -> str:
 
 @bp.route("/stores")
 def stores():
+    """Stores by site with the number of items in use."""
     site = lookups.site_filter()
     stmt = (scoped(Store).add_columns(func.count(Item.id))
             .outerjoin(Item, (Item.store_id == Store.id) & Item.active.is_(True))
@@ -56,6 +57,7 @@ def stores():
 
 @bp.route("/stores/new", methods=["GET", "POST"])
 def store_new():
+    """A new store in one of the admin's sites."""
     site = lookups.site_filter()
     form = StoreForm(site_id=site.id if site else None)
     form.site_id.choices = lookups.site_choices()
@@ -70,6 +72,7 @@ def store_new():
 
 @bp.route("/stores/<store_id>/edit", methods=["GET", "POST"])
 def store_edit(store_id):
+    """Rename a store."""
     store = get_scoped_or_404(Store, store_id)
     form = StoreForm(obj=store)
     del form.site_id
@@ -110,6 +113,7 @@ def _sku_taken(store_id: str, sku: str | None, except_id: str | None = None) -> 
 
 @bp.route("/items/new", methods=["GET", "POST"])
 def item_new():
+    """A new item in a store; it belongs to the store's site."""
     preset = request.args.get("store")
     if preset:
         get_scoped_or_404(Store, preset)
@@ -132,6 +136,7 @@ def item_new():
 
 @bp.route("/items/<item_id>/edit", methods=["GET", "POST"])
 def item_edit(item_id):
+    """Change an item's name, unit, number, tolerance or whether it is in use."""
     item = get_scoped_or_404(Item, item_id)
     form = ItemForm(obj=item)
     del form.store_id
