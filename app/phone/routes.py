@@ -107,17 +107,3 @@ def service_worker():
     headers = dict(NO_CACHE)
     headers["Service-Worker-Allowed"] = "/m/"
     return Response(worker_source(), mimetype="text/javascript", headers=headers)
-
-
-@bp.app_context_processor
-def phone_helpers():
-    return {"phone_screen_path": shell.screen_path}
-
-
-def sw_version() -> str:
-    """The version the worker currently carries (the tests compare it)."""
-    source = worker_source()
-    start = source.index("const VERSION = ") + len("const VERSION = ")
-    return json.loads(source[start:source.index(";", start)])
-
-

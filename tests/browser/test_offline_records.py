@@ -58,6 +58,7 @@ def test_offline_records_survive_reload_and_reach_the_server_once(phone, live, t
     record_patrol_with_finding(phone, tmp_path)
     record_visit_in_and_out(phone, name)
     record_stock_count(phone)
+    recorded = {e["type"]: e["entity_id"] for e in phone.outbox()}
     types = sorted(e["type"] for e in phone.outbox())
     assert types == sorted(["patrol.start", "patrol.checkpoint", "patrol.finding", "visit.check_in",
                             "visit.check_out", "stock.check_start", "stock.count"])
@@ -82,13 +83,13 @@ def test_offline_records_survive_reload_and_reach_the_server_once(phone, live, t
     assert phone.dump(["attention"])["attention"] == []
     q = live.query
     assert q("SELECT count(*) FROM visits WHERE visitor_name = ? AND checked_out_at IS NOT NULL", (name,)) == [(1,)]
-    assert q("SELECT count(*) FROM patrols WHERE user_id = ?", (user_id,)) == [(1,)]
-    assert q("SELECT count(*) FROM checkpoint_visits WHERE user_id = ?", (user_id,)) == [(1,)]
-    assert q("SELECT count(*) FROM findings WHERE user_id = ?", (user_id,)) == [(1,)]
-    assert q("SELECT count(*) FROM stock_checks WHERE user_id = ?", (user_id,)) == [(1,)]
-    assert q("SELECT count(*) FROM stock_counts WHERE user_id = ?", (user_id,)) == [(1,)]
+    for table, kind in [("patrols", "patrol.start"), ("checkpoint_visits", "patrol.checkpoint"),
+                        ("findings", "patrol.finding"), ("stock_checks", "stock.check_start"),
+                        ("stock_counts", "stock.count")]:
+        assert q(f"SELECT count(*), min(user_id) FROM {table} WHERE id = ?", (recorded[kind],)) == [(1, user_id)]
+    assert q("SELECT count(*) FROM patrols WHERE id = ? AND ended_at IS NULL", (recorded["patrol.start"],)) == [(1,)]
     photo_id = photos[0]["id"]
-    (photo_ids,) = q("SELECT photo_ids FROM findings WHERE user_id = ?", (user_id,))[0]
+    (photo_ids,) = q("SELECT photo_ids FROM findings WHERE id = ?", (recorded["patrol.finding"],))[0]
     assert photo_id in photo_ids
     assert q("SELECT uploaded, content_type FROM photos WHERE id = ?", (photo_id,)) == [(1, "image/jpeg")]
     assert phone.dump(["photos"])["photos"] == []

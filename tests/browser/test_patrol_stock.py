@@ -19,9 +19,9 @@ def test_ending_a_patrol_lists_the_missed_checkpoints(phone, live):
     page.click("#end-submit")
     phone.wait_saved()
     assert page.locator("#routes").count() == 1
+    patrol_id = next(r["id"] for r in phone.dump(["records"])["records"] if r["kind"] == "patrol")
     assert phone.sync_until_empty() == 0
-    user_id = phone.meta("user")["id"]
-    rows = live.query("SELECT ended_at IS NOT NULL, notes FROM patrols WHERE user_id = ?", (user_id,))
+    rows = live.query("SELECT ended_at IS NOT NULL, notes FROM patrols WHERE id = ?", (patrol_id,))
     assert rows == [(1, "垃圾站施工封闭")]
 
 
@@ -63,13 +63,13 @@ def test_blind_count_shows_the_books_only_after_counting_and_lists_differences(p
     assert "还有" in page.text_content("#finish-form")
     page.click("#finish-submit")
     phone.wait_saved()
+    check_id = next(r["id"] for r in phone.dump(["records"])["records"] if r["kind"] == "stock_check")
     assert phone.sync_until_empty() == 0
-    user_id = phone.meta("user")["id"]
-    counts = live.query("SELECT item_id, counted_qty, defective_qty FROM stock_counts WHERE user_id = ? "
-                        "ORDER BY counted_at", (user_id,))
+    counts = live.query("SELECT item_id, counted_qty, defective_qty FROM stock_counts WHERE check_id = ? "
+                        "ORDER BY counted_at", (check_id,))
     assert [(c[0], float(c[1])) for c in counts][0] == (item_id, float(book + 2))
     assert float(counts[0][2]) == 1.0
-    assert live.query("SELECT finished_at IS NOT NULL FROM stock_checks WHERE user_id = ?", (user_id,)) == [(1,)]
+    assert live.query("SELECT finished_at IS NOT NULL FROM stock_checks WHERE id = ?", (check_id,)) == [(1,)]
 
 
 def test_a_full_phone_says_so_before_storing_a_photo(phone, tmp_path):

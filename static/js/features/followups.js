@@ -8,7 +8,7 @@ import { record, waiting } from "../lib/outbox.js";
 import { rows } from "../lib/refdata.js";
 import { context } from "../lib/site.js";
 import { dateTime, isoNow } from "../lib/util.js";
-import { field, h, notice, once, render, signInFirst, toast } from "../ui/dom.js";
+import { field, h, notice, once, render, signInFirst, toastAfterRender } from "../ui/dom.js";
 
 export const STATUS_NAMES = () => ({
   open: t("Open"), in_progress: t("In progress"), resolved: t("Resolved"), closed: t("Closed"),
@@ -54,7 +54,7 @@ async function update(row, overlay, change) {
   };
   await record({ mutations: [{ type: "followup.update", entity_id: row.id, data }], records: [next] });
   window.dispatchEvent(new Event("estate-recorded"));
-  toast(change.note ? t("Saved: note added.") : t("Saved: status changed."));
+  toastAfterRender(change.note ? t("Saved: note added.") : t("Saved: status changed."));
 }
 
 function card(row, overlay, names) {

@@ -13,7 +13,7 @@ import {
   clock, isoNow, maskIdNumber, maskPhone, minutesOfDay, normaliseName, normalisePhone, normalisePlate,
   parseHM, sha256Hex, uuid,
 } from "../lib/util.js";
-import { chipValue, chips, field, h, notice, once, render, signInFirst, toast } from "../ui/dom.js";
+import { chipValue, chips, field, h, notice, once, render, signInFirst, toast, toastAfterRender } from "../ui/dom.js";
 import { photoPicker } from "../ui/photos.js";
 
 export const PURPOSES = () => [
@@ -80,7 +80,7 @@ async function checkOut(visit) {
   delete rec.from_server;
   await record({ mutations: [{ type: "visit.check_out", entity_id: visit.id, data: {}, at }], records: [rec] });
   window.dispatchEvent(new Event("estate-recorded"));
-  toast(t("Saved: %(name)s has left.", { name: visit.visitor_name }));
+  toastAfterRender(t("Saved: %(name)s has left.", { name: visit.visitor_name }));
 }
 
 function insideList(visits, maxMinutes, tz, onFlag) {
@@ -306,7 +306,7 @@ function checkInForm(ctx, units, vehicles, watch) {
     });
     await clearDraft("gate-checkin");
     window.dispatchEvent(new Event("estate-recorded"));
-    toast(t("Saved: %(name)s registered.", { name: data.visitor_name }));
+    toastAfterRender(t("Saved: %(name)s registered.", { name: data.visitor_name }));
     show();
   }));
   return form;

@@ -9,7 +9,7 @@ import { record } from "../lib/outbox.js";
 import { rows } from "../lib/refdata.js";
 import { context } from "../lib/site.js";
 import { clock, isoNow, uuid } from "../lib/util.js";
-import { chipValue, chips, field, h, notice, once, render, signInFirst, toast } from "../ui/dom.js";
+import { chipValue, chips, field, h, notice, once, render, signInFirst, toast, toastAfterRender } from "../ui/dom.js";
 import { photoPicker } from "../ui/photos.js";
 import { scanQR } from "../ui/scanner.js";
 
@@ -26,7 +26,7 @@ async function activePatrol(ctx) {
 
 function saved(message) {
   window.dispatchEvent(new Event("estate-recorded"));
-  toast(message);
+  toastAfterRender(message);
 }
 
 async function start(ctx, route) {

@@ -9,7 +9,7 @@ import { record } from "../lib/outbox.js";
 import { rows } from "../lib/refdata.js";
 import { context } from "../lib/site.js";
 import { isoNow, uuid } from "../lib/util.js";
-import { chipValue, chips, field, h, notice, once, render, signInFirst, toast } from "../ui/dom.js";
+import { chipValue, chips, field, h, notice, once, render, signInFirst, toastAfterRender } from "../ui/dom.js";
 
 /** ``n`` items drawn at random (all of them when ``n`` is 0 or too big). */
 export function sample(items, n) {
@@ -28,7 +28,7 @@ function qty(value) {
 
 function saved(message) {
   window.dispatchEvent(new Event("estate-recorded"));
-  toast(message);
+  toastAfterRender(message);
 }
 
 async function activeCheck(ctx) {

@@ -6,7 +6,7 @@ import { currentUser, signOut } from "../lib/session.js";
 import { estimate, formatBytes } from "../lib/storage.js";
 import { state, syncNow } from "../lib/sync.js";
 import { dateTime } from "../lib/util.js";
-import { errorList, field, h, notice, once, render, toast } from "../ui/dom.js";
+import { errorList, field, h, notice, once, render, toast, toastAfterRender } from "../ui/dom.js";
 import { refreshBadge } from "../ui/chrome.js";
 
 export const TYPE_NAMES = {
@@ -50,7 +50,7 @@ function attentionItem(item, user) {
     }
     await recordAgain(item.id, data);
     window.dispatchEvent(new Event("estate-recorded"));
-    toast(t("Saved. It will be sent again."));
+    toastAfterRender(t("Saved. It will be sent again."));
     show();
   }));
   const mine = item.user_id === user.id;

@@ -23,10 +23,21 @@ export function screenRoot() {
   return document.getElementById("screen");
 }
 
+let pendingToast = null;
+
 export function render(...children) {
   const root = screenRoot();
   root.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+  if (pendingToast) {
+    toast(...pendingToast);
+    pendingToast = null;
+  }
   return root;
+}
+
+/** A toast shown once the screen has been drawn again: "saved" appears with what was saved. */
+export function toastAfterRender(message, kind = "ok") {
+  pendingToast = [message, kind];
 }
 
 let toastTimer = null;
