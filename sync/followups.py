@@ -72,9 +72,17 @@ def open_followup(ctx: Context, *, ident: str, site: Any, source_type: str, sour
     """
     existing = ctx.store.get("followup", ident)
     if existing is not None:
-        existing.update(deleted_at=None, source_id=source_id, detail=detail or {}, title=title,
-                        opened_at=start, due_at=rules.due_at(site.settings, clock, start))
+        # The same follow-up, now called for by another record (a later recount, a late
+        # checkpoint visit): it follows that record, whichever of them arrived first.
+        existing.update(deleted_at=None, source_id=source_id, detail=detail or {}, title=title[:200],
+                        sources=[{"type": source_type, "id": source_id}], opened_at=start,
+                        due_at=rules.due_at(site.settings, clock, start))
         ctx.store.put("followup", existing)
+        for kind in ("created", "assign"):
+            event = ctx.store.get("followup_event", derived_id("event", ident, kind))
+            if event is not None and event["at"] != start:
+                event["at"] = start
+                ctx.store.put("followup_event", event)
         return existing
     post = rules.post_for(site.settings, source_type=source_type, category=category)
     assignee = rules.owner_for(post, ctx.store.site_users(site.id))
@@ -139,7 +147,7 @@ def _event(ctx: Context, followup: dict[str, Any], kind: str, *, ident: str, at:
         "id": ident, "followup_id": followup["id"], "kind": kind, "at": at,
         "received_at": ctx.entry.received_at, "user_id": None if system else ctx.actor.id,
         "device_id": None if system else ctx.entry.device_id,
-        "mutation_id": ctx.mutation.id, "value": value, "note": note, "effective": True,
+        "mutation_id": None if system else ctx.mutation.id, "value": value, "note": note, "effective": True,
         "base_version": base_version, "version_after": (followup.get("version") or 0) + 1,
     }
     ctx.store.put("followup_event", event)

@@ -17,6 +17,7 @@ from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
 from app.extensions import db
 from app.models.base import IdMixin
@@ -65,6 +66,8 @@ class CheckpointVisit(Recorded, db.Model):
     accuracy_m: Mapped[float | None] = mapped_column(Float)
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     visited_at_phone: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # Declared so that a flush inserts the patrol before its visits (the sync may add both).
+    patrol = relationship("Patrol")
 
 
 class Finding(Recorded, db.Model):
@@ -83,6 +86,7 @@ class Finding(Recorded, db.Model):
     found_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
     found_at_phone: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     followup_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    patrol = relationship("Patrol")
 
 
 class Visit(Recorded, db.Model):
@@ -126,6 +130,7 @@ class Incident(Recorded, db.Model):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
     occurred_at_phone: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     followup_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    visit = relationship("Visit")
 
 
 class StockCheck(Recorded, db.Model):
@@ -161,6 +166,7 @@ class StockCount(Recorded, db.Model):
     counted_at_phone: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     superseded: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     followup_id: Mapped[str | None] = mapped_column(String(36))
+    check = relationship("StockCheck")
 
 
 class Photo(IdMixin, db.Model):
