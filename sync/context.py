@@ -51,6 +51,7 @@ class Unit:
     def __init__(self, store: Store):
         self.store = store
         self.writes: dict[tuple[str, str], dict[str, Any]] = {}
+        self.new: set[tuple[str, str]] = set()
 
     def get(self, kind: str, ident: str, *, for_update: bool = False) -> dict[str, Any] | None:
         if (kind, ident) in self.writes:
@@ -69,13 +70,19 @@ class Unit:
         return [rows[i] for i in sorted(rows)]
 
     def put(self, kind: str, record: dict[str, Any]) -> None:
-        current = self.get(kind, record["id"]) or {}
-        self.writes[(kind, record["id"])] = {**current, **copy.deepcopy(record)}
+        """Buffer a whole record (handlers always write what they read, changed)."""
+        self.writes[(kind, record["id"])] = copy.deepcopy(record)
+
+    def add(self, kind: str, record: dict[str, Any]) -> None:
+        """Buffer a record known not to exist yet (its id was just checked or derived anew)."""
+        self.put(kind, record)
+        self.new.add((kind, record["id"]))
 
     def commit(self) -> None:
-        for (kind, _), record in self.writes.items():
-            self.store.put(kind, record)
+        for key, record in self.writes.items():
+            self.store.put(key[0], record, new=key in self.new)
         self.writes.clear()
+        self.new.clear()
 
     def __getattr__(self, name: str):
         # reference reads (user, site, reference, book_quantity...) go straight through

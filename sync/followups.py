@@ -96,7 +96,7 @@ def open_followup(ctx: Context, *, ident: str, site: Any, source_type: str, sour
         "closed_at": None, "escalation_level": 0, "event_count": 1, "note_count": 0,
         "sources": [{"type": source_type, "id": source_id}], "deleted_at": None,
     }
-    ctx.store.put("followup", record)
+    ctx.store.add("followup", record)
     _event(ctx, record, "created", value={"assignee_id": assignee, "post": post},
            ident=derived_id("event", ident, "created"), at=start, system=True)
     _event(ctx, record, "assign", value=assignee, ident=derived_id("event", ident, "assign"),
@@ -150,7 +150,7 @@ def _event(ctx: Context, followup: dict[str, Any], kind: str, *, ident: str, at:
         "mutation_id": None if system else ctx.mutation.id, "value": value, "note": note, "effective": True,
         "base_version": base_version, "version_after": (followup.get("version") or 0) + 1,
     }
-    ctx.store.put("followup_event", event)
+    ctx.store.add("followup_event", event)
     return event
 
 

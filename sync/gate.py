@@ -31,7 +31,7 @@ def check_in(ctx: Context, data: dict[str, Any]) -> None:
         checked_in_at_phone=ctx.at_phone, checked_out_at=None, checked_out_at_phone=None,
         checked_out_by=None, checked_out_received_at=None, checked_out_mutation_id=None,
     )
-    ctx.store.put("visit", record)
+    ctx.store.add("visit", record)
 
 
 @handler("visit.check_out", "visit", EmptySchema)
@@ -57,7 +57,8 @@ def check_out(ctx: Context, data: dict[str, Any]) -> None:
     ctx.store.put("visit", visit)
 
 
-@handler("visit.flag", "incident", VisitFlagSchema)
+@handler("visit.flag", "incident", VisitFlagSchema,
+         related=lambda entity_id, data: [("followup", derived_id("followup", "incident", entity_id))])
 def flag(ctx: Context, data: dict[str, Any]) -> None:
     """A suspicious person reported at the gate: an incident and a 2-hour follow-up."""
     site = ctx.require_site(data["site_id"])
@@ -73,7 +74,7 @@ def flag(ctx: Context, data: dict[str, Any]) -> None:
         source_type="incident", source_id=ctx.entity_id, category="security", severity="high",
         clock="flagged_person", title=data["description"], start=ctx.at,
     )
-    ctx.store.put("incident", {
+    ctx.store.add("incident", {
         "id": ctx.entity_id, "site_id": site.id, "visit_id": data.get("visit_id"),
         "description": data["description"], "photo_ids": data["photo_ids"],
         "occurred_at": ctx.at, "occurred_at_phone": ctx.at_phone, "followup_id": followup["id"],

@@ -30,6 +30,9 @@ class Handler:
     kind: str
     schema: type[Schema]
     apply: Callable[[Context, dict[str, Any]], None]
+    # (kind, id) of rows the handler will read besides the entity and its parent, so that a
+    # push loads them all in one query per kind; ``data`` here is raw, not yet validated.
+    related: Callable[[str, dict[str, Any]], list[tuple[str, str]]] = lambda entity_id, data: []
 
     def load(self, data: Any) -> dict[str, Any]:
         """The mutation's data, validated; ``Rejected`` with field messages otherwise."""
@@ -46,10 +49,11 @@ class Handler:
 HANDLERS: dict[str, Handler] = {}
 
 
-def handler(type_: str, kind: str, schema: type[Schema]):
+def handler(type_: str, kind: str, schema: type[Schema], related=None):
     """Register ``fn(ctx, data)`` as the handler of ``type_`` (whose entity is a ``kind``)."""
     def register(fn: Callable[[Context, dict[str, Any]], None]):
-        HANDLERS[type_] = Handler(type_, kind, schema, fn)
+        extra = {"related": related} if related is not None else {}
+        HANDLERS[type_] = Handler(type_, kind, schema, fn, **extra)
         return fn
     return register
 

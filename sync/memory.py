@@ -78,9 +78,11 @@ class MemoryStore:
                 if all(r.get(k) == v for k, v in equals.items())]
         return [copy.deepcopy(r) for r in sorted(rows, key=lambda r: r["id"])]
 
-    def put(self, kind, record):
+    def put(self, kind, record, *, new=False):
         table = self.records[kind]
         old = table.get(record["id"])
+        if new and old is not None:
+            raise KeyError(f"{kind} {record['id']} exists but was written as new")
         new = copy.deepcopy(record)
         if old is None:
             new["version"] = 1

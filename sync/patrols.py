@@ -46,7 +46,7 @@ def start(ctx: Context, data: dict[str, Any]) -> None:
         if route is None or route["site_id"] != site.id:
             raise reject("route_id", m.UNKNOWN_ROUTE)
     ctx.ensure_new("patrol")
-    ctx.store.put("patrol", {
+    ctx.store.add("patrol", {
         "id": ctx.entity_id, "site_id": site.id, "route_id": data.get("route_id"),
         "started_at": ctx.at, "started_at_phone": ctx.at_phone, "ended_at": None,
         "ended_at_phone": None, "ended_received_at": None, "notes": None,
@@ -54,14 +54,23 @@ def start(ctx: Context, data: dict[str, Any]) -> None:
     })
 
 
-@handler("patrol.checkpoint", "checkpoint_visit", PatrolCheckpointSchema)
+def _missed_followup(entity_id: str, data: dict[str, Any]) -> list[tuple[str, str]]:
+    patrol_id = data.get("patrol_id") if isinstance(data.get("patrol_id"), str) else entity_id
+    return [("followup", derived_id("followup", "patrol", patrol_id.lower()))]
+
+
+def _finding_followup(entity_id: str, data: dict[str, Any]) -> list[tuple[str, str]]:
+    return [("followup", derived_id("followup", "finding", entity_id))]
+
+
+@handler("patrol.checkpoint", "checkpoint_visit", PatrolCheckpointSchema, related=_missed_followup)
 def checkpoint(ctx: Context, data: dict[str, Any]) -> None:
     """A checkpoint reached; if the round has already ended, its missed stops are redone."""
     patrol = _own_patrol(ctx, data["patrol_id"])
     _checkpoint_at(ctx, data["checkpoint_id"], patrol["site_id"])
     ctx.ensure_new("checkpoint_visit")
     location = data.get("location") or {}
-    ctx.store.put("checkpoint_visit", {
+    ctx.store.add("checkpoint_visit", {
         "id": ctx.entity_id, "patrol_id": patrol["id"], "site_id": patrol["site_id"],
         "checkpoint_id": data["checkpoint_id"], "method": data["method"],
         "lat": location.get("lat"), "lng": location.get("lng"),
@@ -72,7 +81,7 @@ def checkpoint(ctx: Context, data: dict[str, Any]) -> None:
         _settle_missed(ctx, patrol)
 
 
-@handler("patrol.finding", "finding", PatrolFindingSchema)
+@handler("patrol.finding", "finding", PatrolFindingSchema, related=_finding_followup)
 def finding(ctx: Context, data: dict[str, Any]) -> None:
     """A problem seen; unless handled on the spot it is followed up until done."""
     patrol = _own_patrol(ctx, data["patrol_id"])
@@ -93,7 +102,7 @@ def finding(ctx: Context, data: dict[str, Any]) -> None:
                 severity=data["severity"], clock=data["severity"], title=data["description"],
                 start=ctx.at, checkpoint_id=data.get("checkpoint_id"),
             )["id"]
-    ctx.store.put("finding", {
+    ctx.store.add("finding", {
         "id": ctx.entity_id, "patrol_id": patrol["id"], "site_id": site.id,
         "checkpoint_id": data.get("checkpoint_id"), "category": data["category"],
         "severity": data["severity"], "description": data["description"],
@@ -105,7 +114,7 @@ def finding(ctx: Context, data: dict[str, Any]) -> None:
                 record_id=ctx.entity_id)
 
 
-@handler("patrol.end", "patrol", PatrolEndSchema)
+@handler("patrol.end", "patrol", PatrolEndSchema, related=_missed_followup)
 def end(ctx: Context, data: dict[str, Any]) -> None:
     """The round is over (the latest end stands); stops not reached become a follow-up."""
     patrol = _own_patrol(ctx, ctx.entity_id)

@@ -134,6 +134,8 @@ class _Batch:
                 for field, kind in PARENT_FIELDS.items():
                     if isinstance(data.get(field), str):
                         wanted[kind].add(data[field].lower())
+                for kind, ident in found.related(entity_id, data):
+                    wanted[kind].add(ident)
         for kind, ids in wanted.items():
             self.store.get_many(kind, sorted(ids))
         for parked in self.store.waiting_for(sorted(entity_ids)):
@@ -206,10 +208,11 @@ class _Batch:
 
     def _wake(self, entity_id: str) -> None:
         """Apply, in corrected-time order, every parked mutation waiting for ``entity_id``."""
-        if entity_id in self.waiting_cache:
-            stored = self.waiting_cache.pop(entity_id)
-        else:
+        stored = self.waiting_cache.get(entity_id)
+        if stored is None:
             stored = self.store.waiting_for([entity_id])
+        # Whoever waited has now been tried; later waiters of this id are parked here.
+        self.waiting_cache[entity_id] = []
         candidates: dict[str, JournalEntry] = {}
         for entry in stored + self.parked.pop(entity_id, []):
             entry = self.touched.get(entry.mutation_id, entry)

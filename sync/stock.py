@@ -25,7 +25,7 @@ def check_start(ctx: Context, data: dict[str, Any]) -> None:
         if store is None or store["site_id"] != site.id:
             raise reject("store_id", m.UNKNOWN_STORE)
     ctx.ensure_new("stock_check")
-    ctx.store.put("stock_check", {
+    ctx.store.add("stock_check", {
         "id": ctx.entity_id, "site_id": site.id, "store_id": data.get("store_id"),
         "started_at": ctx.at, "started_at_phone": ctx.at_phone, "finished_at": None,
         "finished_at_phone": None, "finished_received_at": None, "finished_by": None,
@@ -33,7 +33,14 @@ def check_start(ctx: Context, data: dict[str, Any]) -> None:
     })
 
 
-@handler("stock.count", "stock_count", StockCountSchema)
+def _count_followup(entity_id: str, data: dict[str, Any]) -> list[tuple[str, str]]:
+    check_id, item_id = data.get("check_id"), data.get("item_id")
+    if not isinstance(check_id, str) or not isinstance(item_id, str):
+        return []
+    return [("followup", derived_id("followup", "stock", check_id.lower(), item_id.lower()))]
+
+
+@handler("stock.count", "stock_count", StockCountSchema, related=_count_followup)
 def count(ctx: Context, data: dict[str, Any]) -> None:
     """One item counted: compared with the ledger as of the count's corrected time."""
     check = ctx.store.get("stock_check", data["check_id"])
@@ -46,7 +53,7 @@ def count(ctx: Context, data: dict[str, Any]) -> None:
         raise reject("item_id", m.UNKNOWN_ITEM)
     ctx.ensure_new("stock_count")
     book = ctx.store.book_quantity(item["id"], ctx.at)
-    ctx.store.put("stock_count", {
+    ctx.store.add("stock_count", {
         "id": ctx.entity_id, "check_id": check["id"], "site_id": site.id, "item_id": item["id"],
         "counted_qty": data["counted_qty"], "defective_qty": data.get("defective_qty"),
         "book_qty": book, "difference": data["counted_qty"] - book, "note": data.get("note"),

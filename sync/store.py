@@ -88,8 +88,11 @@ class Store(Protocol):
     def find(self, kind: str, **equals: Any) -> list[dict[str, Any]]:
         """Records whose fields equal the given values, in id order."""
 
-    def put(self, kind: str, record: dict[str, Any]) -> None:
-        """Insert or update by ``record["id"]``; the store keeps ``version`` itself."""
+    def put(self, kind: str, record: dict[str, Any], *, new: bool = False) -> None:
+        """Insert or update by ``record["id"]``; the store keeps ``version`` itself.
+
+        ``new=True`` promises the id is not stored yet, so the store need not look.
+        """
 
     # -- reference data ----------------------------------------------------------------
     def user(self, user_id: str) -> UserRef | None: ...

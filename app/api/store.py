@@ -162,9 +162,9 @@ class SqlStore:
             self._objects.setdefault((kind, obj.id), obj)
         return [_as_dict(obj) for obj in rows]
 
-    def put(self, kind: str, record: dict[str, Any]) -> None:
+    def put(self, kind: str, record: dict[str, Any], *, new: bool = False) -> None:
         model = KIND_MODELS[kind]
-        obj = self._load(kind, record["id"])
+        obj = None if new else self._load(kind, record["id"])
         created = obj is None
         if created:
             obj = model(id=record["id"])
