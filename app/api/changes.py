@@ -110,7 +110,8 @@ def own_recent(time_attr: str) -> Callable[[Any, Viewer], str | None]:
 def followup_visible(row, viewer: Viewer) -> str | None:
     """Follow-ups the viewer owns or created or that came from their records.
 
-    One that is no longer theirs (reassigned) is a ``delete`` so it leaves their phone.
+    One that is no longer theirs (reassigned) is a ``delete`` so it leaves their phone; a
+    phone that never held it ignores the delete (and a first sync sends none).
     """
     mine = viewer.user_id in (row.assignee_id, row.created_by, row.source_user_id)
     return UPSERT if mine and not row.is_gone() else DELETE
@@ -184,6 +185,8 @@ def pull(user, cursor: int, now: datetime, site_ids, limit: int = PAGE_SIZE) -> 
         for ident in ids:
             row = found.get(ident)
             op = DELETE if row is None else kind.visible(row, viewer)
+            if op == DELETE and cursor == 0:
+                continue  # a first sync starts from nothing: nothing to delete
             if op is not None:
                 shown[ident] = (op, row)
                 if op == UPSERT:
