@@ -78,11 +78,10 @@ def open_followup(ctx: Context, *, ident: str, site: Any, source_type: str, sour
                         sources=[{"type": source_type, "id": source_id}], opened_at=start,
                         due_at=rules.due_at(site.settings, clock, start))
         ctx.store.put("followup", existing)
-        for kind in ("created", "assign"):
-            event = ctx.store.get("followup_event", derived_id("event", ident, kind))
-            if event is not None and event["at"] != start:
-                event["at"] = start
-                ctx.store.put("followup_event", event)
+        event = ctx.store.get("followup_event", derived_id("event", ident, "created"))
+        if event is not None and event["at"] != start:
+            event["at"] = start
+            ctx.store.put("followup_event", event)
         return existing
     post = rules.post_for(site.settings, source_type=source_type, category=category)
     assignee = rules.owner_for(post, ctx.store.site_users(site.id))
@@ -97,10 +96,10 @@ def open_followup(ctx: Context, *, ident: str, site: Any, source_type: str, sour
         "sources": [{"type": source_type, "id": source_id}], "deleted_at": None,
     }
     ctx.store.add("followup", record)
+    # The first owner is where the assignments start, not one of them: a phone's
+    # reassignment wins over it whatever the clocks say.
     _event(ctx, record, "created", value={"assignee_id": assignee, "post": post},
            ident=derived_id("event", ident, "created"), at=start, system=True)
-    _event(ctx, record, "assign", value=assignee, ident=derived_id("event", ident, "assign"),
-           at=start, system=True)
     return record
 
 
@@ -135,7 +134,7 @@ def withdraw(ctx: Context, ident: str) -> None:
     record = ctx.store.get("followup", ident)
     if record is None or record.get("deleted_at") is not None:
         return
-    if record["status"] == OPEN and record.get("event_count", 0) <= 2:
+    if record["status"] == OPEN and record.get("event_count", 0) <= 1:
         record["deleted_at"] = ctx.now
         ctx.store.put("followup", record)
 
