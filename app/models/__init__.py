@@ -35,3 +35,5 @@ from app.models.records import Visit  # noqa: F401
 from app.models.followups import Conflict  # noqa: F401
 from app.models.followups import FollowUp  # noqa: F401
 from app.models.followups import FollowUpEvent  # noqa: F401
+from app.models.sweep import SweepMark  # noqa: F401
+from app.models.sweep import SweepRun  # noqa: F401
