@@ -12,6 +12,7 @@ csrf_failed            400     a cookie-authenticated change without X-CSRFToken
 forbidden              403     signed in, but not allowed to do this
 not_found              404     no such thing (or not yours to know about)
 method_not_allowed     405
+conflict               409     a photo id uploaded again with other bytes; the first stands
 payload_too_large      413     over 500 mutations, 2 MiB, or the photo limit
 unsupported_media      415     a photo that is not JPEG or PNG
 too_many_requests      429     too many failed sign-ins; see ``Retry-After``
@@ -31,6 +32,7 @@ CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    409: "conflict",
     413: "payload_too_large",
     415: "unsupported_media",
     422: "validation_error",
