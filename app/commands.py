@@ -64,3 +64,5 @@ def register(app) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(i18n_group)
+    from app.followups.commands import followups_group
+    app.cli.add_command(followups_group)

@@ -2,9 +2,11 @@
 
 A ``SweepMark`` is keyed by the natural key of the thing that was missed
 (``no_patrol:<site>:<manager>:<local date>`` ...): the primary key is what makes a second
-run, or a second server running at the same moment, unable to open a duplicate. Its
-``settled_at`` says that a late sync proved the work done in time and the follow-up was
-closed by the server, which happens once: a person who reopens it afterwards keeps it open.
+run, or a second server running at the same moment, unable to open a duplicate. A record
+of its subject (the manager, route, visit or store) timed between ``since`` and
+``deadline`` by corrected time proves the work done in time. ``settled_at`` says that such
+a proof arrived (a late sync) and the server closed the follow-up; that happens once, so a
+person who reopens it afterwards keeps it open.
 
 A ``SweepRun`` row per site is the lock two sweeps of one site queue on (a row lock on
 PostgreSQL, the write lock on SQLite) and tells operators when the site was last swept.
@@ -32,6 +34,7 @@ class SweepMark(db.Model):
     site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), nullable=False)
     subject_id: Mapped[str] = mapped_column(String(36), nullable=False)
     period: Mapped[str | None] = mapped_column(String(10))
+    since: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     deadline: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     followup_id: Mapped[str] = mapped_column(ForeignKey("followups.id"), nullable=False, unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
@@ -39,9 +42,9 @@ class SweepMark(db.Model):
 
 
 class SweepRun(db.Model):
-    """The last sweep of a site: ``now`` is the moment it swept as of, ``ran_at`` the wall clock."""
+    """The last sweep of a site: ``as_of`` the moment it swept as of, ``ran_at`` the wall clock."""
 
     __tablename__ = "sweep_runs"
     site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), primary_key=True)
-    now: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    as_of: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     ran_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
