@@ -237,12 +237,12 @@ def _settle_owner(ctx: Context, followup: dict[str, Any], earlier: list[dict[str
                          reason=m.CONFLICT_LATER_WINS, loser_mutation_id=ctx.mutation.id,
                          winner_mutation_id=winner["mutation_id"])
         return
-    previous = ordered[-2] if len(ordered) > 1 else None
-    if (previous is not None and previous.get("user_id") is not None
-            and previous["value"] != mine["value"]
-            and previous.get("device_id") != mine["device_id"]
-            and (mine["base_version"] or 0) < (previous.get("version_after") or 0)):
-        ctx.conflict(entity_type="followup", entity_id=followup["id"], site_id=followup["site_id"],
-                     field="assignee_id", kept=mine["value"], lost=previous["value"],
-                     reason=m.CONFLICT_LATER_WINS, loser_mutation_id=previous["mutation_id"],
-                     winner_mutation_id=ctx.mutation.id)
+    for previous in ordered[:-1]:
+        # An earlier assignment from another phone that this one had not seen is overridden.
+        if (previous.get("user_id") is not None and previous["value"] != mine["value"]
+                and previous.get("device_id") != mine["device_id"]
+                and (mine["base_version"] or 0) < (previous.get("version_after") or 0)):
+            ctx.conflict(entity_type="followup", entity_id=followup["id"], site_id=followup["site_id"],
+                         field="assignee_id", kept=mine["value"], lost=previous["value"],
+                         reason=m.CONFLICT_LATER_WINS, loser_mutation_id=previous["mutation_id"],
+                         winner_mutation_id=ctx.mutation.id)

@@ -11,6 +11,7 @@ from sync.errors import reject
 from sync.followups import open_followup
 from sync.handlers import handler
 from sync.photos import name_photos
+from sync.photos import named
 from sync.schemas import EmptySchema
 from sync.schemas import VisitCheckInSchema
 from sync.schemas import VisitFlagSchema
@@ -58,7 +59,8 @@ def check_out(ctx: Context, data: dict[str, Any]) -> None:
 
 
 @handler("visit.flag", "incident", VisitFlagSchema,
-         related=lambda entity_id, data: [("followup", derived_id("followup", "incident", entity_id))])
+         related=lambda entity_id, data: [("followup", derived_id("followup", "incident", entity_id)),
+                                          *named(data)])
 def flag(ctx: Context, data: dict[str, Any]) -> None:
     """A suspicious person reported at the gate: an incident and a 2-hour follow-up."""
     site = ctx.require_site(data["site_id"])

@@ -15,6 +15,7 @@ from sync.followups import open_followup
 from sync.followups import withdraw
 from sync.handlers import handler
 from sync.photos import name_photos
+from sync.photos import named
 from sync.schemas import PatrolCheckpointSchema
 from sync.schemas import PatrolEndSchema
 from sync.schemas import PatrolFindingSchema
@@ -60,7 +61,7 @@ def _missed_followup(entity_id: str, data: dict[str, Any]) -> list[tuple[str, st
 
 
 def _finding_followup(entity_id: str, data: dict[str, Any]) -> list[tuple[str, str]]:
-    return [("followup", derived_id("followup", "finding", entity_id))]
+    return [("followup", derived_id("followup", "finding", entity_id)), *named(data)]
 
 
 @handler("patrol.checkpoint", "checkpoint_visit", PatrolCheckpointSchema, related=_missed_followup)

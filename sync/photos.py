@@ -22,6 +22,14 @@ def name_photos(ctx: Context, photo_ids: list[str], *, site_id: str, record_type
             ctx.store.put("photo", photo)
 
 
+def named(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The photos raw mutation data names, as (kind, id) for prefetching."""
+    ids = data.get("photo_ids")
+    if not isinstance(ids, list):
+        return []
+    return [("photo", i.lower()) for i in ids if isinstance(i, str)]
+
+
 def photo_state(photo_ids: list[str], uploaded_ids: set[str]) -> dict[str, Any]:
     """``{"named": 3, "missing": 2, "complete": False}`` for the phone's record view."""
     missing = [p for p in photo_ids if p not in uploaded_ids]

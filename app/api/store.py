@@ -38,9 +38,10 @@ from app.models import Store
 from app.models import SyncDevice
 from app.models import User
 from app.models import Visit
-from app.models import book_quantities
+from app.models import StockMovement
 from app.models.base import _serialise_writers
 from app.models.people import user_sites
+from app.models.stock import signed_quantity
 from sync.envelope import DeviceState
 from sync.envelope import JournalEntry
 from sync.store import REFERENCE_KINDS
@@ -77,6 +78,7 @@ class SqlStore:
         self._site_users: dict[str, list[UserRef]] = {}
         self._sites: dict[str, SiteRef | None] = {}
         self._references: dict[tuple[str, str], dict | None] = {}
+        self._movements: dict[str, list] = {}
 
     # -- journal -----------------------------------------------------------------------
     def claim(self, entries: list[JournalEntry]) -> set[str]:
@@ -182,8 +184,8 @@ class SqlStore:
         if changed and not created and hasattr(model, "version"):
             if obj in self.session.new:
                 obj.version += 1  # written twice before its insert: still two writes
-            else:
-                # Flushed at once so that the version read next is the one phones will see.
+            elif kind == "followup":
+                # Flushed at once: the next edit checks its base_version against this one.
                 self.session.flush()
 
     def _load(self, kind: str, ident: str):
@@ -242,7 +244,12 @@ class SqlStore:
         return None if found is None else dict(found)
 
     def book_quantity(self, item_id: str, at: datetime) -> Decimal:
-        return book_quantities([item_id], at)[item_id]
+        """Summed here from the item's movements, read once per item and push."""
+        if item_id not in self._movements:
+            self._movements[item_id] = self.session.execute(
+                select(StockMovement.occurred_at, signed_quantity())
+                .where(StockMovement.item_id == item_id)).all()
+        return sum((Decimal(qty) for when, qty in self._movements[item_id] if when <= at), Decimal(0))
 
 
 def _columns(model) -> set[str]:
@@ -250,9 +257,16 @@ def _columns(model) -> set[str]:
 
 
 def _as_dict(obj) -> dict[str, Any]:
-    """The row's columns; JSON values copied so that editing the dict never edits the row."""
-    return {attr.key: copy.deepcopy(getattr(obj, attr.key))
-            for attr in inspect(type(obj)).column_attrs}
+    """The row's columns; JSON values copied so that editing the dict never edits the row.
+
+    A stored row changed since the last flush reports the version that flush will give it.
+    """
+    record = {attr.key: copy.deepcopy(getattr(obj, attr.key))
+              for attr in inspect(type(obj)).column_attrs}
+    state = inspect(obj)
+    if "version" in record and state.persistent and state.session.is_modified(obj, include_collections=False):
+        record["version"] += 1
+    return record
 
 
 def _user_ref(user: User) -> UserRef:

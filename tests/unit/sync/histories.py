@@ -306,7 +306,10 @@ def canonical(snapshot: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
 
 
 def losers_are_recorded(snapshot: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
-    """Follow-up edits that did not take effect and have no conflict naming them."""
+    """Follow-up edits that did not take effect and have no conflict naming them.
+
+    (All edits of a history are concurrent: each phone edits the version it last pulled.)
+    """
     losers = {c["loser_mutation_id"] for c in snapshot["conflict"].values()}
     missing = []
     events = snapshot["followup_event"].values()
