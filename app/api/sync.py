@@ -23,6 +23,7 @@ from app.api.changes import pull
 from app.api.store import SqlStore
 from app.errors import api_error
 from app.extensions import db
+from app.followups.sweep import settle_after_sync
 from app.models import new_id
 from app.models import utcnow
 from app.scoping import visible_site_ids
@@ -96,6 +97,7 @@ def _push(push: SyncRequest):
     for attempt in range(ATTEMPTS):
         try:
             results = apply_batch(push, SqlStore(db.session), utcnow(), new_id)
+            settle_after_sync(visible_site_ids(g.api_user) if push.mutations else [], utcnow())
             db.session.commit()
             return results
         except (IntegrityError, OperationalError):
