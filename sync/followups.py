@@ -1,29 +1,15 @@
-"""Follow-ups (跟进): the state machine, derived follow-ups, and ``followup.update``.
+"""Follow-ups (跟进): the state machine, and follow-ups derived from records.
 
-A follow-up's status, owner and notes are not overwritten by whichever edit arrives last;
-they are recomputed from every edit ever received, ordered by corrected time:
-
-* status changes replay through the state machine from ``open``; a change that does not
-  fit the state at its time is kept in the history but has no effect (a conflict);
-* the owner is the latest assignment by time; the loser of two concurrent assignments is
-  a conflict;
-* notes are appended, never replaced.
-
-So phones that edit the same follow-up offline converge, whatever order their edits
-arrive in.
+Edits from phones (``followup.update``) are in ``followup_updates.py``.
 """
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sync import messages as m
 from sync import rules
 from sync.context import Context
 from sync.context import derived_id
-from sync.errors import reject
-from sync.handlers import handler
-from sync.schemas import FollowUpUpdateSchema
 
 OPEN, IN_PROGRESS, RESOLVED, CLOSED = "open", "in_progress", "resolved", "closed"
 ACTIVE = (OPEN, IN_PROGRESS)
@@ -98,7 +84,7 @@ def open_followup(ctx: Context, *, ident: str, site: Any, source_type: str, sour
     ctx.store.add("followup", record)
     # The first owner is where the assignments start, not one of them: a phone's
     # reassignment wins over it whatever the clocks say.
-    _event(ctx, record, "created", value={"assignee_id": assignee, "post": post},
+    add_event(ctx, record, "created", value={"assignee_id": assignee, "post": post},
            ident=derived_id("event", ident, "created"), at=start, system=True)
     return record
 
@@ -122,7 +108,7 @@ def link(ctx: Context, followup: dict[str, Any], source_type: str, source_id: st
     followup["sources"] = sources
     followup["event_count"] = followup.get("event_count", 0) + 1
     ctx.store.put("followup", followup)
-    _event(ctx, followup, "linked", value={"type": source_type, "id": source_id},
+    add_event(ctx, followup, "linked", value={"type": source_type, "id": source_id},
            ident=derived_id("event", followup["id"], "linked", source_id), at=ctx.at)
 
 
@@ -139,110 +125,17 @@ def withdraw(ctx: Context, ident: str) -> None:
         ctx.store.put("followup", record)
 
 
-def _event(ctx: Context, followup: dict[str, Any], kind: str, *, ident: str, at: datetime,
-           value: Any = None, note: str | None = None, system: bool = False,
-           base_version: int | None = None) -> dict[str, Any]:
+def add_event(ctx: Context, followup: dict[str, Any], kind: str, *, ident: str, at: datetime,
+              value: Any = None, note: str | None = None, system: bool = False,
+              base_version: int | None = None) -> dict[str, Any]:
+    """Append one entry to a follow-up's history (``system`` entries name no person)."""
     event = {
         "id": ident, "followup_id": followup["id"], "kind": kind, "at": at,
         "received_at": ctx.entry.received_at, "user_id": None if system else ctx.actor.id,
         "device_id": None if system else ctx.entry.device_id,
-        "mutation_id": None if system else ctx.mutation.id, "value": value, "note": note, "effective": True,
+        "mutation_id": None if system else ctx.mutation.id, "value": value, "note": note,
+        "effective": True,
         "base_version": base_version, "version_after": (followup.get("version") or 0) + 1,
     }
     ctx.store.add("followup_event", event)
     return event
-
-
-# -- followup.update -------------------------------------------------------------------
-
-@handler("followup.update", "followup", FollowUpUpdateSchema)
-def update(ctx: Context, data: dict[str, Any]) -> None:
-    """A status change, a note and/or a new owner from a phone, based on ``base_version``."""
-    followup = ctx.store.get("followup", ctx.entity_id, for_update=True)
-    if (followup is None or followup.get("deleted_at") is not None
-            or followup["site_id"] not in ctx.actor.site_ids):
-        raise reject("entity_id", m.FOLLOWUP_NOT_FOUND, code="not_found")
-    if data["base_version"] > followup["version"]:
-        raise reject("base_version", m.BASE_VERSION_AHEAD)
-    if data.get("assignee_id"):
-        person = ctx.store.user(data["assignee_id"])
-        if person is None or not person.active or followup["site_id"] not in person.site_ids:
-            raise reject("assignee_id", m.ASSIGNEE_INVALID)
-
-    base = data["base_version"]
-    events = ctx.store.find("followup_event", followup_id=followup["id"])
-    added = 0
-    if data.get("note"):
-        _event(ctx, followup, "note", ident=derived_id("event", ctx.mutation.id, "note"),
-               at=ctx.at, note=data["note"], base_version=base)
-        followup["note_count"] = followup.get("note_count", 0) + 1
-        added += 1
-    if data.get("status"):
-        mine = _event(ctx, followup, "status", ident=derived_id("event", ctx.mutation.id, "status"),
-                      at=ctx.at, value=data["status"], base_version=base)
-        _settle_status(ctx, followup, [e for e in events if e["kind"] == "status"], mine)
-        added += 1
-    if data.get("assignee_id"):
-        mine = _event(ctx, followup, "assign", ident=derived_id("event", ctx.mutation.id, "assign"),
-                      at=ctx.at, value=data["assignee_id"], base_version=base)
-        _settle_owner(ctx, followup, [e for e in events if e["kind"] == "assign"], mine)
-        added += 1
-    followup["event_count"] = followup.get("event_count", 0) + added
-    ctx.store.put("followup", followup)
-
-
-def _settle_status(ctx: Context, followup: dict[str, Any], earlier: list[dict[str, Any]],
-                   mine: dict[str, Any]) -> None:
-    """Replay every status change with the new one; record what lost its effect."""
-    before = {e["id"]: e.get("effective", True) for e in earlier}
-    status, effective = replay(earlier + [mine])
-    by_id = {e["id"]: e for e in earlier + [mine]}
-    for ident, now_effective in effective.items():
-        event = by_id[ident]
-        if event.get("effective", True) != now_effective:
-            event["effective"] = now_effective
-            ctx.store.put("followup_event", event)
-    if not effective[mine["id"]]:
-        ctx.conflict(entity_type="followup", entity_id=followup["id"], site_id=followup["site_id"],
-                     field="status", kept=status, lost=mine["value"], reason=m.CONFLICT_STATUS_SKIPPED,
-                     loser_mutation_id=ctx.mutation.id, winner_mutation_id=None)
-    for ident, was in before.items():
-        if was and not effective[ident]:
-            lost = by_id[ident]
-            ctx.conflict(entity_type="followup", entity_id=followup["id"], site_id=followup["site_id"],
-                         field="status", kept=status, lost=lost["value"],
-                         reason=m.CONFLICT_STATUS_SKIPPED, loser_mutation_id=lost["mutation_id"],
-                         winner_mutation_id=ctx.mutation.id)
-    ordered = sorted((e for e in by_id.values() if effective[e["id"]]), key=event_order)
-    followup["status"] = status
-    followup["resolved_at"] = _last_into(ordered, RESOLVED) if status in (RESOLVED, CLOSED) else None
-    followup["closed_at"] = _last_into(ordered, CLOSED) if status == CLOSED else None
-
-
-def _last_into(ordered: list[dict[str, Any]], target: str) -> datetime | None:
-    times = [e["at"] for e in ordered if e["value"] == target]
-    return times[-1] if times else None
-
-
-def _settle_owner(ctx: Context, followup: dict[str, Any], earlier: list[dict[str, Any]],
-                  mine: dict[str, Any]) -> None:
-    """The latest assignment by time wins; a concurrent one it overrides is a conflict."""
-    ordered = sorted(earlier + [mine], key=event_order)
-    winner = ordered[-1]
-    followup["assignee_id"] = winner["value"]
-    if winner["id"] != mine["id"]:
-        if winner["value"] != mine["value"]:
-            ctx.conflict(entity_type="followup", entity_id=followup["id"], site_id=followup["site_id"],
-                         field="assignee_id", kept=winner["value"], lost=mine["value"],
-                         reason=m.CONFLICT_LATER_WINS, loser_mutation_id=ctx.mutation.id,
-                         winner_mutation_id=winner["mutation_id"])
-        return
-    for previous in ordered[:-1]:
-        # An earlier assignment from another phone that this one had not seen is overridden.
-        if (previous.get("user_id") is not None and previous["value"] != mine["value"]
-                and previous.get("device_id") != mine["device_id"]
-                and (mine["base_version"] or 0) < (previous.get("version_after") or 0)):
-            ctx.conflict(entity_type="followup", entity_id=followup["id"], site_id=followup["site_id"],
-                         field="assignee_id", kept=mine["value"], lost=previous["value"],
-                         reason=m.CONFLICT_LATER_WINS, loser_mutation_id=previous["mutation_id"],
-                         winner_mutation_id=ctx.mutation.id)

@@ -68,4 +68,4 @@ def lookup(type_: str) -> Handler:
 from sync import gate  # noqa: E402,F401
 from sync import patrols  # noqa: E402,F401
 from sync import stock  # noqa: E402,F401
-from sync import followups  # noqa: E402,F401
+from sync import followup_updates  # noqa: E402,F401
