@@ -44,12 +44,12 @@ def check_out(ctx: Context, data: dict[str, Any]) -> None:
     ctx.require_site(visit["site_id"], "entity_id")
     previous = visit.get("checked_out_at")
     if previous is not None:
-        earlier_is_mine = (ctx.at, ctx.mutation.id) < (previous, visit["checked_out_mutation_id"])
+        theirs = visit["checked_out_mutation_id"]
+        earlier_is_mine = (ctx.at, ctx.mutation.id) < (previous, theirs)
+        winner, loser = (ctx.mutation.id, theirs) if earlier_is_mine else (theirs, ctx.mutation.id)
         ctx.conflict(entity_type="visit", entity_id=visit["id"], site_id=visit["site_id"],
                      field="checked_out_at", kept=min(previous, ctx.at), lost=max(previous, ctx.at),
-                     reason=m.CONFLICT_CHECKOUT,
-                     loser_mutation_id=visit["checked_out_mutation_id"] if earlier_is_mine else ctx.mutation.id,
-                     winner_mutation_id=ctx.mutation.id if earlier_is_mine else visit["checked_out_mutation_id"])
+                     reason=m.CONFLICT_CHECKOUT, loser_mutation_id=loser, winner_mutation_id=winner)
         if not earlier_is_mine:
             return
     visit.update(checked_out_at=ctx.at, checked_out_at_phone=ctx.at_phone,

@@ -99,8 +99,11 @@ class _Batch:
 
         self._observe_device(entries)
         self.store.save_journal(self.touched.values())
-        return [Result.from_json(self.touched[a].result) if isinstance(a, str) else a
-                for a in answers]
+        results = [Result.from_json(self.touched[a].result) if isinstance(a, str) else a
+                   for a in answers]
+        for result, entry in zip(results, entries):
+            result.id = entry.raw["id"]  # as the phone wrote it, which may not be lower case
+        return results
 
     def _entry(self, raw: dict[str, Any]) -> JournalEntry:
         seq = raw.get("seq")

@@ -224,22 +224,23 @@ class PatrolStartSchema(DataSchema):
     route_id = Ref()
 
 
+_LOCATION_ERRORS = {key: m.LOCATION_INVALID
+                    for key in ("required", "invalid", "null", "special", "validator_failed")}
+
+
 class LocationSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
     error_messages = {"type": m.LOCATION_INVALID}
     lat = fields.Float(required=True, allow_nan=False, validate=validate.Range(-90, 90, error=m.LOCATION_INVALID),
-                       error_messages={"required": m.LOCATION_INVALID, "invalid": m.LOCATION_INVALID,
-                                       "null": m.LOCATION_INVALID, "special": m.LOCATION_INVALID,
-                                       "validator_failed": m.LOCATION_INVALID})
-    lng = fields.Float(required=True, allow_nan=False, validate=validate.Range(-180, 180, error=m.LOCATION_INVALID),
-                       error_messages={"required": m.LOCATION_INVALID, "invalid": m.LOCATION_INVALID,
-                                       "null": m.LOCATION_INVALID, "special": m.LOCATION_INVALID,
-                                       "validator_failed": m.LOCATION_INVALID})
-    accuracy_m = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=0, error=m.LOCATION_INVALID),
-                              error_messages={"invalid": m.LOCATION_INVALID, "special": m.LOCATION_INVALID,
-                                              "validator_failed": m.LOCATION_INVALID})
+                       error_messages=_LOCATION_ERRORS)
+    lng = fields.Float(required=True, allow_nan=False,
+                       validate=validate.Range(-180, 180, error=m.LOCATION_INVALID),
+                       error_messages=_LOCATION_ERRORS)
+    accuracy_m = fields.Float(allow_none=True, allow_nan=False,
+                              validate=validate.Range(min=0, error=m.LOCATION_INVALID),
+                              error_messages=_LOCATION_ERRORS)
 
 
 class PatrolCheckpointSchema(DataSchema):
@@ -336,7 +337,8 @@ class SyncRequestSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    device_id = fields.String(required=True, validate=validate.Regexp(DEVICE_ID_RE, error=m.DEVICE_ID_INVALID),
+    device_id = fields.String(required=True,
+                              validate=validate.Regexp(DEVICE_ID_RE, error=m.DEVICE_ID_INVALID),
                               error_messages={"required": m.DEVICE_ID_INVALID, "null": m.DEVICE_ID_INVALID,
                                               "invalid": m.DEVICE_ID_INVALID,
                                               "validator_failed": m.DEVICE_ID_INVALID})
@@ -346,7 +348,8 @@ class SyncRequestSchema(Schema):
                            error_messages={"invalid": m.CURSOR_INVALID,
                                            "validator_failed": m.CURSOR_INVALID})
     pending = Count(0, 10**9, m.PENDING_INVALID, load_default=0)
-    mutations = fields.List(fields.Dict(error_messages={"invalid": m.MUTATIONS_INVALID}), load_default=list,
+    mutations = fields.List(fields.Dict(error_messages={"invalid": m.MUTATIONS_INVALID}),
+                            load_default=list,
                             error_messages={"invalid": m.MUTATIONS_INVALID, "null": m.MUTATIONS_INVALID})
 
     @validates_schema(skip_on_field_errors=False)

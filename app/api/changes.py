@@ -260,7 +260,8 @@ def _visit(row: Visit, viewer) -> dict:
 
 
 register_change_type("site", Site, _site)
-register_change_type("building", Building, lambda r, v: {"site_id": r.site_id, "name": r.name, "sort": r.sort})
+register_change_type("building", Building, lambda r, v: {"site_id": r.site_id, "name": r.name,
+                                                         "sort": r.sort})
 register_change_type("unit", Unit, lambda r, v: {"site_id": r.site_id, "building_id": r.building_id,
                                                  "code": r.code})
 register_change_type("checkpoint", Checkpoint, lambda r, v: {

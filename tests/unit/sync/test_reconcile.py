@@ -161,3 +161,12 @@ def test_the_device_is_tracked(store, world, guard):
     state = store.devices[guard.device_id]
     assert state.last_seq == 4 and state.gaps == [[1, 3]] and state.pending == 5
     assert state.last_seen_at == NOW and state.user_id == guard.user_id
+
+
+def test_ids_are_answered_as_sent_and_kept_in_lower_case(store, world, guard):
+    mutation = guard.m("visit.check_in", visit_data(world))
+    mutation["id"], mutation["entity_id"] = mutation["id"].upper(), mutation["entity_id"].upper()
+    result = guard.push_one(mutation)
+    assert result.id == mutation["id"] and result.entity_id == mutation["entity_id"].lower()
+    assert mutation["id"].lower() in store.journal_rows
+    assert guard.push_one(mutation).status == "duplicate"
