@@ -185,8 +185,8 @@ def pull(user, cursor: int, now: datetime, site_ids, limit: int = PAGE_SIZE) -> 
         for ident in ids:
             row = found.get(ident)
             op = DELETE if row is None else kind.visible(row, viewer)
-            if op == DELETE and cursor == 0:
-                continue  # a first sync starts from nothing: nothing to delete
+            if op == DELETE and cursor == 0 and row is not None and not row.is_gone():
+                continue  # "no longer yours": a first sync never had it
             if op is not None:
                 shown[ident] = (op, row)
                 if op == UPSERT:
