@@ -41,15 +41,17 @@ def site_settings(site: Site) -> dict:
 
 
 def site_facts(site: Site, now: datetime) -> sweep.SiteFacts:
-    """Everything a full sweep of ``site`` needs to decide at ``now``."""
+    """Everything a full sweep of ``site`` needs to decide at ``now``.
+
+    Records and marks of the look-back window decide what to open; the site's pending
+    marks and the records of their subjects (``pending_facts``) decide what to settle.
+    """
     settings = site_settings(site)
     lookback = sweep.effective_settings(settings)["sweep_lookback_days"]
     start = now - timedelta(days=int(lookback))
     people, names = _people(site.id)
     only = [site.id]
-    marks = _facts(_marks(only, or_(SweepMark.settled_at.is_(None),
-                                    SweepMark.deadline > start - PATROL_MARGIN)))
-    pending = [m for m in marks if not m.settled]
+    pending = next(iter(pending_facts(only)), sweep.SiteFacts(site.id, ZoneInfo(site.timezone), {}))
     return sweep.SiteFacts(
         site_id=site.id, tz=ZoneInfo(site.timezone), settings=settings, people=people, names=names,
         quality_id=_quality(site, settings),
@@ -58,22 +60,23 @@ def site_facts(site: Site, now: datetime) -> sweep.SiteFacts:
                                 Route.deleted_at.is_(None)).order_by(Route.id))),
         stores=tuple(sweep.StoreFact(s.id, s.name) for s in db.session.scalars(
             select(Store).where(Store.site_id == site.id, Store.deleted_at.is_(None)).order_by(Store.id))),
-        visits=_facts(_visits(only, Visit.checked_in_at >= start - timedelta(days=1),
-                              [m.subject_id for m in pending if m.kind == sweep.OPEN_VISIT])),
-        patrols=_facts(_patrols(only, _earliest(start - PATROL_MARGIN, pending))),
-        stock_checks=_facts(_checks(only, _earliest(start - CHECK_MARGIN, pending))),
+        visits=_merge(_facts(_visits(only, Visit.checked_in_at >= start - timedelta(days=1), [])),
+                      pending.visits),
+        patrols=_merge(_facts(_patrols(only, start - PATROL_MARGIN)), pending.patrols),
+        stock_checks=_merge(_facts(_checks(only, start - CHECK_MARGIN)), pending.stock_checks),
         followups=_overdue(site.id, now),
-        marks=marks,
+        marks=_merge(_facts(_marks(only, SweepMark.deadline > start - PATROL_MARGIN)), pending.marks),
     )
 
 
 def pending_facts(site_ids: list[str]) -> list[sweep.SiteFacts]:
-    """For settling only: each site's unsettled marks and the records that could prove them.
+    """For settling: each site's unsettled marks whose follow-up is still open or resolved,
+    and the records that could prove them.
 
     The first query usually finds nothing, and that is all a sync pays.
     """
-    marks = [(site_id, m) for site_id, m in _marks(site_ids, SweepMark.settled_at.is_(None))
-             if m.followup_status not in (None, sweep.CLOSED)]
+    marks = _marks(site_ids, and_(SweepMark.settled_at.is_(None), FollowUp.status != sweep.CLOSED,
+                                  FollowUp.deleted_at.is_(None)))
     if not marks:
         return []
     sites = sorted({site_id for site_id, _ in marks})
@@ -89,6 +92,15 @@ def pending_facts(site_ids: list[str]) -> list[sweep.SiteFacts]:
         visits=_facts(visits, site_id), patrols=_facts(patrols, site_id),
         stock_checks=_facts(checks, site_id), marks=_facts(marks, site_id),
     ) for site_id in sites]
+
+
+def _merge(*groups) -> tuple:
+    """Facts of several queries, each once (by mark key or record id)."""
+    seen = {}
+    for group in groups:
+        for fact in group:
+            seen.setdefault(getattr(fact, "key", None) or fact.id, fact)
+    return tuple(seen.values())
 
 
 # -- queries: each returns (site id, fact) pairs in a stable order -----------------------
@@ -134,10 +146,6 @@ def _marks(site_ids: list[str], condition) -> list:
         deadline=mark.deadline, followup_id=mark.followup_id,
         followup_status=None if deleted_at is not None else status,
         settled=mark.settled_at is not None)) for mark, status, deleted_at in rows]
-
-
-def _earliest(start: datetime, marks) -> datetime:
-    return min([start, *(m.since for m in marks)])
 
 
 def _visits(site_ids, condition, ids) -> list:

@@ -6,7 +6,6 @@ pushes now can be dated in the past without the server clamping it as a future t
 from datetime import date
 from datetime import datetime
 from datetime import time
-from datetime import timedelta
 from datetime import timezone
 from zoneinfo import ZoneInfo
 
