@@ -22,7 +22,6 @@ from app.models import Conflict
 from app.models import FollowUp
 from app.models import FollowUpEvent
 from app.models.sweep import SweepMark
-from sync import handlers  # noqa: F401  (the registry first: importing sync.followups alone is circular)
 from sync import messages as m
 from sync import sweep
 from sync.context import derived_id
