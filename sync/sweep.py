@@ -37,7 +37,10 @@ from sync.context import derived_id
 from sync.messages import N_
 from sync.store import UserRef
 
-NO_PATROL, MISSED_ROUTE, OPEN_VISIT, NO_STOCK_CHECK = "no_patrol", "missed_route", "open_visit", "no_stock_check"
+NO_PATROL = "no_patrol"
+MISSED_ROUTE = "missed_route"
+OPEN_VISIT = "open_visit"
+NO_STOCK_CHECK = "no_stock_check"
 KINDS = (NO_PATROL, MISSED_ROUTE, OPEN_VISIT, NO_STOCK_CHECK)
 OWNER, MANAGER_LEVEL, QUALITY = 0, 1, 2
 TOP_LEVEL = QUALITY
@@ -333,11 +336,11 @@ def open_plan(site: SiteFacts, now: datetime) -> list[Open]:
     start = now - timedelta(days=int(settings["sweep_lookback_days"]))
     marked = {m.key for m in site.marks}
     found: list[Open] = []
-    for action in (*_open_visits(site, settings, start, now), *_no_patrols(site, settings, start, now),
-                   *_missed_routes(site, settings, start, now), *_no_stock_checks(site, settings, start, now)):
-        if action.key not in marked:
-            marked.add(action.key)
-            found.append(action)
+    for rule in (_open_visits, _no_patrols, _missed_routes, _no_stock_checks):
+        for action in rule(site, settings, start, now):
+            if action.key not in marked:
+                marked.add(action.key)
+                found.append(action)
     return found
 
 
@@ -400,7 +403,8 @@ def _no_patrols(site, settings, start, now) -> Iterable[Open]:
                 site, settings, key=f"{NO_PATROL}:{site.site_id}:{manager}:{day.isoformat()}",
                 kind=NO_PATROL, subject_id=manager, period=day.isoformat(), since=since,
                 deadline=deadline, category="patrol", source_id=manager, source_user_id=manager,
-                title=Message(TITLES[NO_PATROL], {"name": site.names.get(manager, ""), "date": day.isoformat()}),
+                title=Message(TITLES[NO_PATROL], {"name": site.names.get(manager, ""),
+                                                  "date": day.isoformat()}),
                 detail={"user_id": manager, "date": day.isoformat()}, owner=manager,
             )
 
@@ -458,7 +462,8 @@ def _patrol_between(site: SiteFacts, since: datetime, deadline: datetime, *, use
     return min(found, key=lambda p: (p.started_at, p.id)) if found else None
 
 
-def _check_between(site: SiteFacts, since: datetime, deadline: datetime, store_id: str) -> StockCheckFact | None:
+def _check_between(site: SiteFacts, since: datetime, deadline: datetime,
+                   store_id: str) -> StockCheckFact | None:
     """The earliest check of this store (or of the whole site) started within the bounds."""
     found = [c for c in site.stock_checks
              if since <= c.started_at <= deadline and c.store_id in (None, store_id)]

@@ -40,7 +40,8 @@ def test_a_sweep_opens_a_follow_up_for_each_missed_duty(app, world, ctx):
 
     result = sweep(app, now, "--site", "S1")
     assert result.exit_code == 0, result.output
-    assert "S1 翠湖花园: settled 0, opened 3 (no_patrol 1, missed_route 1, open_visit 1), escalated 0" in result.output
+    assert ("S1 翠湖花园: settled 0, opened 3 (no_patrol 1, missed_route 1, open_visit 1), "
+            "escalated 0") in result.output
 
     rows = {f.source_type: f for f in followups(site_id=world.site1)}
     assert set(rows) == {"no_patrol", "missed_route", "open_visit"}
@@ -132,7 +133,8 @@ def test_overdue_follow_ups_climb_one_step_per_run_up_to_the_quality_department(
     db.session.remove()
     sweep(app, later + timedelta(days=5), "--site", "S1")
     visit = db.session.get(FollowUp, ident)
-    assert (visit.escalation_level, visit.assignee_id, visit.due_at) == (2, world.users["supervisor1"], top_due)
+    assert (visit.escalation_level, visit.assignee_id) == (2, world.users["supervisor1"])
+    assert visit.due_at == top_due
 
 
 def test_a_sweep_settles_what_a_late_record_proves(app, world, ctx):

@@ -164,7 +164,8 @@ def test_the_grace_period_is_the_sites_setting():
 ])
 def test_a_round_of_that_route_in_its_window_walks_it(started, route_id, opens):
     site = facts(routes=(ROUTE,), patrols=(patrol("p1", started, user_id="guard1", route_id=route_id),))
-    assert bool(opened(sweep.open_plan(site, local(2026, 11, 26, 13)), sweep.MISSED_ROUTE, "2026-11-26")) is opens
+    actions = sweep.open_plan(site, local(2026, 11, 26, 13))
+    assert bool(opened(actions, sweep.MISSED_ROUTE, "2026-11-26")) is opens
 
 
 def test_a_night_window_ends_the_next_morning():
@@ -374,11 +375,13 @@ def test_a_mark_settles_once_and_never_a_closed_or_removed_follow_up(status, set
 def test_a_late_check_out_settles_the_open_visit():
     inside = facts(visits=(visit("v1", local(2026, 11, 26, 14)),))
     (action,) = opened(sweep.open_plan(inside, local(2026, 11, 26, 23, 5)), sweep.OPEN_VISIT)
-    out = visit("v1", local(2026, 11, 26, 14), local(2026, 11, 26, 18), out_received_at=local(2026, 11, 27, 8))
+    out = visit("v1", local(2026, 11, 26, 14), local(2026, 11, 26, 18),
+                out_received_at=local(2026, 11, 27, 8))
     (settle,) = sweep.settle_plan(facts(visits=(out,), marks=(mark_for(action),)), local(2026, 11, 27, 8))
     assert settle.note.params == {"at": "2026-11-26 18:00", "synced": "2026-11-27 08:00"}
     late_out = visit("v1", local(2026, 11, 26, 14), local(2026, 11, 27, 7))
-    assert sweep.settle_plan(facts(visits=(late_out,), marks=(mark_for(action),)), local(2026, 11, 27, 8)) == []
+    late_site = facts(visits=(late_out,), marks=(mark_for(action),))
+    assert sweep.settle_plan(late_site, local(2026, 11, 27, 8)) == []
 
 
 def test_a_late_round_settles_the_missed_route_and_a_late_check_the_stock_follow_up():
@@ -388,7 +391,8 @@ def test_a_late_round_settles_the_missed_route_and_a_late_check_the_stock_follow
     (store,) = opened(actions, sweep.NO_STOCK_CHECK)
     proofs = replace(site, marks=(mark_for(route), mark_for(store)),
                      patrols=(patrol("p1", local(2026, 11, 26, 9), user_id="guard1", route_id="r1"),),
-                     stock_checks=(sweep.StockCheckFact("c1", "st", local(2026, 11, 20), local(2026, 11, 26, 14)),))
+                     stock_checks=(sweep.StockCheckFact("c1", "st", local(2026, 11, 20),
+                                                        local(2026, 11, 26, 14)),))
     settles = sweep.settle_plan(proofs, local(2026, 11, 26, 14))
     assert sorted(s.key for s in settles) == sorted([route.key, store.key])
 
