@@ -37,7 +37,7 @@ def _ensure_pg_database(url: str) -> None:
     admin.dispose()
 
 
-def test_config(**extra) -> dict:
+def make_config(**extra) -> dict:
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -54,7 +54,7 @@ def app():
     from app import create_app
     from app.extensions import db
 
-    app = create_app(test_config())
+    app = create_app(make_config())
     with app.app_context():
         db.drop_all()
         db.create_all()

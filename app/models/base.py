@@ -12,6 +12,7 @@ from sqlalchemy import DateTime
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import event
+from sqlalchemy import inspect
 from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import Session
@@ -60,6 +61,8 @@ class Synced(IdMixin):
     """
 
     sync_type: str = ""
+    # Relationship collections whose changes are changes of this row (a route's stops).
+    sync_collections: tuple[str, ...] = ()
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -105,6 +108,13 @@ def _forget_lock(session):
     session.info.pop("change_lock", None)
 
 
+def _modified(session: Session, obj: Synced) -> bool:
+    if session.is_modified(obj, include_collections=False):
+        return True
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in obj.sync_collections)
+
+
 @event.listens_for(Session, "before_flush")
 def _log_changes(session, flush_context, instances):
     touched = []
@@ -116,7 +126,7 @@ def _log_changes(session, flush_context, instances):
             obj.updated_at = utcnow()
             touched.append(obj)
     for obj in session.dirty:
-        if isinstance(obj, Synced) and session.is_modified(obj, include_collections=False):
+        if isinstance(obj, Synced) and _modified(session, obj):
             obj.version = (obj.version or 0) + 1
             obj.updated_at = utcnow()
             touched.append(obj)

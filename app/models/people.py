@@ -35,6 +35,7 @@ class User(UserMixin, Synced, db.Model):
 
     __tablename__ = "users"
     sync_type = "user"
+    sync_collections = ("sites",)
     company_id: Mapped[str] = mapped_column(ForeignKey("companies.id"), nullable=False)
     username: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     display_name: Mapped[str] = mapped_column(String(60), nullable=False)

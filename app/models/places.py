@@ -42,6 +42,7 @@ class Route(Synced, db.Model):
 
     __tablename__ = "routes"
     sync_type = "route"
+    sync_collections = ("stops",)
     site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), nullable=False, index=True)
     name: Mapped[str] = mapped_column(String(80), nullable=False)
     window_start: Mapped[str | None] = mapped_column(String(5))

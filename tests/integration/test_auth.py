@@ -169,3 +169,4 @@ def test_open_redirect_is_ignored(client, auth, world):
     response = client.post("/login?next=//evil.example/x", data={
         "username": "guard1", "password": "demo1234", "csrf_token": token})
     assert response.headers["Location"] == "/"
+
