@@ -44,6 +44,11 @@ BASE_VERSION_REQUIRED = N_("The follow-up's version is missing; please sync and 
 STATUS_INVALID = N_("Please choose a valid status.")
 NOTHING_TO_CHANGE = N_("Nothing to change: add a note, a status or a person.")
 NOTE_REQUIRED = N_("Please write a note.")
+COMPLAINT_KIND_INVALID = N_("Please choose the kind of complaint (valid, assisted, invalid or collective).")
+CHANNEL_INVALID = N_("Please choose how the complaint came in.")
+COMPLAINT_REQUIRED = N_("Please describe the complaint.")
+HOUSEHOLDS_INVALID = N_("Please enter how many households complained (1 or more).")
+COLLECTIVE_TOO_FEW = N_("A collective complaint is five or more households about the same event.")
 
 # header-level
 UNKNOWN_TYPE = N_("This kind of record is not known to the server; please update the app.")
@@ -64,6 +69,8 @@ VISIT_OTHER_SITE = N_("This visit was registered at another site.")
 FOLLOWUP_NOT_FOUND = N_("This follow-up does not exist or is not yours to change.")
 BASE_VERSION_AHEAD = N_("This follow-up version is unknown to the server; please sync and try again.")
 ASSIGNEE_INVALID = N_("This person cannot take follow-ups at this site.")
+REPEAT_OTHER_SITE = N_("The earlier complaint was made at another site.")
+REPEAT_OF_ITSELF = N_("A complaint cannot repeat itself.")
 
 # request-level (422 details)
 DEVICE_ID_INVALID = N_("The device id is not valid.")
@@ -79,3 +86,13 @@ CONFLICT_LATER_WINS = N_("A later change by time was kept.")
 CONFLICT_STATUS_SKIPPED = N_("This status change did not fit the follow-up's state at that time.")
 CONFLICT_SECOND_COUNT = N_("The item was counted twice in this check; the later count stands.")
 CONFLICT_CHECKOUT = N_("The visitor was checked out twice; the earlier time stands.")
+
+# what a complaint's follow-up asks of its owner (kept in its detail)
+CONTACT_OWNER = N_("Contact the owner within 2 hours and agree a reply time.")
+EXPLAIN_INVALID = N_("Reply to the owner within 2 hours and explain patiently.")
+SPECIAL_EVENT_REPORT = N_("Collective complaint: report to the service-centre manager at once, "
+                          "write a special event report and reply by a home visit.")
+WRITTEN_REPLY = N_("Written complaint: reply in writing.")
+DEVELOPER_REPORT_BACK = N_("Transferred by the developer's service centre: report the result back "
+                           "within 12 hours of handling it.")
+REPEAT_REVIEW = N_("Repeat complaint: the customer-service supervisor reviews the earlier handling.")

@@ -27,7 +27,8 @@ DEFAULT_ASSIGNMENT: dict[str, dict[str, str]] = {
 }
 
 DEFAULT_CLOCKS = {"high": 120, "medium": 1440, "low": 4320, "flagged_person": 120,
-                  "stock_difference": 4320, "missed_checkpoint": 1440}
+                  "stock_difference": 4320, "missed_checkpoint": 1440,
+                  "complaint_contact": 120, "complaint_invalid": 120, "complaint_collective": 60}
 
 
 def post_for(settings: dict[str, Any], *, source_type: str, category: str) -> str:

@@ -30,6 +30,9 @@ CATEGORIES = ("security", "cleaning", "repair", "greenery", "fire", "parking", "
 SEVERITIES = ("low", "medium", "high")
 METHODS = ("qr", "manual")
 STATUSES = ("open", "in_progress", "resolved", "closed")
+COMPLAINT_KINDS = ("valid", "assisted", "invalid", "collective")
+CHANNELS = ("in_person", "phone", "written", "email", "developer")
+COLLECTIVE_HOUSEHOLDS = 5
 MAX_PHOTOS = 9
 MAX_QTY = Decimal("99999999999")
 
@@ -295,6 +298,36 @@ class StockCountSchema(DataSchema):
         defective, counted = data.get("defective_qty"), data.get("counted_qty")
         if defective is not None and counted is not None and defective > counted:
             raise ValidationError({"defective_qty": [m.DEFECTIVE_TOO_MANY]})
+
+
+# -- complaints ------------------------------------------------------------------------
+
+class ComplaintCreateSchema(DataSchema):
+    """``complaint.create``: an owner's complaint taken by customer service (业户投诉)."""
+
+    site_id = Ref(required=True, required_message=m.SITE_REQUIRED)
+    kind = Choice(COMPLAINT_KINDS, m.COMPLAINT_KIND_INVALID, required=True)
+    description = Text(2000, required=True, required_message=m.COMPLAINT_REQUIRED)
+    channel = Choice(CHANNELS, m.CHANNEL_INVALID, required=True)
+    unit = Text(32)
+    owner_name = Text(60)
+    owner_phone = Text(20)
+    households = Count(1, 100000, m.HOUSEHOLDS_INVALID, load_default=1)
+    category = Choice(CATEGORIES, m.CATEGORY_INVALID)
+    photo_ids = photo_list()
+    repeat_of = Ref()
+
+    @validates_schema
+    def _rules(self, data, **kwargs):
+        errors = {}
+        if data.get("owner_phone") and not PHONE_RE.match(data["owner_phone"]):
+            errors["owner_phone"] = [m.PHONE_INVALID]
+        households = data.get("households")
+        if (data.get("kind") == "collective" and households is not None
+                and households < COLLECTIVE_HOUSEHOLDS):
+            errors["households"] = [m.COLLECTIVE_TOO_FEW]
+        if errors:
+            raise ValidationError(errors)
 
 
 # -- follow-ups ------------------------------------------------------------------------

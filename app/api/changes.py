@@ -26,6 +26,7 @@ from app.extensions import db
 from app.models import Building
 from app.models import ChangeLog
 from app.models import Checkpoint
+from app.models import Complaint
 from app.models import Finding
 from app.models import FollowUp
 from app.models import FollowUpEvent
@@ -296,3 +297,9 @@ register_change_type("incident", Incident, _with_photos(lambda r, v: {
     "site_id": r.site_id, "visit_id": r.visit_id, "description": r.description,
     "occurred_at": iso(r.occurred_at), "followup_id": r.followup_id}),
     visible=own_recent("occurred_at"), batch=True)
+register_change_type("complaint", Complaint, _with_photos(lambda r, v: {
+    "site_id": r.site_id, "kind": r.kind, "channel": r.channel, "description": r.description,
+    "unit": r.unit, "owner_name": r.owner_name, "owner_phone": mask_phone(r.owner_phone) or None,
+    "households": r.households, "collective": r.collective, "category": r.category,
+    "repeat_of": r.repeat_of, "lodged_at": iso(r.lodged_at), "followup_id": r.followup_id}),
+    visible=own_recent("lodged_at"), batch=True)

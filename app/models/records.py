@@ -169,6 +169,34 @@ class StockCount(Recorded, db.Model):
     check = relationship("StockCheck")
 
 
+class Complaint(Recorded, db.Model):
+    """An owner's complaint (业户投诉) as customer service took it; its follow-up carries the clocks.
+
+    ``owner_phone`` is kept here only: phones and pages for other roles get it masked.
+    ``collective`` is set for five or more households, whatever ``kind`` says.
+    """
+
+    __tablename__ = "complaints"
+    sync_type = "complaint"
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    channel: Mapped[str] = mapped_column(String(16), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False)
+    unit: Mapped[str | None] = mapped_column(String(32))
+    owner_name: Mapped[str | None] = mapped_column(String(60))
+    owner_phone: Mapped[str | None] = mapped_column(String(20))
+    households: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    collective: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    category: Mapped[str | None] = mapped_column(String(16))
+    photo_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    repeat_of: Mapped[str | None] = mapped_column(String(36), index=True)
+    lodged_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    lodged_at_phone: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    followup_id: Mapped[str | None] = mapped_column(String(36), index=True)
+
+    def __repr__(self):  # never the owner's phone, even in a traceback
+        return f"<Complaint {self.id}>"
+
+
 class Photo(IdMixin, db.Model):
     """A photo a record names (the phone makes its id); ``uploaded`` once its bytes arrive."""
 
