@@ -66,3 +66,5 @@ def register(app) -> None:
     app.cli.add_command(i18n_group)
     from app.followups.commands import followups_group
     app.cli.add_command(followups_group)
+    from app.reports.commands import reports_group
+    app.cli.add_command(reports_group)

@@ -1,0 +1,41 @@
+"""``flask --app wsgi reports material-feedback --month 2026-11 [--site CODE]``: CSV to stdout."""
+import csv
+import io
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.reports.material_feedback import feedback_rows
+from app.reports.material_feedback import parse_month
+from app.reports.material_feedback import quantity
+
+
+@click.group("reports")
+def reports_group():
+    """Monthly reports for the company's departments."""
+
+
+@reports_group.command("material-feedback")
+@click.option("--month", required=True, help="the site's local month, YYYY-MM")
+@click.option("--site", "site_code", default=None, help="one site's code; every site if left out")
+@with_appcontext
+def material_feedback_command(month, site_code):
+    """The material quality feedback (物资质量使用反馈单) as CSV with a BOM, so Excel reads the Chinese."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        try:
+            year, number = parse_month(month)
+        except ValueError:
+            raise click.BadParameter(_("Please give the month as YYYY-MM, e.g. 2026-11."),
+                                     param_hint="--month") from None
+        header = [_("Site"), _("Store"), _("Item"), _("Unit of measure"), _("Defective quantity"),
+                  _("Number of counts"), _("Notes")]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in feedback_rows(year, number, site_code):
+        writer.writerow([row.site, row.store, row.item, row.unit, quantity(row.defective_qty),
+                         row.counts, row.notes])
+    click.echo("\ufeff" + buffer.getvalue(), nl=False)
