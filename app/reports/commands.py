@@ -7,7 +7,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
 
+from app.extensions import db
+from app.models import Site
 from app.reports.material_feedback import feedback_rows
 from app.reports.material_feedback import parse_month
 from app.reports.material_feedback import quantity
@@ -30,6 +33,9 @@ def material_feedback_command(month, site_code):
         except ValueError:
             raise click.BadParameter(_("Please give the month as YYYY-MM, e.g. 2026-11."),
                                      param_hint="--month") from None
+        if site_code is not None and db.session.scalar(
+                select(Site.id).where(Site.code == site_code, Site.deleted_at.is_(None))) is None:
+            raise click.BadParameter(_("No site has this code."), param_hint="--site")
         header = [_("Site"), _("Store"), _("Item"), _("Unit of measure"), _("Defective quantity"),
                   _("Number of counts"), _("Notes")]
     buffer = io.StringIO()

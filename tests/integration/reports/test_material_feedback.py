@@ -91,3 +91,8 @@ def test_a_month_that_is_not_one_is_refused_in_chinese(app, world):
     result = report(app, "--month", "2025-13")
     assert result.exit_code == 2
     assert "请按 YYYY-MM 格式填写月份" in result.output
+
+
+def test_an_unknown_site_code_is_refused(app, world):
+    result = report(app, "--month", "2025-03", "--site", "NOPE")
+    assert result.exit_code == 2 and "没有这个编码的小区" in result.output
