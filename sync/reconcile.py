@@ -157,8 +157,11 @@ class _Batch:
         first.duplicates += 1
         previous = Result.from_json(first.result) if first.result else None
         if first.status == REJECTED and previous is not None:
-            return Result(entry.mutation_id, REJECTED, entity_id=previous.entity_id,
-                          errors=previous.errors, code=previous.code, extra={"duplicate": True})
+            # Still `duplicate` (SYNC.md), but carrying the first answer's errors so that a
+            # phone which lost that answer puts the record in "needs attention", not the bin.
+            return Result(entry.mutation_id, DUPLICATE, entity_id=previous.entity_id,
+                          errors=previous.errors, code=previous.code,
+                          extra={"first_status": REJECTED})
         return Result(entry.mutation_id, DUPLICATE, entity_id=first.entity_id,
                       extra={"first_status": first.status})
 

@@ -86,24 +86,26 @@ export async function acknowledge(sent, results) {
   for (const entry of sent) {
     const result = byId.get(entry.id);
     if (!result) continue;
-    if (DONE.has(result.status)) {
+    // A repeat of a mutation rejected earlier is a "duplicate" carrying the first errors.
+    const rejected = result.status === "rejected" ||
+      (result.status === "duplicate" && result.first_status === "rejected");
+    if (DONE.has(result.status) && !rejected) {
       tx.objectStore("outbox").delete(entry.id);
-      answered.push(entry);
-    } else if (result.status === "rejected") {
+      answered.push([entry, result.status]);
+    } else if (rejected) {
       tx.objectStore("outbox").delete(entry.id);
       tx.objectStore("attention").put({
         id: entry.id, type: entry.type, entity_id: entry.entity_id, user_id: entry.user_id,
         at: entry.at, seq: entry.seq, data: scrub(entry.data), errors: result.errors || {},
         code: result.code || null, rejected_at: isoNow(),
       });
-      answered.push(entry);
+      answered.push([entry, "rejected"]);
     }
   }
   const store = tx.objectStore("records");
-  for (const entry of answered) {
+  for (const [entry, status] of answered) {
     const rec = await store.get(entry.entity_id);
     if (rec) {
-      const status = byId.get(entry.id).status;
       rec.sync = { ...(rec.sync || {}), [entry.type]: status };
       store.put(rec);
     }

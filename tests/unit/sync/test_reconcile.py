@@ -43,12 +43,12 @@ def test_a_reused_id_with_other_content_is_rejected_and_the_first_stands(store, 
     assert store.journal_rows[mutation["id"]].reuses[0]["raw"]["data"]["visitor_name"] == "赵六"
 
 
-def test_a_repeat_of_a_rejected_mutation_is_rejected_again(guard, world):
+def test_a_repeat_of_a_rejected_mutation_is_a_duplicate_with_the_first_errors(guard, world):
     mutation = guard.m("visit.check_in", visit_data(world, party_size=0))
     first = guard.push_one(mutation)
     again = guard.push_one(mutation)
-    assert first.status == again.status == "rejected"
-    assert again.errors == first.errors and again.extra == {"duplicate": True}
+    assert first.status == "rejected" and again.status == "duplicate"
+    assert again.errors == first.errors and again.extra == {"first_status": "rejected"}
 
 
 def test_a_bad_mutation_never_blocks_the_others(store, world, guard):
