@@ -32,6 +32,14 @@ export function dueText(dueAt, now = Date.now()) {
     : { text: t("Overdue by %(span)s", { span: span(minutes) }), overdue: true };
 }
 
+/** What called for a follow-up, so "手套" reads as a stock difference, not a chore. */
+export const SOURCE_NAMES = () => ({
+  finding: t("Patrol finding"), incident: t("Suspicious person"), patrol: t("Missed checkpoints"),
+  stock_count: t("Stock difference"), complaint: t("Complaint"), no_patrol: t("No patrol today"),
+  missed_route: t("Route not walked"), open_visit: t("Visitor still inside"),
+  no_stock_check: t("No stock check this month"),
+});
+
 function notesOf(row) {
   if (Array.isArray(row.notes)) return row.notes.map((n) => (typeof n === "string" ? { text: n } : n));
   if (typeof row.notes === "string" && row.notes) return [{ text: row.notes }];
@@ -82,6 +90,8 @@ function card(row, overlay, names) {
       h("strong", { class: "grow" }, row.title || t("Follow-up")),
       h("span", { class: "tag" }, names[status] || status),
       overlay ? h("span", { class: "tag warn" }, t("Waiting")) : null),
+    row.source_type && SOURCE_NAMES()[row.source_type]
+      ? h("div", { class: "meta source" }, SOURCE_NAMES()[row.source_type]) : null,
     h("div", { class: "meta due" }, active ? due.text : "", row.due_at ? ` · ${dateTime(new Date(row.due_at))}` : ""),
     h("details", {},
       h("summary", {}, t("Details")),
