@@ -86,24 +86,14 @@ def listen(engine, tally: Tally) -> None:
 
 
 def database_url(backend: str, pg_url: str, tmp: Path) -> str:
+    from tests.pg import ensure_database
+    from tests.pg import psycopg_url
+
     if backend == "sqlite":
         return f"sqlite:///{tmp / 'bench.db'}"
-    url = pg_url
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    _ensure_pg_database(url)
+    url = psycopg_url(pg_url)
+    ensure_database(url)
     return url
-
-
-def _ensure_pg_database(url: str) -> None:
-    import sqlalchemy as sa
-
-    target = sa.engine.make_url(url)
-    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}):
-            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
 
 
 def pg_answers(url: str) -> bool:

@@ -9,6 +9,8 @@ import tempfile
 import pytest
 
 from tests import factories
+from tests.pg import ensure_database
+from tests.pg import psycopg_url
 
 TMP = tempfile.mkdtemp(prefix="estate-tests-")
 
@@ -17,24 +19,9 @@ def database_url() -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{TMP}/test.db"
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    _ensure_pg_database(url)
+    url = psycopg_url(url)
+    ensure_database(url)
     return url
-
-
-def _ensure_pg_database(url: str) -> None:
-    """Create the test database on first use so that nothing needs setting up by hand."""
-    import sqlalchemy as sa
-
-    target = sa.engine.make_url(url)
-    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                             {"n": target.database})
-        if not exists:
-            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
 
 
 def make_config(**extra) -> dict:

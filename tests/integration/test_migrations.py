@@ -8,9 +8,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from tests.conftest import TMP
-from tests.conftest import _ensure_pg_database
 from tests.conftest import database_url
 from tests.conftest import make_config
+from tests.pg import ensure_database
 
 
 @pytest.fixture()
@@ -21,7 +21,7 @@ def fresh_url():
         return
     url = sa.engine.make_url(base).set(database=f"estate_migr_{uuid.uuid4().hex[:8]}")
     rendered = url.render_as_string(hide_password=False)
-    _ensure_pg_database(rendered)
+    ensure_database(rendered)
     yield rendered
     admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
