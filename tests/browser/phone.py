@@ -115,7 +115,9 @@ class Phone:
 
     # -- recording --------------------------------------------------------------------
     def wait_saved(self):
+        """A new "已保存" toast; the one seen is put away so the next wait needs a new one."""
         self.page.wait_for_selector("#toast:not([hidden]):has-text('已保存')", timeout=15000)
+        self.page.evaluate("document.getElementById('toast').hidden = true")
 
     def badge_waiting(self) -> int:
         self.page.wait_for_function("document.getElementById('sync-badge').dataset.waiting !== undefined")

@@ -57,8 +57,8 @@ def test_the_phone_speaks_english_when_asked(phone):
     page = phone.page
     phone.sign_in("guard1")
     phone.open("sync")
-    page.click("#language")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the choice is stored, then the page reloads
+        page.click("#language")
     phone.ready()
     assert page.text_content("#title") == "Sync"
     phone.open("gate")
