@@ -8,7 +8,7 @@ import { record, waiting } from "../lib/outbox.js";
 import { rows } from "../lib/refdata.js";
 import { context } from "../lib/site.js";
 import { dateTime, isoNow } from "../lib/util.js";
-import { field, h, notice, once, render, signInFirst, toastAfterRender } from "../ui/dom.js";
+import { field, h, notice, once, render, rerender, signInFirst, toastAfterRender } from "../ui/dom.js";
 
 export const STATUS_NAMES = () => ({
   open: t("Open"), in_progress: t("In progress"), resolved: t("Resolved"), closed: t("Closed"),
@@ -72,7 +72,7 @@ function card(row, overlay, names) {
   const statusButtons = (NEXT[status] || []).map((target) => {
     const button = h("button", { type: "button", class: target === "resolved" ? "primary small" : "small",
       dataset: { status: target } }, ACTION_NAMES()[target]);
-    button.addEventListener("click", once(async () => { await update(row, overlay, { status: target }); show(); }));
+    button.addEventListener("click", once(async () => { await update(row, overlay, { status: target }); await rerender(show); }));
     return button;
   });
   const note = h("textarea", { name: "note", rows: "2" });
@@ -82,7 +82,7 @@ function card(row, overlay, names) {
   form.addEventListener("submit", once(async () => {
     if (!note.value.trim()) return;
     await update(row, overlay, { note: note.value.trim() });
-    show();
+    await rerender(show);
   }));
   const notes = [...notesOf(row), ...((overlay && overlay.notes) || []).map((n) => ({ ...n, pending: true }))];
   return h("li", { class: active && due.overdue ? "overdue" : "", dataset: { followup: row.id } },

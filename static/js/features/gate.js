@@ -13,7 +13,7 @@ import {
   clock, isoNow, maskIdNumber, maskPhone, minutesOfDay, normaliseName, normalisePhone, normalisePlate,
   parseHM, sha256Hex, uuid,
 } from "../lib/util.js";
-import { chipValue, chips, field, h, notice, once, render, signInFirst, toast, toastAfterRender } from "../ui/dom.js";
+import { chipValue, chips, field, h, notice, once, render, rerender, signInFirst, toast, toastAfterRender } from "../ui/dom.js";
 import { photoPicker } from "../ui/photos.js";
 
 export const PURPOSES = () => [
@@ -90,7 +90,7 @@ function insideList(visits, maxMinutes, tz, onFlag) {
     const minutes = Math.floor((now - Date.parse(v.checked_in_at)) / 60000);
     const over = minutes > maxMinutes;
     const out = h("button", { type: "button", class: "primary small", "data-action": "check-out" }, t("Check out"));
-    out.addEventListener("click", once(async () => { await checkOut(v); show(); }));
+    out.addEventListener("click", once(async () => { await checkOut(v); await rerender(show); }));
     return h("li", { class: over ? "overdue" : "", dataset: { visit: v.id } },
       h("div", { class: "row" },
         h("div", { class: "grow" },
@@ -307,7 +307,7 @@ function checkInForm(ctx, units, vehicles, watch) {
     await clearDraft("gate-checkin");
     window.dispatchEvent(new Event("estate-recorded"));
     toastAfterRender(t("Saved: %(name)s registered.", { name: data.visitor_name }));
-    show();
+    await rerender(show);
   }));
   return form;
 }

@@ -9,7 +9,7 @@ import { record } from "../lib/outbox.js";
 import { rows } from "../lib/refdata.js";
 import { context } from "../lib/site.js";
 import { clock, isoNow, uuid } from "../lib/util.js";
-import { chipValue, chips, field, h, notice, once, render, signInFirst, toast, toastAfterRender } from "../ui/dom.js";
+import { chipValue, chips, field, h, notice, once, render, rerender, signInFirst, toast, toastAfterRender } from "../ui/dom.js";
 import { photoPicker } from "../ui/photos.js";
 import { scanQR } from "../ui/scanner.js";
 
@@ -58,7 +58,7 @@ async function visit(patrol, checkpoint, method) {
 function routePicker(ctx, routes) {
   const list = routes.map((route) => {
     const button = h("button", { type: "button", class: "primary", "data-route": route.id }, t("Start"));
-    button.addEventListener("click", once(async () => { await start(ctx, route); show(); }));
+    button.addEventListener("click", once(async () => { await start(ctx, route); await rerender(show); }));
     return h("li", {},
       h("div", { class: "row" },
         h("div", { class: "grow" },
@@ -70,7 +70,7 @@ function routePicker(ctx, routes) {
         button));
   });
   const free = h("button", { type: "button", class: "block" }, t("Patrol without a route"));
-  free.addEventListener("click", once(async () => { await start(ctx, null); show(); }));
+  free.addEventListener("click", once(async () => { await start(ctx, null); await rerender(show); }));
   return [
     h("h2", {}, t("Choose a route")),
     routes.length ? h("ul", { class: "list", id: "routes" }, list) : notice(t("Routes appear after the first sync."), "info"),
@@ -155,7 +155,7 @@ function endForm(patrol, missed, onCancel) {
       records: [{ ...patrol, ended_at: at, missed: missed.map((c) => c.id), notes: data.notes || "" }],
     });
     saved(t("Saved: patrol ended."));
-    show();
+    await rerender(show);
   }));
   return form;
 }
@@ -184,7 +184,7 @@ function activeView(ctx, patrol, checkpoints) {
       return;
     }
     await visit(patrol, checkpoint, "qr");
-    show();
+    await rerender(show);
   }));
   const findingButton = h("button", { type: "button", class: "block", id: "add-finding" }, t("Record a finding"));
   findingButton.addEventListener("click", async () => {
@@ -202,7 +202,7 @@ function activeView(ctx, patrol, checkpoints) {
   const items = planned.map((c) => {
     const v = visitedAt.get(c.id);
     const manual = h("button", { type: "button", class: "small", "data-checkpoint": c.code }, t("Check by hand"));
-    manual.addEventListener("click", once(async () => { await visit(patrol, c, "manual"); show(); }));
+    manual.addEventListener("click", once(async () => { await visit(patrol, c, "manual"); await rerender(show); }));
     return h("li", { dataset: { checkpoint: c.id } },
       h("div", { class: "row" },
         h("div", { class: "grow" },

@@ -9,7 +9,7 @@ import { record } from "../lib/outbox.js";
 import { rows } from "../lib/refdata.js";
 import { context } from "../lib/site.js";
 import { isoNow, uuid } from "../lib/util.js";
-import { chipValue, chips, field, h, notice, once, render, signInFirst, toastAfterRender } from "../ui/dom.js";
+import { chipValue, chips, field, h, notice, once, render, rerender, signInFirst, toastAfterRender } from "../ui/dom.js";
 
 /** ``n`` items drawn at random (all of them when ``n`` is 0 or too big). */
 export function sample(items, n) {
@@ -66,7 +66,7 @@ function startView(ctx, stores, items) {
         item_ids: picked.map((i) => i.id), blind: form.elements.blind.checked, counts: {}, started_at: at, finished_at: null }],
     });
     saved(t("Saved: stock check started."));
-    show();
+    await rerender(show);
   }));
   return [h("h2", {}, t("Start a stock check")),
     stores.length ? form : notice(t("Stores appear after the first sync."), "info")];
@@ -106,7 +106,7 @@ function itemCard(check, item) {
     const next = { ...check, counts: { ...check.counts, [item.id]: { id, counted_qty: c, defective_qty: d, at } } };
     await record({ mutations: [{ type: "stock.count", entity_id: id, data, at }], records: [next] });
     saved(t("Saved: %(name)s counted.", { name: item.name }));
-    show();
+    await rerender(show);
   }));
   let result = null;
   if (count && book !== null) {
@@ -144,7 +144,7 @@ function finishForm(check, picked) {
       records: [{ ...check, finished_at: at }],
     });
     saved(t("Saved: stock check finished."));
-    show();
+    await rerender(show);
   }));
   return form;
 }

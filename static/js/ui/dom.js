@@ -81,6 +81,19 @@ export function once(handler) {
   };
 }
 
+/**
+ * Redraw a screen after a save, inside the save's ``once``: the filled form is replaced
+ * before the button works again, so a second tap cannot record it twice. A failure to
+ * redraw is not a failure to save, so it is logged rather than shown as "not saved".
+ */
+export async function rerender(show) {
+  try {
+    await show();
+  } catch (err) {
+    console.error(err);
+  }
+}
+
 /** A field with its visible label; ``input`` is any control. */
 export function field(labelText, input, { hint, required } = {}) {
   const id = input.id || `f-${Math.random().toString(36).slice(2, 9)}`;
