@@ -65,7 +65,8 @@ def load_config(app, overrides: dict | None = None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = _database_url()
     if os.environ.get("PHOTO_DIR"):
         app.config["PHOTO_DIR"] = os.environ["PHOTO_DIR"]
-    # Secure cookies whenever the deployment says it is served over HTTPS.
-    app.config["SESSION_COOKIE_SECURE"] = app.config["PREFERRED_URL_SCHEME"] == "https"
-    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
     app.config.update(overrides)
+    # Secure cookies whenever the deployment says it is served over HTTPS.
+    if "SESSION_COOKIE_SECURE" not in overrides:
+        app.config["SESSION_COOKIE_SECURE"] = app.config["PREFERRED_URL_SCHEME"] == "https"
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]

@@ -170,3 +170,22 @@ def test_open_redirect_is_ignored(client, auth, world):
         "username": "guard1", "password": "demo1234", "csrf_token": token})
     assert response.headers["Location"] == "/"
 
+
+
+def test_cookies_are_secure_behind_https(app, world):
+    """Served over HTTPS (PREFERRED_URL_SCHEME=https), the session cookie is Secure."""
+    from app import create_app
+    from tests.conftest import Auth
+    from tests.conftest import make_config
+
+    https = create_app(make_config(PREFERRED_URL_SCHEME="https"))
+    client = https.test_client()
+    client.environ_base.update({"wsgi.url_scheme": "https", "HTTP_REFERER": "https://localhost/login"})
+    try:
+        response = Auth(client).login("guard1")
+        assert response.status_code == 302
+        assert "Secure" in response.headers.get("Set-Cookie", "")
+    finally:
+        from app.extensions import db
+        with https.app_context():
+            db.engine.dispose()

@@ -32,6 +32,9 @@ def test_an_unhandled_error_logs_no_request_body(caplog):
 
     with caplog.at_level(logging.ERROR):
         response = app.test_client().post("/__boom", json={"id_number": secret})
+    from app.extensions import db
+    with app.app_context():
+        db.engine.dispose()
     assert response.status_code == 500
     assert "POST /__boom" in caplog.text
     assert secret not in caplog.text
