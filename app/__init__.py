@@ -52,14 +52,27 @@ def register_blueprints(app: Flask) -> None:
     from app import admin
     from app import api
     from app import auth
+    from app import complaints
+    from app import followups
+    from app import gate
     from app import main
+    from app import patrols
     from app import phone
+    from app import review
+    from app import stock
 
     app.register_blueprint(main.bp)
     app.register_blueprint(phone.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
+    # The office: the review pages that span features, then each feature's own.
+    app.register_blueprint(review.bp)
+    app.register_blueprint(followups.bp)
+    app.register_blueprint(patrols.bp)
+    app.register_blueprint(gate.bp)
+    app.register_blueprint(stock.bp)
+    app.register_blueprint(complaints.bp)
     from app.extensions import csrf
     csrf.exempt(api.bp)  # the API checks CSRF itself, only for cookie-authenticated changes
 

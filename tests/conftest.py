@@ -100,7 +100,7 @@ class Auth:
                                                 "csrf_token": token})
 
     def csrf(self, path: str = "/") -> str:
-        return factories.csrf_from(self.client.get(path))
+        return factories.csrf_from(self.client.get(path, follow_redirects=True))
 
     def logout(self):
         return self.client.post("/logout", data={"csrf_token": self.csrf()})

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import JSON
 from sqlalchemy import Boolean
 from sqlalchemy import ForeignKey
+from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
@@ -33,6 +34,7 @@ class FollowUp(Synced, db.Model):
     """
 
     __tablename__ = "followups"
+    __table_args__ = (Index("ix_followups_site_status_due", "site_id", "status", "due_at"),)
     sync_type = "followup"
     site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), nullable=False, index=True)
     source_type: Mapped[str] = mapped_column(String(24), nullable=False)
@@ -117,3 +119,6 @@ class Conflict(IdMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewed_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    # ``accepted`` (the kept value stands) or ``restored`` (the lost value was put back by a
+    # new event); ``None`` while it waits for review.
+    resolution: Mapped[str | None] = mapped_column(String(16))

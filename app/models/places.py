@@ -1,4 +1,5 @@
 """Checkpoints (巡更点) and the routes that order them."""
+from sqlalchemy import JSON
 from sqlalchemy import Boolean
 from sqlalchemy import Float
 from sqlalchemy import ForeignKey
@@ -47,6 +48,12 @@ class Route(Synced, db.Model):
     name: Mapped[str] = mapped_column(String(80), nullable=False)
     window_start: Mapped[str | None] = mapped_column(String(5))
     window_end: Mapped[str | None] = mapped_column(String(5))
+    # A plan (巡更计划): rounds start every ``repeat_minutes`` inside the window (night rounds
+    # every 2 hours), or once when it is empty; walked by ``walker_ids``, or by anyone of
+    # ``walker_role`` at the site when that list is empty.
+    repeat_minutes: Mapped[int | None] = mapped_column(Integer)
+    walker_role: Mapped[str | None] = mapped_column(String(16))
+    walker_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     stops = relationship(
         "RouteCheckpoint", order_by="RouteCheckpoint.position", cascade="all, delete-orphan"

@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import JSON
 from sqlalchemy import Boolean
 from sqlalchemy import Float
+from sqlalchemy import Index
 from sqlalchemy import ForeignKey
 from sqlalchemy import Integer
 from sqlalchemy import String
@@ -42,6 +43,7 @@ class Patrol(Recorded, db.Model):
     """A round (巡视), on a route or free; missed stops are worked out when it ends."""
 
     __tablename__ = "patrols"
+    __table_args__ = (Index("ix_patrols_site_started", "site_id", "started_at"),)
     sync_type = "patrol"
     route_id: Mapped[str | None] = mapped_column(ForeignKey("routes.id"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
@@ -74,6 +76,7 @@ class Finding(Recorded, db.Model):
     """A problem seen on a round; unless handled on the spot it has a follow-up."""
 
     __tablename__ = "findings"
+    __table_args__ = (Index("ix_findings_site_found", "site_id", "found_at"),)
     sync_type = "finding"
     patrol_id: Mapped[str] = mapped_column(ForeignKey("patrols.id"), nullable=False, index=True)
     checkpoint_id: Mapped[str | None] = mapped_column(ForeignKey("checkpoints.id"))
@@ -97,6 +100,8 @@ class Visit(Recorded, db.Model):
     """
 
     __tablename__ = "visits"
+    __table_args__ = (Index("ix_visits_site_in", "site_id", "checked_in_at"),
+                      Index("ix_visits_site_out", "site_id", "checked_out_at"))
     sync_type = "visit"
     visitor_name: Mapped[str] = mapped_column(String(60), nullable=False)
     purpose: Mapped[str] = mapped_column(String(16), nullable=False)
@@ -137,6 +142,7 @@ class StockCheck(Recorded, db.Model):
     """A spot check of a site's store (库存抽查)."""
 
     __tablename__ = "stock_checks"
+    __table_args__ = (Index("ix_stock_checks_site_started", "site_id", "started_at"),)
     sync_type = "stock_check"
     store_id: Mapped[str | None] = mapped_column(ForeignKey("stores.id"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
@@ -166,6 +172,13 @@ class StockCount(Recorded, db.Model):
     counted_at_phone: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     superseded: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     followup_id: Mapped[str | None] = mapped_column(String(36))
+    # The manager's decision on a difference: ``approved`` (the books are adjusted by the
+    # movement ``adjustment_id``) or ``recount`` (sent back to be counted again).
+    review: Mapped[str | None] = mapped_column(String(16))
+    reviewed_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_note: Mapped[str | None] = mapped_column(String(255))
+    adjustment_id: Mapped[str | None] = mapped_column(String(36))
     check = relationship("StockCheck")
 
 
@@ -177,6 +190,7 @@ class Complaint(Recorded, db.Model):
     """
 
     __tablename__ = "complaints"
+    __table_args__ = (Index("ix_complaints_site_lodged", "site_id", "lodged_at"),)
     sync_type = "complaint"
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     channel: Mapped[str] = mapped_column(String(16), nullable=False)

@@ -23,7 +23,7 @@ def test_language_switch_to_english(client, auth, world):
 def test_each_role_signs_in_at_login(auth, client, world, username):
     response = auth.login(username)
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/", follow_redirects=True).status_code == 200
 
 
 def test_wrong_password_is_refused_in_chinese(auth, world):

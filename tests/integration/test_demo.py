@@ -11,7 +11,7 @@ def test_each_demo_user_signs_in_at_login_and_api(app, client, auth):
     for username in DEMO_USERS:
         response = auth.login(username)
         assert response.status_code == 302, (username, response.get_data(as_text=True))
-        home = client.get("/")
+        home = client.get("/", follow_redirects=True)
         assert home.status_code == 200 and "您好" in home.get_data(as_text=True), username
         auth.logout()
         phone = Phone(client)

@@ -107,7 +107,7 @@ class Person:
         response = self.desk.post("/login", data={"username": username, "password": factories.PASSWORD,
                                                   "csrf_token": auth_form})
         assert response.status_code == 302, username
-        self.csrf = factories.csrf_from(self.desk.get("/"))
+        self.csrf = factories.csrf_from(self.desk.get("/", follow_redirects=True))
         self.phone = factories.Phone(app.test_client())
         assert self.phone.sign_in(username).status_code == 200
 

@@ -59,10 +59,10 @@ def test_admin_sees_every_page_in_chinese(app, desk, world):
 
 def test_admin_entry_in_the_top_bar_only_for_admins(client, auth, world):
     auth.login("admin1")
-    assert 'href="/admin/"' in client.get("/").get_data(as_text=True)
+    assert 'href="/admin/"' in client.get("/", follow_redirects=True).get_data(as_text=True)
     auth.logout()
     auth.login("manager1")
-    assert 'href="/admin/"' not in client.get("/").get_data(as_text=True)
+    assert 'href="/admin/"' not in client.get("/", follow_redirects=True).get_data(as_text=True)
 
 
 def test_english_when_chosen(desk):

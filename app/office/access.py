@@ -1,0 +1,43 @@
+"""Who may use the office pages.
+
+Managers, supervisors (the quality department included) and admins review everything of
+their sites. Staff and team leads work their own and their team's follow-ups at the desk
+too. Guards who lead no team have the phone only.
+"""
+from functools import wraps
+
+from flask import abort
+from flask import redirect
+from flask import request
+from flask import url_for
+from flask_login import current_user
+
+REVIEW_ROLES = ("manager", "supervisor", "admin")
+
+
+def may_review(user) -> bool:
+    """Reads every record of the user's sites (dashboard, lists, search)."""
+    return user is not None and user.is_authenticated and user.role in REVIEW_ROLES
+
+
+def may_work_followups(user) -> bool:
+    """Uses the follow-up desk: reviewers, staff, and team leads of any post."""
+    return may_review(user) or (user is not None and user.is_authenticated
+                                and (user.role == "staff" or bool(user.is_team_lead)))
+
+
+def _gate(allowed):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return redirect(url_for("auth.login", next=request.full_path))
+            if not allowed(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+review_required = _gate(may_review)
+followups_required = _gate(may_work_followups)

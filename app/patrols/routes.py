@@ -1,0 +1,1 @@
+"""patrols office pages."""
