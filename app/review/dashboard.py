@@ -195,6 +195,15 @@ def timely_query(site_ids: list[str], since: datetime, until: datetime):
         FollowUp.due_at < until).group_by(FollowUp.site_id)
 
 
+def open_findings(site_ids: list[str], limit: int = 6) -> list[tuple[Finding, FollowUp]]:
+    """The latest patrol findings whose follow-up is still open: what to look at first."""
+    stmt = (select(Finding, FollowUp).join(FollowUp, FollowUp.id == Finding.followup_id)
+            .where(Finding.site_id.in_(site_ids), Finding.deleted_at.is_(None),
+                   FollowUp.status.in_(ACTIVE), FollowUp.deleted_at.is_(None))
+            .order_by(Finding.found_at.desc(), Finding.id).limit(limit))
+    return [(finding, followup) for finding, followup in db.session.execute(stmt)]
+
+
 def owners(site_ids: list[str], now: datetime, limit: int = 12):
     """Who holds the open follow-ups: (user id, name, open, overdue, escalated), most overdue first."""
     overdue = func.sum(case((FollowUp.due_at < now, 1), else_=0))

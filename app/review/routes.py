@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
+from app.followups import labels
 from app.models import utcnow
 from app.navigation import add_nav
 from app.office import filters
@@ -58,5 +59,6 @@ def dashboard():
     due = sum(r.timely[1] for r in rows)
     return render_template(
         "review/dashboard.html", f=f, rows=rows, day=day, days=days, charts=chart_list,
-        owners=numbers.owners(f.site_ids, now), link=link, target=numbers.TIMELY_TARGET,
+        owners=numbers.owners(f.site_ids, now), findings=numbers.open_findings(f.site_ids), link=link,
+        sites={s.id: s for s in f.sites}, labels=labels, now=now, target=numbers.TIMELY_TARGET,
         timely_rate=(100.0 * on_time / due) if due else None, timely=(on_time, due))
