@@ -21,8 +21,15 @@ from app.models import utcnow
 from app.models.base import _serialise_writers
 from sync.context import derived_id
 
-# A lost status is put back by the desk action that leads to it.
+# A lost status is put back by the desk action that leads to it; a resolved follow-up is
+# closed by verifying it (the desk's "close" resolves and verifies an open one).
 STATUS_ACTIONS = {"in_progress": "start", "resolved": "resolve", "closed": "close", "open": "reopen"}
+
+
+def status_action(current: str, lost: str) -> str | None:
+    if lost == "closed" and current == "resolved":
+        return "verify"
+    return STATUS_ACTIONS.get(lost)
 
 
 class Refusal(Exception):
@@ -57,15 +64,20 @@ def accept(conflict: Conflict, actor) -> None:
 
 
 def restore(conflict: Conflict, actor) -> None:
-    """Put the lost value back by a new change, then mark the conflict ``restored``."""
+    """Put the lost value back by a new change and mark the conflict ``restored``.
+
+    The conflict is marked first: the desk commits the follow-up's new event, and the
+    decision must be in that same transaction (a refusal rolls both back).
+    """
     _undecided(conflict)
     if conflict.entity_type == "followup" and conflict.field in ("status", "assignee_id"):
+        _decide(conflict, actor, "restored")
         _restore_followup(conflict, actor)
     elif conflict.entity_type == "stock_count" and conflict.field == "counted_qty":
+        _decide(conflict, actor, "restored")
         _restore_count(conflict, actor)
     else:
         raise Refusal(_("This kind of value cannot be put back; accept the conflict instead."), 422)
-    _decide(conflict, actor, "restored")
 
 
 def _restore_followup(conflict: Conflict, actor) -> None:
@@ -79,7 +91,7 @@ def _restore_followup(conflict: Conflict, actor) -> None:
         raise Refusal(_("The lost value is already in place; accept the conflict instead."))
     try:
         if conflict.field == "status":
-            action = STATUS_ACTIONS.get(conflict.lost)
+            action = status_action(followup.status, conflict.lost)
             if action is None:
                 raise Refusal(_("This kind of value cannot be put back; accept the conflict instead."), 422)
             perform(actor, followup.id, action)
