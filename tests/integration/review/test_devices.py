@@ -137,3 +137,19 @@ def test_the_revoke_button_is_for_admins_only(phones, desk_for):
 
 def test_guards_may_not_look(phones, desk_for):
     assert desk_for("guard1").get("/review/devices").status_code == 403
+
+
+def test_an_admin_of_another_company_finds_no_such_phone(app, world, phones, desk_for):
+    from app.models import Company
+    from tests import factories
+    with app.app_context():
+        other = Company(name="别家物业")
+        db.session.add(other)
+        db.session.flush()
+        factories.make_site(other, "别处花园", "S3")
+        factories.make_user(other, "outsider", "admin", [])
+        db.session.commit()
+    outsider = desk_for("outsider")
+    assert outsider.post(f"/review/devices/{phones['guard1'].device_id}/revoke").status_code == 404
+    assert phones["guard1"].device_id[:8] not in outsider.text("/review/devices?status=all")
+    assert phones["guard1"].push([]).status_code == 200
