@@ -38,23 +38,26 @@ class Line:
     effective: bool
 
 
-def source_of(event: FollowUpEvent) -> str:
+def source_of(event: FollowUpEvent, followup: FollowUp) -> str:
+    """A follow-up a phone's record opened starts with an unsigned ``created`` event: it is
+    the phone's; other unsigned events are the server's own checks."""
     if event.user_id is None:
-        return "sweep"
+        return "phone" if event.kind == "created" and followup.created_by else "sweep"
     return "desk" if is_desk_device(event.device_id) else "phone"
 
 
 def events(followup: FollowUp) -> list[Line]:
     rows = list(db.session.scalars(select(FollowUpEvent).where(FollowUpEvent.followup_id == followup.id)
                                    .order_by(FollowUpEvent.at, FollowUpEvent.id)))
-    people = {e.user_id for e in rows} | {e.value for e in rows if e.kind == "assign" and isinstance(e.value, str)}
+    people = {e.user_id for e in rows} | {followup.created_by} | {e.value for e in rows if e.kind == "assign" and isinstance(e.value, str)}
     people |= {(e.value or {}).get("assignee_id") for e in rows if e.kind == "created" and isinstance(e.value, dict)}
     people |= {(e.value or {}).get("to_user_id") for e in rows if e.kind == "escalate" and isinstance(e.value, dict)}
     people.discard(None)
     names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(people))).all()) if people else {}
     return [Line(kind=e.kind, label=str(labels.EVENTS.get(e.kind, e.kind)), text=_describe(e, names),
-                 note=e.note, at=e.at, received_at=e.received_at, who=names.get(e.user_id),
-                 source=source_of(e), effective=e.effective) for e in rows]
+                 note=e.note, at=e.at, received_at=e.received_at,
+                 who=names.get(e.user_id or (followup.created_by if e.kind == "created" else None)),
+                 source=source_of(e, followup), effective=e.effective) for e in rows]
 
 
 def _describe(event: FollowUpEvent, names: dict[str, str]) -> str:
