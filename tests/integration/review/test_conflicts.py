@@ -2,7 +2,6 @@
 two counts of one item in a stock check, two check-outs of one visitor. The reviewer reads
 them in words, accepts them or puts the lost value back as a new change."""
 import re
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select

@@ -4,7 +4,6 @@ units. Another site's records never show, and the site switcher narrows it."""
 import re
 
 import pytest
-from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Finding
