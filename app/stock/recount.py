@@ -1,0 +1,112 @@
+"""Ask the person who counted to count again, through the difference's follow-up.
+
+Until the follow-up desk service (``app.followups.desk``) is on main, this writes the
+follow-up the way ``app/followups/actions.py`` does: ordinary ORM writes of ``FollowUp``
+(its version rises, so the counter's phone pulls it) plus ``FollowUpEvent`` rows with ids
+derived from the follow-up and the count, so that one decision is recorded once. The id
+of a new follow-up is the one the sync gives a stock difference (``stock``, check, item),
+so the recount that comes back from the phone finds it and follows it.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import FollowUp
+from app.models import FollowUpEvent
+from app.models import Item
+from app.models import Site
+from app.models import StockCheck
+from app.models import StockCount
+from sync import rules
+from sync.context import derived_id
+from sync.followups import OPEN
+from sync.followups import replay
+
+CLOCK = "stock_difference"
+
+
+def followup_id(count: StockCount) -> str:
+    """The id the sync gives the follow-up of this item's difference in this check."""
+    return count.followup_id or derived_id("followup", "stock", count.check_id, count.item_id)
+
+
+def ask(count: StockCount, check: StockCheck, user, reason: str, now: datetime) -> FollowUp:
+    """The follow-up, open again, assigned to the counter, with the reason as a note."""
+    ident = followup_id(count)
+    followup = FollowUp.lock(ident)
+    site = db.session.get(Site, count.site_id)
+    events = []
+    if followup is None:
+        followup = _new(ident, count, site, user, now)
+        events.append(_event(followup, count, "created", now, user=None,
+                             value={"assignee_id": count.user_id, "post": followup.post}))
+    elif followup.deleted_at is not None:
+        followup.deleted_at = None  # withdrawn by a count within tolerance; called for again
+    after = (followup.version or 0) + 1
+    events.append(_event(followup, count, "note", now, user=user, note=reason, after=after,
+                         value={"recount": count.id}))
+    if followup.assignee_id != count.user_id:
+        events.append(_event(followup, count, "assign", now, user=user, value=count.user_id, after=after))
+        followup.assignee_id = count.user_id
+    if followup.status != OPEN:
+        earlier = [{"id": e.id, "at": e.at, "mutation_id": e.mutation_id, "value": e.value}
+                   for e in db.session.scalars(select(FollowUpEvent).where(
+                       FollowUpEvent.followup_id == followup.id, FollowUpEvent.kind == "status",
+                       FollowUpEvent.effective.is_(True)))]
+        step = _event(followup, count, "status", now, user=user, value=OPEN, after=after)
+        status, effective = replay([*earlier, {"id": step.id, "at": step.at, "mutation_id": None,
+                                               "value": OPEN}])
+        step.effective = effective[step.id]
+        events.append(step)
+        followup.status = status
+        if status == OPEN:
+            followup.resolved_at = None
+            followup.closed_at = None
+    followup.due_at = rules.due_at({"clocks": site.setting("clocks")}, CLOCK, now)
+    followup.detail = {**(followup.detail or {}), "recount": {
+        "count_id": count.id, "reason": reason, "by": user.id, "at": now.isoformat()}}
+    followup.event_count = (followup.event_count or 0) + len([e for e in events if e.kind != "created"])
+    followup.note_count = (followup.note_count or 0) + 1
+    db.session.add_all(events)
+    return followup
+
+
+def _new(ident: str, count: StockCount, site: Site, user, now: datetime) -> FollowUp:
+    """A follow-up for a difference that had none (within tolerance), in the sync's shape."""
+    item = db.session.get(Item, count.item_id)
+    followup = FollowUp(
+        id=ident, site_id=count.site_id, source_type="stock_count", source_id=count.id,
+        source_user_id=count.user_id, created_by=user.id, checkpoint_id=None, category="stock",
+        severity="medium", clock=CLOCK, title=(item.name if item else "")[:200],
+        detail={"item_id": count.item_id, "check_id": count.check_id, "book_qty": str(count.book_qty),
+                "counted_qty": str(count.counted_qty), "difference": str(count.difference),
+                "tolerance": str(_tolerance(site, item))},
+        status=OPEN, assignee_id=count.user_id,
+        post=rules.post_for(site.settings or {}, source_type="stock_count", category="stock"),
+        opened_at=now, received_at=now, due_at=None, escalation_level=0, event_count=1, note_count=0,
+        sources=[{"type": "stock_count", "id": count.id}])
+    db.session.add(followup)
+    db.session.flush()
+    return followup
+
+
+def _tolerance(site: Site, item: Item | None) -> Decimal:
+    if item is None:
+        return Decimal(0)
+    return rules.stock_tolerance({"stock_tolerance": site.setting("stock_tolerance")},
+                                 {"id": item.id, "tolerance": item.tolerance})
+
+
+def _event(followup: FollowUp, count: StockCount, kind: str, now: datetime, *, user, value=None,
+           note: str | None = None, after: int | None = None) -> FollowUpEvent:
+    # The created event has the id the sync gives it, so a later recount finds it.
+    ident = (derived_id("event", followup.id, "created") if kind == "created"
+             else derived_id("event", followup.id, "recount", count.id, kind))
+    return FollowUpEvent(
+        id=ident, followup_id=followup.id,
+        kind=kind, at=now, received_at=now, user_id=user.id if user is not None else None,
+        value=value, note=note, effective=True, version_after=after or followup.version or 1)
