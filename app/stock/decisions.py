@@ -32,7 +32,7 @@ from app.models import utcnow
 from app.models.base import _serialise_writers
 from app.models.base import touch
 from app.scoping import visible_site_ids
-from app.stock import recount
+from app.stock import followups
 
 APPROVED, RECOUNT = "approved", "recount"
 DECIDERS = ("manager", "supervisor", "admin")
@@ -126,6 +126,7 @@ def approve(count_id: str, user, note: str | None = None, now: datetime | None =
     count.review_note = note or None
     count.adjustment_id = movement.id
     touch(item)  # the book quantity is derived from movements: phones pull the item again
+    followups.close_approved(count, user, movement.reference, _settled_note(movement, item, note), now)
     db.session.flush()
     return Approval(count, movement)
 
@@ -144,7 +145,7 @@ def send_back(count_id: str, user, reason: str | None, now: datetime | None = No
     count.reviewed_by = user.id
     count.reviewed_at = now
     count.review_note = reason
-    followup = recount.ask(count, check, user, reason, now)
+    followup = followups.ask_recount(count, check, user, reason, now)
     count.followup_id = followup.id
     db.session.flush()
     return count
@@ -173,6 +174,14 @@ def _movement_note(count: StockCount, check: StockCheck, site: Site) -> str:
                        "against %(book)s in the books.",
                        store=store.name if store else site.name, started=started,
                        counted=plain(count.counted_qty), book=plain(count.book_qty))
+
+
+def _settled_note(movement: StockMovement, item: Item, note: str) -> str:
+    """The follow-up's closing note, in the company's language like the ledger's."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        text = gettext("Difference approved; the books were adjusted by %(reference)s.",
+                       reference=movement.reference)
+    return f"{text} {note}".strip() if note else text
 
 
 def plain(value) -> str:

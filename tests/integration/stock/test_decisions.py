@@ -61,6 +61,13 @@ def test_approval_adjusts_the_books_by_one_movement(app, world, counted, desk_fo
         assert movement.user_id == world.users["manager1"] and movement.site_id == world.site1
         assert "翠湖花园仓库" in movement.note and "盘点调整" in movement.note
     assert books(app, item) == after
+    with app.app_context():
+        followup = db.session.get(FollowUp, row.followup_id)
+        assert followup.status == "closed" and followup.resolved_at is not None
+        note = db.session.scalar(select(FollowUpEvent).where(FollowUpEvent.followup_id == followup.id,
+                                                             FollowUpEvent.kind == "note"))
+        assert movement.reference in note.note and "已核实" in note.note
+        assert note.user_id == world.users["manager1"]
     page = desk_for("manager1").text(f"/stock/checks/{counted.id}")
     assert movement.reference in page and "已批准" in page and "已核实" in page
 

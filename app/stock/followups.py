@@ -1,4 +1,8 @@
-"""Ask the person who counted to count again, through the difference's follow-up.
+"""The follow-up of a stock difference after the manager's decision.
+
+A recount asks the person who counted to count again: the follow-up goes back to them,
+open. An approval settles the difference: its follow-up is resolved and closed with a
+note naming the adjustment, so its clock stops and nobody is escalated for it.
 
 Until the follow-up desk service (``app.followups.desk``) is on main, this writes the
 follow-up the way ``app/followups/actions.py`` does: ordinary ORM writes of ``FollowUp``
@@ -10,6 +14,7 @@ so the recount that comes back from the phone finds it and follows it.
 from __future__ import annotations
 
 from datetime import datetime
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -23,7 +28,10 @@ from app.models import StockCheck
 from app.models import StockCount
 from sync import rules
 from sync.context import derived_id
+from sync.followups import ACTIVE
+from sync.followups import CLOSED
 from sync.followups import OPEN
+from sync.followups import RESOLVED
 from sync.followups import replay
 
 CLOCK = "stock_difference"
@@ -34,7 +42,7 @@ def followup_id(count: StockCount) -> str:
     return count.followup_id or derived_id("followup", "stock", count.check_id, count.item_id)
 
 
-def ask(count: StockCount, check: StockCheck, user, reason: str, now: datetime) -> FollowUp:
+def ask_recount(count: StockCount, check: StockCheck, user, reason: str, now: datetime) -> FollowUp:
     """The follow-up, open again, assigned to the counter, with the reason as a note."""
     ident = followup_id(count)
     followup = FollowUp.lock(ident)
@@ -53,19 +61,7 @@ def ask(count: StockCount, check: StockCheck, user, reason: str, now: datetime) 
         events.append(_event(followup, count, "assign", now, user=user, value=count.user_id, after=after))
         followup.assignee_id = count.user_id
     if followup.status != OPEN:
-        earlier = [{"id": e.id, "at": e.at, "mutation_id": e.mutation_id, "value": e.value}
-                   for e in db.session.scalars(select(FollowUpEvent).where(
-                       FollowUpEvent.followup_id == followup.id, FollowUpEvent.kind == "status",
-                       FollowUpEvent.effective.is_(True)))]
-        step = _event(followup, count, "status", now, user=user, value=OPEN, after=after)
-        status, effective = replay([*earlier, {"id": step.id, "at": step.at, "mutation_id": None,
-                                               "value": OPEN}])
-        step.effective = effective[step.id]
-        events.append(step)
-        followup.status = status
-        if status == OPEN:
-            followup.resolved_at = None
-            followup.closed_at = None
+        events += _move(followup, count, user, now, after, [OPEN])
     followup.due_at = rules.due_at({"clocks": site.setting("clocks")}, CLOCK, now)
     followup.detail = {**(followup.detail or {}), "recount": {
         "count_id": count.id, "reason": reason, "by": user.id, "at": now.isoformat()}}
@@ -73,6 +69,44 @@ def ask(count: StockCount, check: StockCheck, user, reason: str, now: datetime) 
     followup.note_count = (followup.note_count or 0) + 1
     db.session.add_all(events)
     return followup
+
+
+def close_approved(count: StockCount, user, reference: str, note: str, now: datetime) -> FollowUp | None:
+    """Resolve and close the difference's follow-up (if it is still active) with a note
+    naming the adjustment; the decision settled it."""
+    if not count.followup_id:
+        return None
+    followup = FollowUp.lock(count.followup_id)
+    if followup is None or followup.deleted_at is not None or followup.status not in ACTIVE:
+        return followup
+    after = (followup.version or 0) + 1
+    events = [_event(followup, count, "note", now, user=user, note=note, after=after,
+                     value={"approved": count.id, "reference": reference})]
+    events += _move(followup, count, user, now, after, [RESOLVED, CLOSED])
+    followup.event_count = (followup.event_count or 0) + len(events)
+    followup.note_count = (followup.note_count or 0) + 1
+    db.session.add_all(events)
+    return followup
+
+
+def _move(followup: FollowUp, count: StockCount, user, now: datetime, after: int, targets) -> list:
+    """Status steps (a millisecond apart, so replay keeps their order) replayed with the
+    earlier ones as the engine does; the follow-up's status and times follow."""
+    earlier = [{"id": e.id, "at": e.at, "mutation_id": e.mutation_id, "value": e.value}
+               for e in db.session.scalars(select(FollowUpEvent).where(
+                   FollowUpEvent.followup_id == followup.id, FollowUpEvent.kind == "status",
+                   FollowUpEvent.effective.is_(True)))]
+    steps = [_event(followup, count, "status", now + timedelta(milliseconds=n), user=user, value=target,
+                    after=after, suffix=target)
+             for n, target in enumerate(targets)]
+    status, effective = replay([*earlier, *({"id": s.id, "at": s.at, "mutation_id": None, "value": s.value}
+                                            for s in steps)])
+    for step in steps:
+        step.effective = effective[step.id]
+    followup.status = status
+    followup.resolved_at = now if status in (RESOLVED, CLOSED) else None
+    followup.closed_at = now if status == CLOSED else None
+    return steps
 
 
 def _new(ident: str, count: StockCount, site: Site, user, now: datetime) -> FollowUp:
@@ -102,10 +136,10 @@ def _tolerance(site: Site, item: Item | None) -> Decimal:
 
 
 def _event(followup: FollowUp, count: StockCount, kind: str, now: datetime, *, user, value=None,
-           note: str | None = None, after: int | None = None) -> FollowUpEvent:
+           note: str | None = None, after: int | None = None, suffix: str = "") -> FollowUpEvent:
     # The created event has the id the sync gives it, so a later recount finds it.
     ident = (derived_id("event", followup.id, "created") if kind == "created"
-             else derived_id("event", followup.id, "recount", count.id, kind))
+             else derived_id("event", followup.id, "decision", count.id, kind, suffix))
     return FollowUpEvent(
         id=ident, followup_id=followup.id,
         kind=kind, at=now, received_at=now, user_id=user.id if user is not None else None,
