@@ -5,7 +5,8 @@ one adjusting movement, 盘点调整, brings them to what was counted) or **sent
 recount (the count is doubted: its follow-up goes back to the person who counted). The
 desk page calls these functions today; a phone action can call the same ones later, so
 the rules live here and nowhere else. Each refusal raises ``Refused`` with a translated
-message before anything is written.
+message before anything is written. The follow-up's part goes last through the follow-up
+desk, which commits the whole decision (or, refusing, rolls it all back).
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from app.models import book_quantities
 from app.models import utcnow
 from app.models.base import _serialise_writers
 from app.models.base import touch
+from app.followups import desk
 from app.scoping import visible_site_ids
 from app.stock import followups
 
@@ -126,8 +128,7 @@ def approve(count_id: str, user, note: str | None = None, now: datetime | None =
     count.review_note = note or None
     count.adjustment_id = movement.id
     touch(item)  # the book quantity is derived from movements: phones pull the item again
-    followups.close_approved(count, user, movement.reference, _settled_note(movement, item, note), now)
-    db.session.flush()
+    _through_desk(followups.close_approved, count, user, _settled_note(movement, item, note))
     return Approval(count, movement)
 
 
@@ -145,10 +146,18 @@ def send_back(count_id: str, user, reason: str | None, now: datetime | None = No
     count.reviewed_by = user.id
     count.reviewed_at = now
     count.review_note = reason
-    followup = followups.ask_recount(count, check, user, reason, now)
-    count.followup_id = followup.id
-    db.session.flush()
+    count.followup_id = followups.followup_id(count)
+    _through_desk(followups.ask_recount, count, check, user, reason, now)
     return count
+
+
+def _through_desk(step, *args):
+    """The follow-up's part, last (the desk commits); its refusal undoes the decision."""
+    try:
+        step(*args)
+    except desk.Refused as refused:
+        db.session.rollback()
+        raise Refused(refused.message) from None
 
 
 # -- the adjusting movement -------------------------------------------------------------

@@ -1,15 +1,18 @@
 """The follow-up of a stock difference after the manager's decision.
 
 A recount asks the person who counted to count again: the follow-up goes back to them,
-open. An approval settles the difference: its follow-up is resolved and closed with a
-note naming the adjustment, so its clock stops and nobody is escalated for it.
+open, with the reason as a note and a fresh clock. An approval settles the difference:
+its follow-up is closed with a note naming the adjustment, so nobody is escalated for it.
 
-Until the follow-up desk service (``app.followups.desk``) is on main, this writes the
-follow-up the way ``app/followups/actions.py`` does: ordinary ORM writes of ``FollowUp``
-(its version rises, so the counter's phone pulls it) plus ``FollowUpEvent`` rows with ids
-derived from the follow-up and the count, so that one decision is recorded once. The id
-of a new follow-up is the one the sync gives a stock difference (``stock``, check, item),
-so the recount that comes back from the phone finds it and follows it.
+A live follow-up is changed through the follow-up desk (``app.followups.desk.perform``),
+so the change is a journaled ``followup.update`` under the same policy as a phone's. The
+desk cannot create a follow-up, so a difference that had none (within tolerance) or whose
+follow-up was withdrawn gets one here, in the shape ``app/followups/actions.py`` writes,
+with the id the sync gives a stock difference (``stock``, check, item) so the recount
+that comes back from the phone finds it.
+
+``perform`` commits: the caller's writes must be flushed before and be all that is left
+to do, so that a refusal (its rollback) leaves nothing behind.
 """
 from __future__ import annotations
 
@@ -20,16 +23,19 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.extensions import db
+from app.followups import desk
 from app.models import FollowUp
 from app.models import FollowUpEvent
 from app.models import Item
 from app.models import Site
 from app.models import StockCheck
 from app.models import StockCount
+from sync import followup_policy as policy
 from sync import rules
 from sync.context import derived_id
 from sync.followups import ACTIVE
 from sync.followups import CLOSED
+from sync.followups import IN_PROGRESS
 from sync.followups import OPEN
 from sync.followups import RESOLVED
 from sync.followups import replay
@@ -42,17 +48,50 @@ def followup_id(count: StockCount) -> str:
     return count.followup_id or derived_id("followup", "stock", count.check_id, count.item_id)
 
 
-def ask_recount(count: StockCount, check: StockCheck, user, reason: str, now: datetime) -> FollowUp:
-    """The follow-up, open again, assigned to the counter, with the reason as a note."""
+def ask_recount(count: StockCount, check: StockCheck, user, reason: str, now: datetime) -> str:
+    """The follow-up, open again with a fresh clock, assigned to the counter, the reason
+    as a note; returns its id. A follow-up in progress stays in progress (only its worker
+    may put it back), with the note, owner and clock."""
     ident = followup_id(count)
-    followup = FollowUp.lock(ident)
     site = db.session.get(Site, count.site_id)
+    due = rules.due_at({"clocks": site.setting("clocks")}, CLOCK, now)
+    live = db.session.get(FollowUp, ident)
+    if live is None or live.deleted_at is not None:
+        _open_here(ident, count, site, user, reason, due, now)
+        db.session.flush()
+        return ident
+    steps = []
+    if live.status in (RESOLVED, CLOSED):
+        steps.append((policy.REOPEN, {"note": reason}))
+    if live.assignee_id != count.user_id:
+        steps.append((policy.ASSIGN, {"assignee_id": count.user_id, "note": None if steps else reason}))
+    if not steps:
+        steps.append((policy.NOTE, {"note": reason}))
+    steps.append((policy.DUE, {"due_at": due}))
+    db.session.flush()
+    for action, options in steps:
+        desk.perform(user, ident, action, **options)
+    return ident
+
+
+def close_approved(count: StockCount, user, note: str) -> None:
+    """Close the difference's follow-up (if it is still being worked) with ``note``."""
+    live = db.session.get(FollowUp, count.followup_id) if count.followup_id else None
+    db.session.flush()
+    if live is not None and live.deleted_at is None and live.status in ACTIVE:
+        desk.perform(user, live.id, policy.CLOSE, note=note)
+
+
+def _open_here(ident: str, count: StockCount, site: Site, user, reason: str, due: datetime,
+               now: datetime) -> FollowUp:
+    """A new follow-up (or a withdrawn one brought back) for the counter, with its history."""
+    followup = FollowUp.lock(ident)
     events = []
     if followup is None:
         followup = _new(ident, count, site, user, now)
         events.append(_event(followup, count, "created", now, user=None,
                              value={"assignee_id": count.user_id, "post": followup.post}))
-    elif followup.deleted_at is not None:
+    else:
         followup.deleted_at = None  # withdrawn by a count within tolerance; called for again
     after = (followup.version or 0) + 1
     events.append(_event(followup, count, "note", now, user=user, note=reason, after=after,
@@ -62,28 +101,8 @@ def ask_recount(count: StockCount, check: StockCheck, user, reason: str, now: da
         followup.assignee_id = count.user_id
     if followup.status != OPEN:
         events += _move(followup, count, user, now, after, [OPEN])
-    followup.due_at = rules.due_at({"clocks": site.setting("clocks")}, CLOCK, now)
-    followup.detail = {**(followup.detail or {}), "recount": {
-        "count_id": count.id, "reason": reason, "by": user.id, "at": now.isoformat()}}
+    followup.due_at = due
     followup.event_count = (followup.event_count or 0) + len([e for e in events if e.kind != "created"])
-    followup.note_count = (followup.note_count or 0) + 1
-    db.session.add_all(events)
-    return followup
-
-
-def close_approved(count: StockCount, user, reference: str, note: str, now: datetime) -> FollowUp | None:
-    """Resolve and close the difference's follow-up (if it is still active) with a note
-    naming the adjustment; the decision settled it."""
-    if not count.followup_id:
-        return None
-    followup = FollowUp.lock(count.followup_id)
-    if followup is None or followup.deleted_at is not None or followup.status not in ACTIVE:
-        return followup
-    after = (followup.version or 0) + 1
-    events = [_event(followup, count, "note", now, user=user, note=note, after=after,
-                     value={"approved": count.id, "reference": reference})]
-    events += _move(followup, count, user, now, after, [RESOLVED, CLOSED])
-    followup.event_count = (followup.event_count or 0) + len(events)
     followup.note_count = (followup.note_count or 0) + 1
     db.session.add_all(events)
     return followup

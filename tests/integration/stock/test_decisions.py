@@ -2,6 +2,7 @@
 and phones pull the new book quantity; a recount goes back to the person who counted; every
 refusal is a 4xx in words and changes nothing."""
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -256,9 +257,12 @@ def test_a_recount_goes_back_to_the_person_who_counted(app, world, counted, keep
         followup = db.session.get(FollowUp, followup_id)
         assert followup.status == "open" and followup.assignee_id == world.users["store1"]
         assert followup.resolved_at is None
-        kinds = [e.kind for e in db.session.scalars(select(FollowUpEvent).where(
-            FollowUpEvent.followup_id == followup_id, FollowUpEvent.user_id == world.users["manager1"]))]
-        assert sorted(kinds) == ["note", "status"]
+        events = list(db.session.scalars(select(FollowUpEvent).where(
+            FollowUpEvent.followup_id == followup_id, FollowUpEvent.user_id == world.users["manager1"])))
+        # Through the follow-up desk: journaled edits of the manager's desk, a fresh clock.
+        assert sorted(e.kind for e in events) == ["due", "note", "status"]
+        assert {e.device_id for e in events} == {f"desktop:{world.users['manager1']}"}
+        assert followup.due_at > followup.opened_at + timedelta(hours=1)
     pulled = keeper.phone.push(cursor=first["cursor"]).json
     change = next(c for c in pulled["changes"] if c["type"] == "followup" and c["id"] == followup_id)
     assert change["data"]["status"] == "open" and change["data"]["assignee_id"] == world.users["store1"]
@@ -274,6 +278,23 @@ def test_a_recount_goes_back_to_the_person_who_counted(app, world, counted, keep
         assert db.session.get(FollowUp, followup_id).source_id == new
     assert desk_for("manager1").post(f"/stock/counts/{new}/approve").status_code == 302
     assert books(app, item) == 9
+
+
+def test_a_follow_up_with_the_quality_department_is_not_reopened_by_a_manager(app, world, counted, desk_for,
+                                                                              count_row):
+    """Escalated to level 2, only a supervisor or an admin may reopen it: the desk refuses the
+    manager and the whole decision is undone; the supervisor may."""
+    count_id = counted.counts[world.items1[0]]
+    with app.app_context():
+        followup = db.session.get(FollowUp, count_row(count_id).followup_id)
+        followup.escalation_level, followup.status = 2, "closed"
+        db.session.commit()
+    before = snapshot(app)
+    response = desk_for("manager1").post(f"/stock/counts/{count_id}/recount", {"reason": "请复盘"})
+    assert response.status_code == 409 and 'role="alert"' in response.get_data(as_text=True)
+    assert snapshot(app) == before and count_row(count_id).review is None
+    assert desk_for("supervisor1").post(f"/stock/counts/{count_id}/recount", {"reason": "请复盘"}).status_code == 302
+    assert count_row(count_id).review == "recount"
 
 
 def test_a_recount_within_tolerance_opens_a_follow_up_for_the_counter(app, world, keeper, desk_for, count_row):
