@@ -6,8 +6,9 @@ actions out. Nothing here reads a clock: ``now`` and the site's ``tzinfo`` are g
 * **open**: a visitor still inside at the end of the gate day, a manager with no patrol by
   the end of the day, a route not walked by the end of its window plus a grace period (a
   plan that repeats, e.g. night rounds every 2 hours, has one round per slot of its window
-  and opens one follow-up per missed slot), a store with no stock check by the 25th. Each has a natural key, so that a run that finds
-  the key already marked opens nothing; the follow-up's id is derived from the key too.
+  and opens one follow-up per missed slot), a store with no stock check by the 25th. Each
+  has a natural key, so that a run that finds the key already marked opens nothing; the
+  follow-up's id is derived from the key too.
 * **escalate**: an open or in-progress follow-up past its due time goes one level up the
   chain per run: 0 the owner (post / team lead), 1 the site's manager, 2 the company's
   quality department (品质部), never beyond. A level whose person already holds it is

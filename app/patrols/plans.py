@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import date
 from datetime import datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -35,9 +37,13 @@ class SlotState:
 
 @dataclass
 class Plan:
+    """A route's plan and its rounds of the current day: today's window, or last night's
+    while a window over midnight that opened yesterday is still running."""
+
     route: Route
     walkers: list[User] = field(default_factory=list)
     today: list[SlotState] = field(default_factory=list)
+    day: date | None = None
 
     @property
     def expected(self) -> int:
@@ -83,14 +89,24 @@ def overview(sites: list[Site], now: datetime | None = None) -> list[SitePlans]:
         day = now.astimezone(ZoneInfo(site.timezone)).date()
         block = SitePlans(site=site, today=day, grace=grace_minutes(site))
         mine = [r for r in routes if r.site_id == site.id]
-        slots = {r.id: sweep.route_slots(route_fact(r), day, ZoneInfo(site.timezone), block.grace)
-                 for r in mine if r.active}
-        rounds = _rounds(site.id, [s for each in slots.values() for s in each])
+        current = {r.id: _current(r, day, ZoneInfo(site.timezone), block.grace, now) for r in mine if r.active}
+        rounds = _rounds(site.id, [s for _day, each in current.values() for s in each])
         for route in mine:
+            shown_day, slots = current.get(route.id, (day, []))
             block.plans.append(Plan(route=route, walkers=[names[w] for w in route.walker_ids or [] if w in names],
-                                    today=[_state(s, rounds.get(route.id, []), now) for s in slots.get(route.id, [])]))
+                                    today=[_state(s, rounds.get(route.id, []), now) for s in slots], day=shown_day))
         out.append(block)
     return out
+
+
+def _current(route: Route, day: date, tz: ZoneInfo, grace: int, now: datetime) -> tuple[date, list[sweep.Slot]]:
+    """The window a reviewer means by "today": yesterday's while it still runs (night rounds
+    at 02:00), else today's."""
+    fact = route_fact(route)
+    last_night = sweep.route_slots(fact, day - timedelta(days=1), tz, grace)
+    if last_night and now <= last_night[-1].deadline:
+        return day - timedelta(days=1), last_night
+    return day, sweep.route_slots(fact, day, tz, grace)
 
 
 def _rounds(site_id: str, slots: list[sweep.Slot]) -> dict[str, list[tuple[datetime, str]]]:
@@ -148,5 +164,5 @@ def per_day(route: Route) -> int | None:
     """Rounds a day the plan expects; ``None`` for a route with no window (walked any time)."""
     if not route.window_end:
         return None
-    return len(sweep.route_slots(route_fact(route), datetime(2001, 1, 1).date(), ZoneInfo("UTC"), 0))
+    return len(sweep.route_slots(route_fact(route), date(2001, 1, 1), ZoneInfo("UTC"), 0))
 

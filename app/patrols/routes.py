@@ -103,8 +103,6 @@ def plan_edit(route_id):
         planning.save(route, form)
         flash(_("The plan of %(name)s is saved.", name=route.name), "success")
         return redirect(url_for("patrols.plans", site=route.site_id))
-    if request.method == "POST":
-        db.session.rollback()
-    return form_page("patrols/plan_form.html", form=form, route=route, editable=editable,
-                     site=db.session.get(Site, route.site_id), grace=planning.grace_minutes(
-                         db.session.get(Site, route.site_id)))
+    site = db.session.get(Site, route.site_id)
+    return form_page("patrols/plan_form.html", form=form, route=route, editable=editable, site=site,
+                     grace=planning.grace_minutes(site))

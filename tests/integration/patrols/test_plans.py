@@ -33,8 +33,8 @@ def test_a_manager_sees_the_plans_of_his_site_only(desk_for, world):
 
 def test_a_saved_plan_shows_its_slots_walkers_and_todays_rounds(app, desk_for, world, phone):
     desk = desk_for("manager1")
-    response = desk.post(f"/patrols/plans/{world.route1}",
-                         {**NIGHT, "window_start": "00:00", "window_end": "23:45", "walker_ids": [world.users["guard1"]]})
+    response = desk.post(f"/patrols/plans/{world.route1}", {**NIGHT, "window_start": "00:00", "window_end": "23:45",
+                                                            "walker_ids": [world.users["guard1"]]})
     assert response.status_code == 302 and "/patrols/plans" in response.headers["Location"]
     assert plan_of(app, world.route1)[:5] == ("00:00", "23:45", 120, "guard", [world.users["guard1"]])
     phone("guard1").walk(world.site1, ago(minutes=5), world.route1, stops=[Stop(world.checkpoints1[0], 1)])
@@ -122,3 +122,27 @@ def test_who_may_change_a_plan(app, desk_for, world, username):
 def test_guards_may_not_see_the_plans(client, auth, world):
     auth.login("guard1")
     assert client.get("/patrols/plans").status_code == 403
+
+
+def test_at_two_in_the_morning_the_plans_page_shows_the_night_still_running(app, world, desk_for, phone):
+    """Today's rounds of a night plan, read at 02:00: the window that opened last evening."""
+    from datetime import timedelta
+
+    from app.models import Site
+    from app.patrols.plans import overview
+    from tests.integration.followups.conftest import local
+    from tests.integration.followups.conftest import today
+
+    night = today() - timedelta(days=2)
+    assert desk_for("manager1").post(f"/patrols/plans/{world.route1}", NIGHT).status_code == 302
+    phone("guard1").walk(world.site1, local(night, 21, 5), world.route1, end_minutes=20)
+    phone("guard1").walk(world.site1, local(night + timedelta(days=1), 1, 30), world.route1, end_minutes=20)
+    with app.app_context():
+        (block,) = overview([db.session.get(Site, world.site1)], now=local(night + timedelta(days=1), 2))
+        (plan,) = [p for p in block.plans if p.route.id == world.route1]
+        assert block.today == night + timedelta(days=1) and plan.day == night
+        assert [(s.slot.label, s.state) for s in plan.today] == [
+            ("21:00", "done"), ("23:00", "missed"), ("01:00", "done"), ("03:00", "later")]
+        (block,) = overview([db.session.get(Site, world.site1)], now=local(night + timedelta(days=1), 7))
+        (plan,) = [p for p in block.plans if p.route.id == world.route1]
+        assert plan.day == night + timedelta(days=1) and {s.state for s in plan.today} == {"later"}

@@ -160,7 +160,8 @@ def test_a_round_counts_for_the_slot_it_started_in(rounds, missing):
 
 
 def test_a_round_of_another_route_or_a_free_round_counts_for_nothing():
-    patrols = (round_("p1", local(2026, 11, 26, 21, 5), route_id="r2"), round_("p2", local(2026, 11, 26, 21, 5), None))
+    patrols = (round_("p1", local(2026, 11, 26, 21, 5), route_id="r2"),
+               round_("p2", local(2026, 11, 26, 21, 5), route_id=None))
     assert len(missed(sweep.open_plan(facts(routes=(NIGHT,), patrols=patrols), local(2026, 11, 27, 7)))) == 4
 
 
