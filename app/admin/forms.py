@@ -327,8 +327,9 @@ class RouteForm(FlaskForm):
         if bool(start) != bool(end):
             self.window_end.errors.append(_l("Give both ends of the window, or neither."))
             return False
-        if start and end and end <= start:
-            self.window_end.errors.append(_l("The window must end after it starts, on the same day."))
+        if start and start == end:
+            # An end before the start runs over midnight (night rounds), as on the plan page.
+            self.window_end.errors.append(_l("The window cannot close at the time it opens."))
             return False
         return ok
 

@@ -23,7 +23,6 @@ from app.models import Conflict
 from app.models import Finding
 from app.models import FollowUp
 from app.models import Patrol
-from app.models import Route
 from app.models import Site
 from app.models import StockCheck
 from app.models import Store
@@ -32,6 +31,7 @@ from app.models import User
 from app.models import Visit
 from app.models import utcnow
 from app.models.people import user_sites
+from app.patrols import plans
 from app.review.daytime import as_date
 from app.review.daytime import day_start
 from app.review.daytime import local_day
@@ -68,18 +68,6 @@ class SiteDay:
         return 100.0 * on_time / total if total else None
 
 
-def expected_rounds(route: Route) -> int:
-    """Rounds a plan asks for in a day: one per ``repeat_minutes`` slot of its window."""
-    if not route.repeat_minutes or not route.window_start or not route.window_end:
-        return 1
-    start_h, start_m = map(int, route.window_start.split(":"))
-    end_h, end_m = map(int, route.window_end.split(":"))
-    minutes = (end_h * 60 + end_m) - (start_h * 60 + start_m)
-    if minutes <= 0:
-        minutes += 24 * 60
-    return max(1, -(-minutes // route.repeat_minutes))
-
-
 def _by_site(stmt) -> dict[str, int]:
     return {site_id: int(n or 0) for site_id, n in db.session.execute(stmt).all()}
 
@@ -111,16 +99,9 @@ def site_days(sites: list[Site], tz: str, now: datetime | None = None) -> list[S
         Patrol.deleted_at.is_(None)).group_by(Patrol.site_id)
     for site_id, n in _by_site(patrols).items():
         rows[site_id].patrols_today = n
-    routes = list(db.session.scalars(select(Route).where(
-        Route.site_id.in_(ids), Route.active.is_(True), Route.deleted_at.is_(None),
-        Route.window_end.is_not(None))))
-    done = dict(db.session.execute(select(Patrol.route_id, func.count()).where(
-        Patrol.route_id.in_([r.id for r in routes]), Patrol.started_at >= start, Patrol.started_at < end,
-        Patrol.deleted_at.is_(None)).group_by(Patrol.route_id)).all()) if routes else {}
-    for route in routes:
-        expected = expected_rounds(route)
-        rows[route.site_id].rounds_expected += expected
-        rows[route.site_id].rounds_done += min(expected, done.get(route.id, 0))
+    for block in plans.overview(sites, now):
+        rows[block.site.id].rounds_expected = sum(plan.expected for plan in block.plans)
+        rows[block.site.id].rounds_done = sum(plan.done for plan in block.plans)
 
     findings = select(Finding.site_id, func.count()).join(FollowUp, FollowUp.id == Finding.followup_id).where(
         Finding.site_id.in_(ids), FollowUp.status.in_(ACTIVE), FollowUp.deleted_at.is_(None)

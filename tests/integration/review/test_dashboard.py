@@ -8,6 +8,7 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.models import Conflict
+from app.models import Route
 from app.models import FollowUp
 from app.models import Site
 from app.models import SyncDevice
@@ -29,6 +30,10 @@ def signed_in(app, username):
 def day(app, client, world):
     """Site 1 today: manager1 patrolled with an open finding, 3 visitors (one out, one
     still inside from two days ago), an overdue follow-up, a conflict, a quiet phone."""
+    with app.app_context():
+        route = db.session.get(Route, world.route1)
+        route.window_start, route.window_end = "00:00", "23:59"  # whatever the hour of the run
+        db.session.commit()
     manager = SyncingPhone(client, "manager1")
     patrol = manager.outbox.mutation("patrol.start", {"site_id": world.site1, "route_id": world.route1})
     finding = manager.outbox.mutation("patrol.finding", {
