@@ -20,6 +20,8 @@ STATUS_LABELS = {
 FOLLOWUP_STATUSES = {
     "open": _l("Open"), "in_progress": _l("In progress"), "resolved": _l("Resolved"), "closed": _l("Closed"),
 }
+# What a watch entry matched on, in the phone's words.
+MATCHES = {"name": _l("name"), "phone": _l("phone number"), "plate": _l("plate"), "id_number": _l("ID number")}
 LATE_SYNC = timedelta(minutes=5)
 CLOCK_FLAGS = {
     "skewed": _l("The phone's clock was more than 5 minutes off; the time was corrected."),

@@ -268,14 +268,25 @@ def incidents_of(visit: Visit) -> list[tuple[Incident, FollowUp | None, str | No
     return [tuple(r) for r in rows]
 
 
-def watch_entries_of(visit: Visit) -> list[WatchEntry]:
-    """The active entries of the visit's site that name this visitor."""
-    condition = watch_matches(
-        WatchEntry, name=literal((visit.visitor_name or "").strip()), phone=literal(normalise_phone(visit.phone)),
-        plate=literal(normalise_plate(visit.plate)), id_number=literal((visit.id_number or "").strip().upper()))
-    return list(db.session.scalars(
+def watch_entries_of(visit: Visit) -> list[tuple[WatchEntry, list[str]]]:
+    """The active entries of the visit's site that name this visitor, each with what matched
+    (``name``, ``phone``, ``plate``, ``id_number``)."""
+    name = (visit.visitor_name or "").strip()
+    phone, plate = normalise_phone(visit.phone), normalise_plate(visit.plate)
+    id_number = (visit.id_number or "").strip().upper()
+    condition = watch_matches(WatchEntry, name=literal(name), phone=literal(phone), plate=literal(plate),
+                              id_number=literal(id_number))
+    entries = db.session.scalars(
         select(WatchEntry).where(WatchEntry.site_id == visit.site_id, _live(WatchEntry), condition)
-        .order_by(WatchEntry.name, WatchEntry.id)))
+        .order_by(WatchEntry.name, WatchEntry.id))
+    found = []
+    for entry in entries:  # a handful at most: the SQL above chose them
+        why = [key for key, mine, theirs in (
+            ("name", name, (entry.name or "").strip()), ("phone", phone, normalise_phone(entry.phone)),
+            ("plate", plate, normalise_plate(entry.plate)), ("id_number", id_number, (entry.id_number or "").strip().upper()))
+            if mine and mine == theirs]
+        found.append((entry, why))
+    return found
 
 
 def journal_of(*mutation_ids) -> dict[str, JournalRow]:

@@ -1,6 +1,5 @@
 """Visits made the way phones make them (through /api/v1/sync), and a signed-in desk."""
 from datetime import datetime
-from datetime import timedelta
 from datetime import timezone
 from zoneinfo import ZoneInfo
 
@@ -9,9 +8,7 @@ import pytest
 from app.extensions import db
 from app.models import Site
 from tests.integration.admin.conftest import Desk
-from tests.integration.admin.conftest import count  # noqa: F401  (a fixture)
 from tests.integration.sync.conftest import SyncPhone
-from tests.integration.sync.helpers import uid
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PHONE = "13812345678"
@@ -88,5 +85,3 @@ def local_day(moment: datetime):
 def hhmm(moment: datetime) -> str:
     return moment.astimezone(SHANGHAI).strftime("%H:%M")
 
-
-__all__ = ["Gate", "PHONE", "ID_NUMBER", "now", "local_day", "hhmm", "uid", "timedelta"]

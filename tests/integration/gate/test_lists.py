@@ -62,7 +62,7 @@ def test_the_lists_page_shows_both_lists_of_one_site_masked(rows, desk_for, worl
     desk = desk_for("supervisor1")
     body = desk.text(f"/gate/lists?site={world.site1}")
     for text in ("粤B12345", "1-1-101", "陈建国", "赵六", "139****1111", "110101********1234",
-                 "粤B66666", "多次尾随", "启用 1 辆，已停用 1 辆"):
+                 "粤B66666", "多次尾随", "在用 1 辆，已停用 1 辆"):
         assert text in body, text
     assert WATCH_PHONE not in body and WATCH_ID not in body
     assert "粤C11111" not in body and "钱七" not in body
