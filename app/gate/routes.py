@@ -151,7 +151,9 @@ def vehicle_new():
 def vehicle(vehicle_id):
     """Edit a vehicle (its site stays)."""
     row = get_scoped_or_404(ResidentVehicle, vehicle_id)
-    form = VehicleForm(obj=row, unit=row.unit.code if row.unit else "")
+    # Not obj=row: its ``unit`` is the Unit row, and the form wants the unit's code.
+    form = VehicleForm(data={"plate": row.plate, "unit": row.unit.code if row.unit else "",
+                             "owner_name": row.owner_name})
     del form.site_id
     if form.validate_on_submit():
         unit = lists.vehicle_problems(form, row.site_id, row)

@@ -107,7 +107,8 @@ def test_adding_a_vehicle_normalises_its_plate_and_reaches_the_phones(app, rows,
 
 def test_editing_a_vehicle_reaches_the_phones(app, rows, desk_for, phone):
     desk = desk_for("supervisor1")
-    assert "陈建国" in desk.text(f"/gate/vehicles/{rows['car']}")
+    form = desk.text(f"/gate/vehicles/{rows['car']}")
+    assert 'value="粤B12345"' in form and 'value="1-1-101"' in form and 'value="陈建国"' in form
     response = desk.post(f"/gate/vehicles/{rows['car']}", {"plate": "粤B12346", "unit": "1-1-102", "owner_name": ""})
     assert response.status_code == 302
     change = phone.changes()[("vehicle", rows["car"])]
