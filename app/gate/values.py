@@ -13,9 +13,9 @@ from app.models.gate import normalise_plate
 
 # A mainland plate after normalising: province, letter, 5 or 6 letters/digits (new-energy
 # plates have 6), or 4 and a suffix such as 学 (learner), 挂 (trailer), 港/澳, 警.
-PLATE_RE = re.compile(r"^[\u4e00-\u9fff][A-Z](?:[A-Z0-9]{5,6}|[A-Z0-9]{4}[\u4e00-\u9fff])$")
+PLATE_RE = re.compile(r"\A[\u4e00-\u9fff][A-Z](?:[A-Z0-9]{5,6}|[A-Z0-9]{4}[\u4e00-\u9fff])\Z")
 PHONE_DIGITS = (7, 15)
-ID_RE = re.compile(r"^[0-9A-Z]{5,32}$")
+ID_RE = re.compile(r"\A[0-9A-Z]{5,32}\Z")
 
 
 def clean_plate(value: str | None) -> tuple[str, str | None]:
