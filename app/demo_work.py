@@ -7,7 +7,8 @@ stuck and climb the escalation chain. A manager also closes resolved ones after 
 and hands escalated ones back to the post with a deadline, or leaves them to the quality
 department. Each step is a ``followup.update`` as a phone sends it, based on the version
 the server has, timed in the person's working hours and after everything already on the
-follow-up's history.
+follow-up's history, and allowed by ``sync.followup_policy`` (a refused one would stop the
+seed: the history has no rejected records).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from app.extensions import db
 from app.models import FollowUp
 from app.models import FollowUpEvent
 from sync import rules
+from sync.followup_policy import QUALITY_LEVEL
 from sync.followups import ACTIVE
 from sync.followups import IN_PROGRESS
 from sync.followups import OPEN
@@ -120,6 +122,8 @@ class Work:
                 continue
             if step.status == IN_PROGRESS and status != OPEN or step.status == RESOLVED and status not in ACTIVE:
                 continue
+            if step.status == IN_PROGRESS and followup.assignee_id != phone.user.id:
+                step = Step(at, None, step.note)  # a manager on someone else's: a note, not a start
             self.update(phone, followup, at, status=step.status, note=step.note)
             status = step.status or status
         return left
@@ -151,6 +155,7 @@ class Work:
         for followup in db.session.scalars(
                 select(FollowUp).where(FollowUp.site_id == site_id, FollowUp.status == RESOLVED,
                                        FollowUp.deleted_at.is_(None),
+                                       FollowUp.escalation_level < QUALITY_LEVEL,  # 品质部 closes those
                                        FollowUp.resolved_at <= moment - timedelta(hours=3))
                 .order_by(FollowUp.resolved_at, FollowUp.title)):
             if followup.id in self.decided:
