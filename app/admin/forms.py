@@ -41,7 +41,7 @@ from app.models import DEFAULT_SITE_SETTINGS
 from app.models import POSTS
 from app.models import ROLES
 
-HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+HHMM = re.compile(r"\A([01]\d|2[0-3]):[0-5]\d\Z")
 CODE = r"^[A-Za-z0-9_-]+$"
 MAX_QUANTITY = Decimal("99999999999.999")  # Numeric(14, 3)
 MAX_ROUTE_STOPS = 200

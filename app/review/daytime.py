@@ -13,8 +13,10 @@ from datetime import timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date
+from sqlalchemy import Interval
 from sqlalchemy import cast
 from sqlalchemy import func
+from sqlalchemy import literal_column
 
 from app.extensions import db
 
@@ -28,7 +30,8 @@ def local_day(column, tz: str):
     minutes = offset_minutes(tz)
     if db.engine.dialect.name == "sqlite":
         return func.date(column, f"{minutes:+d} minutes")
-    return cast(column + timedelta(minutes=minutes), Date)
+    shift = literal_column(f"interval '{int(minutes)} minutes'", Interval())
+    return cast(column + shift, Date)
 
 
 def as_date(value) -> date:
