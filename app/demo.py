@@ -72,11 +72,12 @@ def seed_demo() -> bool:
     company = db.session.scalar(select(Company).where(Company.name == COMPANY))
     created = company is None
     if created:
-        company = _seed_company()
+        company = seed_company()
     return seed_history(company) or created
 
 
-def _seed_company() -> Company:
+def seed_company() -> Company:
+    """The company, its two sites with their places and store, and its people."""
     rng = random.Random(20261127)
     from werkzeug.security import generate_password_hash
     hashed = generate_password_hash(PASSWORD)  # one slow hash for every demo sign-in

@@ -39,11 +39,13 @@ from app.api.photos import sniff
 from app.api.photos import store_once
 from app.api.store import SqlStore
 from app.demo_images import png
+from app.auth import tokens
 from app.extensions import db
 from app.followups.actions import carry_out
 from app.followups.facts import site_facts
 from app.followups.sweep import _take_turn
 from app.followups.sweep import settle_after_sync
+from app.models import DeviceToken
 from app.models import Photo
 from app.models import Site
 from app.models import SyncDevice
@@ -68,8 +70,8 @@ FAST_BY = timedelta(minutes=6, seconds=20)
 SHIFTS = {
     "manager": ("08:20", "17:30", "16:40"),  # after the patrol on patrol days (see demo_story)
     "guard": ("07:00", "19:40", "19:45"),
-    "lead": ("11:00", "23:50", "23:40"),
-    "cs": ("08:30", "19:20", "19:15"),
+    "lead": ("09:30", "23:50", "23:40"),
+    "cs": ("08:30", "21:00", "20:45"),  # the evening gate peak, then the day's calls back
     "repair": ("08:00", "17:40", "17:35"),
     "clean": ("07:30", "17:40", "17:35"),
     "store": ("08:30", "17:20", "17:10"),
@@ -123,6 +125,7 @@ class Phone:
     quiet_from: datetime | None = None  # no pushes from then on
     holding: int = 0  # records the last push left in the outbox (weak signal)
     resend: bool = False  # the next push loses its answer and is sent again
+    token: DeviceToken | None = None
 
     @property
     def hours(self) -> tuple[str, str]:
@@ -225,6 +228,7 @@ class History:
         request = SyncRequest(user_id=phone.user.id, device_id=phone.device_id,
                               client_time=moment + phone.offset + jitter, mutations=mutations,
                               pending=phone.holding)
+        self.sign_in(phone, moment)
         self.apply(request, phone, moment)
         for record in ready:
             for photo_id in record.photos:
@@ -235,6 +239,18 @@ class History:
         if phone.resend:
             phone.resend = False
             self.retry(phone, moment + timedelta(seconds=self.rng.randint(40, 90)), request)
+
+    def sign_in(self, phone: Phone, moment: datetime) -> None:
+        """The phone's device token, as ``POST /api/v1/session`` issues it, used at each sync.
+
+        The secret itself is dropped: nobody can sync with a demo phone's token, but the
+        phones list shows each phone signed in, and an admin can sign one out.
+        """
+        if phone.token is None:
+            _, phone.token = tokens.issue(phone.user, phone.device_id)
+            phone.token.created_at = moment
+        phone.token.last_used_at = moment
+        phone.token.expires_at = moment + timedelta(days=tokens.token_days(phone.user))
 
     def apply(self, request: SyncRequest, phone: Phone, moment: datetime) -> list:
         """What ``app.api.sync._push`` does, inside the seed's one transaction."""

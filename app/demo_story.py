@@ -47,6 +47,7 @@ RESEND = ("CHHY", "guard", -6)
 LOCATIONS = {"CHHY": (22.54312, 114.05786), "JGY": (23.12911, 113.26436)}
 PLATE_REGION = {"CHHY": "粤B", "JGY": "粤A"}
 STOCK_ITEMS = 12
+REPEAT_AFTER_DAYS = 6  # the same problem noted again at a site only after this many days
 
 
 class Story:
@@ -56,6 +57,7 @@ class Story:
         self.places = {site.code: self._places(site) for site in history.sites}
         self.complaints: dict[tuple[str, int], str] = {}
         self.conflict_finding: str | None = None
+        self.seen: dict[str, dict[str, date]] = {}  # findings' descriptions by site: last day seen
         self.stock_plan = self._stock_days()
 
     def _places(self, site) -> dict:
@@ -112,9 +114,7 @@ class Story:
             stops = [c for c in stops if c.name not in LOCKED]
         count = self.rng.choices([0, 1, 2, 3], weights=[30, 40, 20, 10])[0]
         pool = [f for f in t.DAY_FINDINGS if f[0] in {c.name for c in stops}]
-        findings = {}
-        for finding in self.rng.sample(pool, count):
-            findings.setdefault(finding[0], []).append(finding)
+        findings = self.draw(site, day, pool, count)
         extra = []
         if (site.code, offset) == STUCK_DAY:
             extra.append(t.STUCK_FINDING)
@@ -130,13 +130,21 @@ class Story:
         places = self.places[site.code]
         moment = self.h.at(day, "21:05", self.rng.uniform(0, 25))
         count = self.rng.choices([0, 1, 2], weights=[65, 30, 5])[0]
-        findings = {}
-        for finding in self.rng.sample(t.NIGHT_FINDINGS, count):
-            findings.setdefault(finding[0], []).append(finding)
+        findings = self.draw(site, day, t.NIGHT_FINDINGS, count)
         if (site.code, offset) == CONFLICT_DAYS[:2]:
             findings.setdefault(t.CONFLICT_FINDING[0], []).append(t.CONFLICT_FINDING + ("conflict",))
         self.round(phone, places["night"], places["night_stops"], moment, findings, [], (4, 8),
                    self.rng.choice(t.NIGHT_END_NOTES))
+
+    def draw(self, site, day: date, pool: list, count: int) -> dict[str, list]:
+        """``count`` findings by checkpoint name, none seen at this site in the last days."""
+        seen = self.seen.setdefault(site.code, {})
+        fresh = [f for f in pool if f[3] not in seen or (day - seen[f[3]]).days > REPEAT_AFTER_DAYS]
+        findings: dict[str, list] = {}
+        for finding in self.rng.sample(fresh, min(count, len(fresh))):
+            seen[finding[3]] = day
+            findings.setdefault(finding[0], []).append(finding)
+        return findings
 
     def round(self, phone, route, stops, moment: datetime, findings: dict, extra: list,
               gap: tuple[int, int], notes: str | None) -> datetime:
@@ -189,6 +197,7 @@ class Story:
                 self.h.work.forced[followup] = "stuck"
             if what == t.CONFLICT_FINDING[1:5]:
                 self.conflict_finding = followup
+                self.h.work.notes[followup] = t.CONFLICT_HANDLING
         return ident
 
     # -- the gate ------------------------------------------------------------------------------
@@ -292,14 +301,14 @@ class Story:
         h = self.h
         if (site.code, offset) == FLAG_DAY:
             guard = h.phone(site, "guard")
-            visit_id = h.record(guard, h.at(day, "14:20", 0.4), "visit.check_in", {
+            visit_id = h.record(guard, h.at(day, "18:28", 0.4), "visit.check_in", {
                 "site_id": site.id, "visitor_name": "赵六", "purpose": "visit", "party_size": 1,
                 "phone": "13900001111", "id_number": self.id_number(), "note": "自称找3栋朋友，说不出门牌号"})
             photo = h.ids()
-            h.record(guard, h.at(day, "14:32", 0.7), "visit.flag", {
+            h.record(guard, h.at(day, "18:40", 0.7), "visit.flag", {
                 "site_id": site.id, "visit_id": visit_id, "description": t.FLAG_DESCRIPTION,
                 "photo_ids": [photo]}, photos=[photo])
-            h.record(guard, h.at(day, "14:41", 0.2), "visit.check_out", entity_id=visit_id)
+            h.record(guard, h.at(day, "18:49", 0.2), "visit.check_out", entity_id=visit_id)
         if site.code == "CHHY" and offset == -1:
             h.record(h.phone(site, "lead"), h.at(day, "20:40", 0.3), "visit.check_in", {
                 "site_id": site.id, "visitor_name": "林晓燕", "purpose": "visit", "party_size": 2,

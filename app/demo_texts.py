@@ -76,6 +76,7 @@ CONFLICT_FINDING = ("垃圾站", "other", "medium", "垃圾站旁堆放大量装
 QUIET_FINDINGS = [("cleaning", "low", "2栋地下室楼梯间堆放杂物、积灰严重", None),
                   ("cleaning", "medium", "4栋电梯厅地面有大片油漆污渍", None)]
 CONFLICT_NOTES = ("装修垃圾安排保洁员今天清运", "先由保安队长查监控找到装修户，责令其自行清运")
+CONFLICT_HANDLING = ("已调取监控，确认是5栋1单元装修户所为，已通知其清运", "装修户已自行清运完毕，现场已恢复")
 
 PATROL_END_NOTES = [
     "巡视完毕，各岗位在岗正常。", "巡视完毕，发现问题已拍照记录。", "巡视完毕，已在晨会上通报。",
@@ -115,28 +116,30 @@ STUCK_NOTES = {
     "stock": "差异原因还在查，需要对照上月领用单",
 }
 DEFAULT_STUCK_NOTE = "已知悉，正在协调处理"
-CLOSE_NOTES = ["已现场复核，同意关闭", "复查确认已处理，关闭", "已电话回访业主，满意，关闭"]
+CLOSE_NOTES = ["已现场复核，同意关闭", "复查确认已处理，关闭", "已核实，关闭"]
+COMPLAINT_CLOSE_NOTES = ["已电话回访业主，业主满意，关闭", "已回访，业主认可处理结果，关闭"]
 PUSH_BACK_NOTE = "请今天之内处理完毕并回复，处理后拍照上传"
 
-# Complaints: (day offset, site number, who records it, hh:mm, data); see demo_story.
+# Complaints: (day offset, site number, who records it, hh:mm, data); see demo_story. Most reach
+# the server before customer service syncs that evening, so the owner is called back in time.
 COMPLAINTS = [
     (-12, 1, "manager", "09:22", {
         "kind": "valid", "channel": "in_person", "unit": "3-2-1101", "owner_name": "陈建国",
         "owner_phone": "13802561234", "category": "repair",
         "description": "巡视时业主反映：3栋2单元电梯近一周经常停在12楼不动，老人上下楼很不方便，要求尽快维修。"}),
-    (-8, 1, "cs", "18:35", {
+    (-8, 1, "lead", "18:35", {
         "kind": "collective", "channel": "in_person", "unit": "5-1-302", "owner_name": "王志强",
         "owner_phone": "13926674411", "households": 8, "category": "other",
-        "description": "5栋8户业主联名反映：小区南门外夜宵摊油烟和噪音扰民到凌晨，要求物业协调城管处理。"}),
-    (-4, 1, "cs", "10:05", {
+        "description": "5栋8户业主到门岗联名反映：小区南门外夜宵摊油烟和噪音扰民到凌晨，要求物业协调城管处理。"}),
+    (-4, 1, "manager", "09:35", {
         "kind": "valid", "channel": "phone", "unit": "3-2-1101", "owner_name": "陈建国",
         "owner_phone": "13802561234", "category": "repair", "repeat": -12,
-        "description": "业主再次来电：3栋2单元电梯上次投诉后修过一次，昨晚又停在12楼，要求给出彻底解决方案。"}),
-    (-10, 2, "guard", "19:12", {
+        "description": "业主来电：3栋2单元电梯上次投诉后修过一次，昨晚又停在12楼，要求给出彻底解决方案。"}),
+    (-10, 2, "guard", "18:50", {
         "kind": "valid", "channel": "in_person", "unit": "2-1-601", "owner_name": "李秀英",
         "owner_phone": "13632218870", "category": "parking",
         "description": "业主在门岗投诉：地下车库自己的B-112车位连续三天被一辆外地车占用，要求物业处理。"}),
-    (-7, 2, "cs", "11:40", {
+    (-7, 2, "manager", "09:40", {
         "kind": "invalid", "channel": "phone", "unit": "4-2-902", "owner_name": "刘芳",
         "owner_phone": "13570093321",
         "description": "业主来电要求物业赔偿丢失的快递。快递柜为快递公司运营，需向快递公司申请理赔。"}),
@@ -146,7 +149,7 @@ COMPLAINTS = [
         "description": "业主书面投诉：楼上1-1-902装修中午12点至14点仍在电钻施工，影响老人孩子午休。"}),
 ]
 
-FLAG_DESCRIPTION = ("该人员自称找3栋朋友，但说不出门牌号和朋友电话，在3栋楼下徘徊约20分钟。"
+FLAG_DESCRIPTION = ("该人员自称找3栋朋友，但说不出门牌号和朋友电话，在3栋楼下徘徊约10分钟。"
                     "姓名与门岗黑名单登记人员一致，已上前询问并劝离，已通知保安队长。")
 
 STOCK_NOTES = {

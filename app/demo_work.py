@@ -2,8 +2,8 @@
 
 Just before a phone syncs, its owner works on the follow-ups the server holds for them
 (read from the database as it stands then, so escalations and reassignments count):
-most are started and resolved within their clock, some take a day or two, a few stay
-stuck and climb the escalation chain. A manager also closes resolved ones after checking,
+most are started and resolved within their clock, some late, a few stay stuck and climb
+the escalation chain. A manager also closes resolved ones after checking,
 and hands escalated ones back to the post with a deadline, or leaves them to the quality
 department. Each step is a ``followup.update`` as a phone sends it, based on the version
 the server has, timed in the person's working hours and after everything already on the
@@ -49,6 +49,7 @@ class Work:
         self.rng = random.Random(SEED)
         self.plans: dict[tuple[str, str], list[Step]] = {}
         self.forced: dict[str, str] = {}  # follow-up id -> fate, for the story's fixed cases
+        self.notes: dict[str, tuple[str, str]] = {}  # follow-up id -> (started, done) notes
         self.decided: set[str] = set()  # follow-ups a manager has decided about (close, hand back)
         self.touched: dict[str, datetime] = {}  # steps recorded but not yet synced, by follow-up
 
@@ -90,26 +91,36 @@ class Work:
     # -- one person's follow-up ----------------------------------------------------------------
     def plan(self, phone, followup: FollowUp, start: datetime | None = None,
              fate: str | None = None) -> list[Step]:
-        """The steps this person will take on this follow-up (their times, their notes)."""
+        """The steps this person will take on this follow-up (their times, their notes).
+
+        ``prompt`` resolves it before it falls due when there is time to, ``late`` after,
+        ``stuck`` only notes why it waits (and the sweep escalates it).
+        """
         rng = self.rng
         kind = handling_kind(followup)
-        fate = fate or self.forced.get(followup.id) or self.fate(followup, kind)
         begin = self.in_hours(phone, start or followup.received_at + timedelta(minutes=rng.uniform(10, 40)))
-        started, done = rng.choice(t.HANDLING.get(kind) or t.HANDLING["other"])
-        if fate == "stuck":
-            return [Step(begin, None, t.STUCK_NOTES.get(followup.category, t.DEFAULT_STUCK_NOTE))]
+        started, done = self.notes.get(followup.id) or rng.choice(t.HANDLING.get(kind) or t.HANDLING["other"])
         if kind == "no_patrol":
             return [Step(begin, None, started), Step(begin + timedelta(minutes=2), RESOLVED, done)]
-        later = (timedelta(minutes=rng.uniform(25, 150)) if fate == "prompt"
-                 else timedelta(hours=rng.uniform(20, 60)))
-        return [Step(begin, IN_PROGRESS, started), Step(self.in_hours(phone, begin + later), RESOLVED, done)]
+        fate = fate or self.forced.get(followup.id) or self.fate(followup, kind)
+        if fate == "stuck":
+            return [Step(begin, None, t.STUCK_NOTES.get(followup.category, t.DEFAULT_STUCK_NOTE))]
+        if fate == "late":
+            end = max(begin, followup.due_at) + timedelta(hours=rng.uniform(2, 30))
+        else:
+            minutes = rng.uniform(25, 150)
+            left = (followup.due_at - begin) / timedelta(minutes=1)
+            if left > 20:
+                minutes = min(minutes, left * rng.uniform(0.4, 0.9))
+            end = begin + timedelta(minutes=max(minutes, 8))
+        return [Step(begin, IN_PROGRESS, started), Step(self.in_hours(phone, end), RESOLVED, done)]
 
     def fate(self, followup: FollowUp, kind: str) -> str:
         if kind == "complaint_collective":
-            return "slow"
+            return "late"
         weights = ([85, 10, 5] if followup.severity == "high" or kind.startswith("complaint")
-                   else [60, 25, 15])
-        return self.rng.choices(["prompt", "slow", "stuck"], weights=weights)[0]
+                   else [82, 9, 9])
+        return self.rng.choices(["prompt", "late", "stuck"], weights=weights)[0]
 
     def carry_out(self, phone, followup: FollowUp, steps: list[Step], moment: datetime) -> list[Step]:
         """Record the steps due before ``moment``; the rest wait for a later sync."""
@@ -164,7 +175,8 @@ class Work:
             at = max(followup.resolved_at + timedelta(minutes=5),
                      moment - timedelta(minutes=self.rng.uniform(5, 40)))
             if self.rng.random() < 0.5 and at < moment:
-                self.update(phone, followup, at, status="closed", note=self.rng.choice(t.CLOSE_NOTES))
+                notes = t.COMPLAINT_CLOSE_NOTES if followup.source_type == "complaint" else t.CLOSE_NOTES
+                self.update(phone, followup, at, status="closed", note=self.rng.choice(notes))
         for followup in self.assigned(phone.user.id, moment):
             if not followup.escalation_level or followup.post == rules.MANAGER or followup.id in self.decided:
                 continue

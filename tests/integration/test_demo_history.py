@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models import ChangeLog
 from app.models import CheckpointVisit
 from app.models import Complaint
+from app.models import DeviceToken
 from app.models import Conflict
 from app.models import Finding
 from app.models import FollowUp
@@ -32,7 +33,7 @@ from app.models import Visit
 from app.models import utcnow
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-COUNTED = [JournalRow, SyncDevice, Patrol, CheckpointVisit, Finding, Visit, Incident, StockCheck,
+COUNTED = [JournalRow, SyncDevice, DeviceToken, Patrol, CheckpointVisit, Finding, Visit, Incident, StockCheck,
            StockCount, Complaint, FollowUp, FollowUpEvent, Conflict, Photo, ChangeLog]
 
 
@@ -83,6 +84,8 @@ def _facts(app) -> dict:
         "skewed": _count(JournalRow, JournalRow.clock_flag == "skewed"),
         "fast_devices": _count(SyncDevice, func.abs(SyncDevice.clock_offset_ms) > 5 * 60 * 1000),
         "devices": _count(SyncDevice),
+        "signed_in_phones": _count(DeviceToken, DeviceToken.revoked_at.is_(None),
+                                   DeviceToken.device_id.in_(select(SyncDevice.device_id))),
         "quiet": quiet,
         "manager_patrols": _count(Patrol, Patrol.route_id.isnot(None),
                                   Patrol.user_id.in_(select(User.id).where(User.role == "manager"))),
@@ -157,6 +160,7 @@ def test_every_mutation_was_applied_some_after_waiting(facts):
 
 @pytest.mark.parametrize("fact, low, high", [
     ("devices", 14, 14),  # a phone per person on the seven posts of each site
+    ("signed_in_phones", 14, 14),
     ("fast_devices", 1, 1),
     ("skewed", 50, None),
     ("night_rounds", 28, 30),
@@ -221,3 +225,27 @@ def test_a_quiet_phone_holds_records_since_two_days(facts):
 
 def test_recounts_are_conflicts_for_review(facts):
     assert facts["other_conflicts"] and set(facts["other_conflicts"]) == {"stock_count"}
+
+
+def _fingerprint() -> list[tuple]:
+    """What the phones sent, by the ids they made and the times they wrote."""
+    return [tuple(row) for row in db.session.execute(
+        select(JournalRow.mutation_id, JournalRow.type, JournalRow.at_phone, JournalRow.status)
+        .order_by(JournalRow.mutation_id))]
+
+
+def test_the_same_moment_gives_the_same_history(app):
+    from app.demo import seed_company
+    from app.demo_history import seed_history
+
+    now = utcnow() - timedelta(hours=5)
+    prints = []
+    with app.app_context():
+        for _ in range(2):
+            assert seed_history(seed_company(), now) is True
+            prints.append(_fingerprint())
+            db.session.remove()
+            with db.engine.begin() as conn:
+                for table in reversed(db.metadata.sorted_tables):
+                    conn.execute(table.delete())
+    assert prints[0] and prints[0] == prints[1]
