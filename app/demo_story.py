@@ -51,11 +51,13 @@ REPEAT_AFTER_DAYS = 6  # the same problem noted again at a site only after this 
 
 
 class Story:
+    """The demo's days, told to the phones of ``history`` (``demo_history.History``)."""
+
     def __init__(self, history):
         self.h = history
         self.rng = history.rng
         self.places = {site.code: self._places(site) for site in history.sites}
-        self.complaints: dict[tuple[str, int], str] = {}
+        self.complaints: dict[tuple[int, int], str] = {}  # (site number, day offset) -> complaint id
         self.conflict_finding: str | None = None
         self.seen: dict[str, dict[str, date]] = {}  # findings' descriptions by site: last day seen
         self.stock_plan = self._stock_days()
@@ -69,7 +71,6 @@ class Story:
         units = list(db.session.scalars(select(Unit.code).where(Unit.site_id == site.id).order_by(Unit.code)))
         by_id = {c.id: c for c in checkpoints}
         return {
-            "checkpoints": {c.name: c for c in checkpoints},
             "day": routes["日间巡视路线"], "night": routes["夜间巡更路线"],
             "day_stops": [by_id[i] for i in routes["日间巡视路线"].checkpoint_ids],
             "night_stops": [by_id[i] for i in routes["夜间巡更路线"].checkpoint_ids],
