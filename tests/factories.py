@@ -150,3 +150,12 @@ class Phone:
     def delete(self, path, **kw):
         self.client.delete_cookie("session")
         return self.client.delete(path, headers=self.headers(), **kw)
+
+
+def desk_client(app, username: str, password: str = PASSWORD):
+    """A browser of the desk: its own test client, signed in through the real form."""
+    client = app.test_client()
+    token = csrf_from(client.get("/login"))
+    response = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    assert response.status_code == 302, (username, response.status_code)
+    return client

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.models.gate import normalise_phone
+from app.office.words import span
 from sync.privacy import mask_phone
 
 # The msgids the phone uses (static/js/features/gate.js), so the desk says what the gate says.
@@ -34,15 +35,8 @@ def purpose(value: str) -> str:
 
 
 def duration(delta: timedelta) -> str:
-    """``2 h 10 min``; ``45 min``; ``3 d 4 h`` (a stay across days is rare and shown coarse)."""
-    minutes = max(0, int(delta.total_seconds() // 60))
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return _("%(d)d d %(h)d h", d=days, h=hours)
-    if hours:
-        return _("%(h)d h %(m)d min", h=hours, m=mins)
-    return _("%(m)d min", m=mins)
+    """A stay or a delay: "2 h 10 min"; a stay across days is rare and shown coarse."""
+    return span(max(delta, timedelta(0)))
 
 
 def clock_flags(value: str | None) -> list[str]:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 
 from app.models import utcnow
+from app.office.words import span
 
 CLOCK_LIMIT = timedelta(minutes=5)
 
@@ -27,21 +28,6 @@ def ago(when: datetime | None, now: datetime | None = None) -> str:
     return _("%(n)d d ago", n=seconds // 86400)
 
 
-def span(seconds: int) -> str:
-    """A length of time in at most two units: "3 min 12 s", "2 h 5 min", "3 d 4 h"."""
-    seconds = abs(int(seconds))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return _("%(d)d d %(h)d h", d=days, h=hours)
-    if hours:
-        return _("%(h)d h %(m)d min", h=hours, m=minutes)
-    if minutes:
-        return _("%(m)d min %(s)d s", m=minutes, s=secs)
-    return _("%(s)d s", s=secs)
-
-
 def clock_offset(offset_ms: int) -> str:
     """The phone's clock against the server's: "+3 min 12 s" when the phone is ahead.
 
@@ -50,7 +36,7 @@ def clock_offset(offset_ms: int) -> str:
     phone_ahead = -int(offset_ms or 0) / 1000
     if abs(phone_ahead) < 1:
         return "±0"
-    return ("+" if phone_ahead > 0 else "−") + span(phone_ahead)
+    return ("+" if phone_ahead > 0 else "−") + span(phone_ahead, seconds=True)
 
 
 def clock_is_off(offset_ms: int) -> bool:

@@ -27,12 +27,7 @@ def findings(client, world, specs, username="manager1"):
     return [m["entity_id"] for m in muts[1:]]
 
 
-def signed_in(app, username):
-    client = app.test_client()
-    token = factories.csrf_from(client.get("/login"))
-    assert client.post("/login", data={"username": username, "password": factories.PASSWORD,
-                                       "csrf_token": token}).status_code == 302
-    return client
+signed_in = factories.desk_client
 
 
 def text(client, path, status=200):

@@ -70,10 +70,7 @@ def open_followup(app, client, world, *, resolved=False, level=0) -> str:
 
 
 def desk_act(app, username, followup_id, action, expect=None):
-    client = app.test_client()
-    auth = factories.csrf_from(client.get("/login"))
-    assert client.post("/login", data={"username": username, "password": factories.PASSWORD,
-                                       "csrf_token": auth}).status_code == 302
+    client = factories.desk_client(app, username)
     token = factories.csrf_from(client.get("/login", follow_redirects=True))
     form = {"csrf_token": token, "action": action, "note": "处理说明"}
     if action == "assign":

@@ -18,12 +18,7 @@ from tests import factories
 from tests.integration.followups.conftest import SyncingPhone
 
 
-def signed_in(app, username):
-    client = app.test_client()
-    token = factories.csrf_from(client.get("/login"))
-    assert client.post("/login", data={"username": username, "password": factories.PASSWORD,
-                                       "csrf_token": token}).status_code == 302
-    return client
+signed_in = factories.desk_client
 
 
 @pytest.fixture()
