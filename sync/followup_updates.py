@@ -7,7 +7,11 @@ they are recomputed from every edit ever received, ordered by corrected time:
   fit the state at its time is kept in the history but has no effect (a conflict);
 * the owner is the latest assignment by time; an assignment that overrides one from
   another phone it had not seen is a conflict;
-* notes are appended, never replaced.
+* notes are appended, never replaced;
+* the due time, like the owner, is the latest setting by time.
+
+Who may do each of these is ``sync.followup_policy``, the same rules the desk obeys; a
+refused edit is rejected whole, and nothing of it is applied.
 
 So phones that edit the same follow-up offline converge, whatever order their edits
 arrive in.
@@ -21,6 +25,7 @@ from sync import messages as m
 from sync.context import Context
 from sync.context import derived_id
 from sync.errors import reject
+from sync import followup_policy as policy
 from sync.followups import CLOSED
 from sync.followups import RESOLVED
 from sync.followups import add_event
@@ -44,6 +49,8 @@ def update(ctx: Context, data: dict[str, Any]) -> None:
         if person is None or not person.active or followup["site_id"] not in person.site_ids:
             raise reject("assignee_id", m.ASSIGNEE_INVALID)
 
+    _check_policy(ctx, followup, data)
+
     base = data["base_version"]
     events = ctx.store.find("followup_event", followup_id=followup["id"])
     added = 0
@@ -62,8 +69,34 @@ def update(ctx: Context, data: dict[str, Any]) -> None:
                       at=ctx.at, value=data["assignee_id"], base_version=base)
         _settle_owner(ctx, followup, [e for e in events if e["kind"] == "assign"], mine)
         added += 1
+    if data.get("due_at"):
+        mine = add_event(ctx, followup, "due", ident=derived_id("event", ctx.mutation.id, "due"),
+                         at=ctx.at, value=data["due_at"].isoformat(), base_version=base)
+        ordered = sorted([e for e in events if e["kind"] == "due"] + [mine], key=event_order)
+        followup["due_at"] = datetime.fromisoformat(ordered[-1]["value"])
+        added += 1
     followup["event_count"] = followup.get("event_count", 0) + added
     ctx.store.put("followup", followup)
+
+
+def _check_policy(ctx: Context, followup: dict[str, Any], data: dict[str, Any]) -> None:
+    """Every part of the edit must be the sender's to make; one refusal rejects it whole."""
+    assignee = ctx.store.user(followup["assignee_id"]) if followup.get("assignee_id") else None
+    wanted = []
+    if data.get("status"):
+        wanted.append(("status", policy.status_action(followup["status"], data["status"])))
+    if data.get("assignee_id"):
+        wanted.append(("assignee_id", policy.ASSIGN))
+    if data.get("due_at"):
+        wanted.append(("due_at", policy.DUE))
+    if data.get("note"):
+        wanted.append(("note", policy.NOTE))
+    for field_name, action in wanted:
+        if action is None:
+            continue
+        reason = policy.refusal(ctx.actor, followup, action, assignee)
+        if reason is not None:
+            raise reject(field_name, reason, code="forbidden")
 
 
 def _settle_status(ctx: Context, followup: dict[str, Any], earlier: list[dict[str, Any]],

@@ -339,10 +339,11 @@ class FollowUpUpdateSchema(DataSchema):
     status = Choice(STATUSES, m.STATUS_INVALID)
     note = Text(2000)
     assignee_id = Ref()
+    due_at = Moment()
 
     @validates_schema
     def _something(self, data, **kwargs):
-        if not any(data.get(key) for key in ("status", "note", "assignee_id")):
+        if not any(data.get(key) for key in ("status", "note", "assignee_id", "due_at")):
             raise ValidationError({"status": [m.NOTHING_TO_CHANGE]})
 
 

@@ -108,14 +108,26 @@ def own_recent(time_attr: str) -> Callable[[Any, Viewer], str | None]:
     return visible
 
 
-def followup_visible(row, viewer: Viewer) -> str | None:
-    """Follow-ups the viewer owns or created or that came from their records.
+REVIEW_ROLES = ("manager", "supervisor", "admin")
+CLOSED_DAYS = 7
 
-    One that is no longer theirs (reassigned) is a ``delete`` so it leaves their phone; a
-    phone that never held it ignores the delete (and a first sync sends none).
+
+def followup_visible(row, viewer: Viewer) -> str | None:
+    """Follow-ups the viewer owns or created or that came from their records; for managers,
+    supervisors and admins, every follow-up of their sites that is open or closed this week.
+
+    One that is no longer theirs (reassigned, or closed long ago) is a ``delete`` so it
+    leaves their phone; a phone that never held it ignores the delete (and a first sync
+    sends none).
     """
-    mine = viewer.user_id in (row.assignee_id, row.created_by, row.source_user_id)
-    return UPSERT if mine and not row.is_gone() else DELETE
+    if row.is_gone():
+        return DELETE
+    if viewer.user_id in (row.assignee_id, row.created_by, row.source_user_id):
+        return UPSERT
+    if viewer.role in REVIEW_ROLES and row.site_id in viewer.site_ids and (
+            row.closed_at is None or row.closed_at >= viewer.now - timedelta(days=CLOSED_DAYS)):
+        return UPSERT
+    return DELETE
 
 
 def colleague_visible(row, viewer: Viewer) -> str | None:

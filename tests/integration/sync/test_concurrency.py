@@ -75,7 +75,7 @@ def test_two_edits_of_one_follow_up_at_once_lose_nothing(app, phone_for, world):
         followup = db.session.scalar(select(FollowUp))
         followup_id, version = followup.id, followup.version
 
-    repair, cs = phone_for("repair1"), phone_for("cs1")
+    repair, cs = phone_for("repair1"), phone_for("manager1")
     edit_repair = repair.mutation("followup.update", {"base_version": version, "status": "in_progress",
                                                       "note": "已到场"}, entity_id=followup_id)
     edit_cs = cs.mutation("followup.update", {"base_version": version, "note": "已通知业主"},

@@ -58,18 +58,18 @@ def test_a_change_that_no_longer_fits_is_kept_as_a_conflict(store, phone):
     cs, manager = phone("cs1"), phone("manager1")
     reopen = edit(manager, 10, status="open")
     resolve = edit(cs, 20, status="resolved")
-    close = edit(cs, 5, status="closed")
+    close = edit(manager, 5, status="closed")
     cs.push(resolve)
     manager.push(reopen)
-    result = cs.push_one(close)
+    result = manager.push_one(close)
     assert store.records["followup"][FU]["status"] == "open"
     assert result.conflict["field"] == "status" and result.conflict["lost"] == "closed"
     assert [e["effective"] for e in events(store, "status")] == [True, True, False]
 
 
 def test_notes_are_appended_never_overwritten(store, phone):
-    cs, repair = phone("cs1"), phone("repair1")
-    repair.push(edit(repair, 10, note="已更换水管"))
+    cs, manager = phone("cs1"), phone("manager1")
+    manager.push(edit(manager, 10, note="已更换水管"))
     cs.push(edit(cs, 30, note="已联系业主"))
     assert [e["note"] for e in events(store, "note")] == ["已联系业主", "已更换水管"]
     assert store.records["followup"][FU]["note_count"] == 2
