@@ -17,7 +17,8 @@ largest site (``manager01``), and reads, with Flask's test client inside this pr
 Each URL is read once to warm up, then ``--runs`` times; the table gives the median and
 the 95th percentile (of 5 runs: the slowest), the status, and the SQL statements and SQL
 time of the median run. Pages over 300 ms are flagged; ``--sql N`` prints the N slowest
-statements of each flagged page. A last table times ``count(*)`` alone, the query that
+statements of each flagged page, ``--explain N`` their plans (``EXPLAIN ANALYZE`` on
+PostgreSQL, with the parameters they ran with). A page that crashes shows its exception. A last table times ``count(*)`` alone, the query that
 ``db.paginate`` adds to every list.
 
     .venv/bin/python bench/office_pages.py                       # SQLite file and PostgreSQL
@@ -45,6 +46,8 @@ from urllib.parse import unquote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from flask import got_request_exception  # noqa: E402
+
 from bench.office_data import DEFAULT_PG  # noqa: E402
 from bench.office_data import DEFAULT_SQLITE  # noqa: E402
 from bench.office_data import PASSWORD  # noqa: E402
@@ -67,6 +70,8 @@ TABLE_WORDS = {
     "checkpoints": "checkpoints", "checkpoint": "checkpoints", "items": "items", "item": "items",
     "stores": "stores", "store": "stores", "people": "users", "person": "users", "users": "users",
     "user": "users", "staff": "users", "log": "users", "logs": "users", "worklog": "users",
+    "vehicles": "resident_vehicles", "vehicle": "resident_vehicles", "cars": "resident_vehicles",
+    "watch": "watch_entries", "watchlist": "watch_entries",
 }
 # The newest row of a table at some sites: (key column, time column, site column or how to reach it).
 PICKS = {
@@ -83,6 +88,8 @@ PICKS = {
     "checkpoints": ("id", "updated_at", "site_id"),
     "items": ("id", "updated_at", "site_id"),
     "stores": ("id", "updated_at", "site_id"),
+    "resident_vehicles": ("id", "updated_at", "site_id"),
+    "watch_entries": ("id", "updated_at", "site_id"),
     "sync_devices": ("device_id", "last_seen_at", None),
     "users": ("id", "updated_at", None),
 }
@@ -98,7 +105,8 @@ class Timed:
     ms: list[float] = field(default_factory=list)
     sql_count: list[int] = field(default_factory=list)
     sql_ms: list[float] = field(default_factory=list)
-    slowest: list[tuple[float, str]] = field(default_factory=list)
+    slowest: list[tuple[float, str, object]] = field(default_factory=list)
+    plans: list[tuple[float, str, str]] = field(default_factory=list)
     note: str = ""
 
     @property
@@ -143,10 +151,33 @@ class SqlClock:
                 took = (time.perf_counter() - conn.info.pop("bench_t")) * 1000
                 self.count += 1
                 self.ms += took
-                self.statements.append((took, re.sub(r"\s+", " ", statement).strip()))
+                self.statements.append((took, re.sub(r"\s+", " ", statement).strip(), parameters))
 
     def reset(self):
-        self.count, self.ms, self.statements = 0, 0.0, []
+        self.count, self.ms, self.statements, self.error = 0, 0.0, [], ""
+
+
+def explain(engine, statement: str, parameters) -> str:
+    """The database's plan of one statement as it ran, with its real parameters.
+
+    PostgreSQL runs it (``EXPLAIN ANALYZE``: actual rows and times per node); SQLite only
+    says which indexes it would use (``EXPLAIN QUERY PLAN``).
+    """
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        if engine.dialect.name == "postgresql":
+            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+            lines = [row[0] for row in cur.fetchall()]
+        else:
+            cur.execute("EXPLAIN QUERY PLAN " + statement, parameters)
+            lines = [f"{'  ' * 0}{row[-1]}" for row in cur.fetchall()]
+        raw.rollback()
+        return "\n".join(lines)
+    except Exception as exc:  # a plan that cannot be had is said, not fatal
+        return f"(no plan: {type(exc).__name__}: {str(exc).splitlines()[0][:200]})"
+    finally:
+        raw.close()
 
 
 # -- what to read ----------------------------------------------------------------------
@@ -272,7 +303,7 @@ def read(client, clock: SqlClock, url: str) -> tuple[int, float, str]:
     started = time.perf_counter()
     try:
         response = client.get(url)
-        status, error = response.status_code, ""
+        status, error = response.status_code, clock.error
         response.close()
     except Exception as exc:  # a page that crashes is reported, not the end of the run
         status, error = 500, f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
@@ -282,7 +313,7 @@ def read(client, clock: SqlClock, url: str) -> tuple[int, float, str]:
 
 
 def time_pages(url: str, backend: str, runs: int = 5, warmup: int = 1, only: str = "",
-               users=USERS, say=print) -> list[Timed]:
+               users=USERS, say=print, plans: int = 0) -> list[Timed]:
     """Every office page for each user on the database at ``url``."""
     from app import create_app
     from app.extensions import db
@@ -295,12 +326,17 @@ def time_pages(url: str, backend: str, runs: int = 5, warmup: int = 1, only: str
     # outer one would share ``g``, and with it the signed-in user, between requests).
     with app.app_context():
         engine = db.engine
-        plans = {username: plan(app, db, username) for _, username in users}
+        todo = {username: plan(app, db, username) for _, username in users}
         db.session.remove()
     clock = SqlClock(engine)
+
+    def crashed(sender, exception, **extra):
+        clock.error = f"{type(exception).__name__}: {str(exception).splitlines()[0][:160]}"
+
+    got_request_exception.connect(crashed, app)
     for who, username in users:
         client = sign_in(app, username)
-        for target, kind, note in plans[username]:
+        for target, kind, note in todo[username]:
             if only and only not in target:
                 continue
             timed = Timed(backend, who, target, kind, note=note)
@@ -318,7 +354,10 @@ def time_pages(url: str, backend: str, runs: int = 5, warmup: int = 1, only: str
                 timed.sql_count.append(clock.count)
                 timed.sql_ms.append(clock.ms)
                 if took >= max(timed.ms):
-                    timed.slowest = sorted(clock.statements, reverse=True)
+                    timed.slowest = sorted(clock.statements, key=lambda s: -s[0])
+            if plans and timed.median > LIMIT_MS:
+                timed.plans = [(took, text, explain(engine, text, params))
+                               for took, text, params in timed.slowest[:plans]]
             say(f"  {backend:<10} {who:<10} {timed.median:>8.0f} ms  {timed.status:<4} {unquote(target)}")
     engine.dispose()
     return results
@@ -371,7 +410,7 @@ def time_counts(url: str, backend: str, runs: int = 5) -> list[tuple[str, float,
 
 # -- output ------------------------------------------------------------------------------
 
-def report(results: list[Timed], counts: dict[str, list], sql: int) -> int:
+def report(results: list[Timed], counts: dict[str, list], sql: int, sql_width: int = 400) -> int:
     over = 0
     print()
     print(f"{'backend':<11}{'user':<11}{'median ms':>10}{'p95 ms':>9}{'SQL':>6}{'SQL ms':>9}  {'status':<8}"
@@ -397,8 +436,12 @@ def report(results: list[Timed], counts: dict[str, list], sql: int) -> int:
         for r in results:
             if r.ms and r.median > LIMIT_MS:
                 print(f"\nslowest statements of {unquote(r.url)} ({r.backend}, {r.who}, slowest run):")
-                for took, text in r.slowest[:sql]:
-                    print(f"{took:>9.1f} ms  {text[:400]}")
+                for took, text, _params in r.slowest[:sql]:
+                    print(f"{took:>9.1f} ms  {text[:sql_width]}")
+    for r in results:
+        for took, text, plan_text in r.plans:
+            print(f"\nplan of a {took:.0f} ms statement of {unquote(r.url)} ({r.backend}, {r.who}):\n{text}\n"
+                  + "\n".join("    " + line for line in plan_text.splitlines()))
     bad = [r for r in results if r.ms and not r.ok]
     print(f"\npages over {LIMIT_MS:.0f} ms (median): {over}; pages not answering 200: {len(bad)}")
     return 0
@@ -436,6 +479,9 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", default="", help="only URLs containing this text")
     parser.add_argument("--sql", type=int, default=0, help="the N slowest statements of each slow page")
+    parser.add_argument("--explain", type=int, default=0,
+                        help="plans (EXPLAIN ANALYZE on PostgreSQL) of the N slowest statements of each slow page")
+    parser.add_argument("--full-sql", action="store_true", help="print whole statements, not 400 characters")
     parser.add_argument("--no-counts", action="store_true", help="leave out the count(*) table")
     args = parser.parse_args(argv)
     urls = args.url or [DEFAULT_SQLITE, os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG)]
@@ -448,11 +494,11 @@ def main(argv=None) -> int:
             print(f"{backend}: skipped, {why}")
             continue
         print(f"{backend}: {url}", flush=True)
-        results += time_pages(url, backend, runs=args.runs, only=args.only,
+        results += time_pages(url, backend, runs=args.runs, only=args.only, plans=args.explain,
                               say=lambda line: print(line, flush=True))
         if not args.no_counts:
             counts[backend] = time_counts(url, backend, runs=args.runs)
-    return report(results, counts, args.sql)
+    return report(results, counts, args.sql, sql_width=100_000 if args.full_sql else 400)
 
 
 if __name__ == "__main__":
