@@ -7,11 +7,29 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
 
 
+def private_instance() -> Path:
+    """``instance/`` (keys, the SQLite database, photos) readable by the app's user only."""
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    INSTANCE.chmod(0o700)
+    return INSTANCE
+
+
+def private_sqlite_file(url: str) -> None:
+    """Create the SQLite database file owner-only before SQLite creates it world-readable."""
+    if not url.startswith("sqlite:///") or url in ("sqlite://", "sqlite:///:memory:"):
+        return
+    path = Path(url[len("sqlite:///"):])
+    if not path.parent.is_dir():
+        return
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    path.chmod(0o600)
+
+
 def _secret_key() -> str:
     """Use SECRET_KEY from the environment, else one generated once and kept in instance/."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
-    INSTANCE.mkdir(parents=True, exist_ok=True)
+    private_instance()
     path = INSTANCE / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_hex(32))
@@ -22,7 +40,7 @@ def _secret_key() -> str:
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if not url:
-        INSTANCE.mkdir(parents=True, exist_ok=True)
+        private_instance()
         return f"sqlite:///{INSTANCE / 'estate.db'}"
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://"):]
@@ -70,3 +88,4 @@ def load_config(app, overrides: dict | None = None) -> None:
     if "SESSION_COOKIE_SECURE" not in overrides:
         app.config["SESSION_COOKIE_SECURE"] = app.config["PREFERRED_URL_SCHEME"] == "https"
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])

@@ -9,6 +9,7 @@ bad_request            400     the body is not JSON or not the expected shape
 validation_error       422     fields are wrong; ``details`` maps field -> messages
 unauthorized           401     sign in again (the phone keeps its outbox)
 invalid_credentials    401     POST /api/v1/session with a wrong username or password
+device_mismatch        401     a sync whose ``device_id`` is not the device the token was issued to
 csrf_failed            400     a cookie-authenticated change without X-CSRFToken
 forbidden              403     signed in, but not allowed to do this
 not_found              404     no such thing (or not yours to know about)
@@ -113,5 +114,9 @@ def register_errorhandlers(app) -> None:
 
     @app.errorhandler(Exception)
     def server_error(err):
+        # Whatever the failed request half-wrote goes, so a 500 leaves nothing behind and
+        # the session serves the next request clean.
+        from app.extensions import db
+        db.session.rollback()
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500)

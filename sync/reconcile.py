@@ -7,6 +7,7 @@ applies parked ones as soon as their parent does, whichever request brings it.
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
@@ -37,6 +38,18 @@ from sync.handlers import lookup
 from sync.schemas import MutationSchema
 from sync.schemas import flatten_errors
 from sync.store import Store
+
+
+MAX_REUSES = 10
+MAX_REUSE_BYTES = 8192
+
+
+def bounded(raw: dict[str, Any]) -> dict[str, Any]:
+    """A body as kept beside a journal row: whole when small, else its size and hash only."""
+    size = len(json.dumps(raw, ensure_ascii=False, default=str).encode("utf-8", "replace"))
+    if size <= MAX_REUSE_BYTES:
+        return raw
+    return {"truncated": True, "bytes": size, "content_hash": content_hash(raw)}
 
 
 def apply_batch(request: SyncRequest, store: Store, now: datetime,
@@ -147,11 +160,18 @@ class _Batch:
             self.waiting_cache.setdefault(ident, [])
 
     def _repeat(self, entry: JournalEntry, first: JournalEntry) -> Result:
-        """A mutation id seen before: the same answer again, or ``mutation_id_reused``."""
+        """A mutation id seen before: the same answer again, or ``mutation_id_reused``.
+
+        A reuse is kept for the record, but only the first ``MAX_REUSES`` of them, each with
+        at most ``MAX_REUSE_BYTES`` of its body, so that a phone replaying one id cannot
+        grow a journal row without bound.
+        """
         self.touched[first.mutation_id] = first
         if entry.content_hash != first.content_hash:
-            first.reuses.append({"received_at": self.now.isoformat(), "device_id": entry.device_id,
-                                 "user_id": entry.user_id, "raw": entry.raw})
+            if len(first.reuses) < MAX_REUSES:
+                first.reuses.append({"received_at": self.now.isoformat(), "device_id": entry.device_id,
+                                     "user_id": entry.user_id, "content_hash": entry.content_hash,
+                                     "raw": bounded(entry.raw)})
             return Result(entry.mutation_id, REJECTED, errors={"id": [m.MUTATION_ID_REUSED]},
                           code="mutation_id_reused")
         first.duplicates += 1

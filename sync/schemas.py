@@ -20,10 +20,10 @@ from marshmallow import validates_schema
 
 from sync import messages as m
 
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-DEVICE_ID_RE = re.compile(r"^[A-Za-z0-9-]{8,64}$")
-PHONE_RE = re.compile(r"^\+?[0-9][0-9 -]{2,19}$")
-ID_NUMBER_RE = re.compile(r"^[0-9A-Za-z]{5,32}$")
+UUID_RE = re.compile(r"\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+DEVICE_ID_RE = re.compile(r"\A[A-Za-z0-9-]{8,64}\Z")
+PHONE_RE = re.compile(r"\A\+?[0-9][0-9 -]{2,19}\Z")
+ID_NUMBER_RE = re.compile(r"\A[0-9A-Za-z]{5,32}\Z")
 
 PURPOSES = ("visit", "delivery", "contractor", "decoration", "housekeeping", "other")
 CATEGORIES = ("security", "cleaning", "repair", "greenery", "fire", "parking", "other")

@@ -4,9 +4,11 @@ Facts about one site go in, actions come out; the app gathers the facts and carr
 actions out. Nothing here reads a clock: ``now`` and the site's ``tzinfo`` are given.
 
 * **open**: a visitor still inside at the end of the gate day, a manager with no patrol by
-  the end of the day, a route not walked by the end of its window plus a grace period, a
-  store with no stock check by the 25th. Each has a natural key, so that a run that finds
-  the key already marked opens nothing; the follow-up's id is derived from the key too.
+  the end of the day, a route not walked by the end of its window plus a grace period (a
+  plan that repeats, e.g. night rounds every 2 hours, has one round per slot of its window
+  and opens one follow-up per missed slot), a store with no stock check by the 25th. Each
+  has a natural key, so that a run that finds the key already marked opens nothing; the
+  follow-up's id is derived from the key too.
 * **escalate**: an open or in-progress follow-up past its due time goes one level up the
   chain per run: 0 the owner (post / team lead), 1 the site's manager, 2 the company's
   quality department (品质部), never beyond. A level whose person already holds it is
@@ -42,6 +44,7 @@ MISSED_ROUTE = "missed_route"
 OPEN_VISIT = "open_visit"
 NO_STOCK_CHECK = "no_stock_check"
 KINDS = (NO_PATROL, MISSED_ROUTE, OPEN_VISIT, NO_STOCK_CHECK)
+MISSED_SLOT = "missed_route_slot"  # a title only: the follow-up's kind is MISSED_ROUTE
 OWNER, MANAGER_LEVEL, QUALITY = 0, 1, 2
 TOP_LEVEL = QUALITY
 ACTIVE = ("open", "in_progress")
@@ -61,6 +64,7 @@ CLOCKS = {OPEN_VISIT: 720, NO_PATROL: 1440, MISSED_ROUTE: 1440, NO_STOCK_CHECK: 
 TITLES = {
     NO_PATROL: N_("No patrol by %(name)s on %(date)s"),
     MISSED_ROUTE: N_("Route %(route)s not walked on %(date)s"),
+    MISSED_SLOT: N_("Route %(route)s: the %(time)s round of %(date)s was not walked"),
     OPEN_VISIT: N_("Visitor %(name)s still inside at the end of the gate day on %(date)s"),
     NO_STOCK_CHECK: N_("No stock check of %(store)s by %(date)s"),
 }
@@ -84,10 +88,35 @@ ESCALATED = {
 
 @dataclass(frozen=True)
 class RouteFact:
+    """A route and its plan (巡更计划): its daily window, how often a round starts in it
+    (``repeat_minutes``; ``None`` is one round in the window) and who walks it (the named
+    ``walker_ids``, else anyone of ``walker_role``)."""
+
     id: str
     name: str
     window_start: str | None
     window_end: str | None
+    repeat_minutes: int | None = None
+    walker_ids: tuple[str, ...] = ()
+    walker_role: str | None = None
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One expected round of a plan on one local day.
+
+    ``start``/``end`` are the slot as planned; a round counts for it when it started between
+    ``since`` and ``deadline`` (both inclusive, corrected times); the sweep opens its
+    follow-up once ``open_at`` has passed. ``label`` is the slot's local start (``"23:00"``),
+    ``None`` for a plan with one round in its window.
+    """
+
+    start: datetime
+    end: datetime
+    since: datetime
+    deadline: datetime
+    open_at: datetime
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -307,6 +336,54 @@ def route_window(route: RouteFact, day: date, tz: tzinfo) -> tuple[datetime, dat
     return start, end
 
 
+def route_slots(route: RouteFact, day: date, tz: tzinfo, grace_minutes: int) -> list[Slot]:
+    """The rounds a plan expects on local ``day``, in time order.
+
+    One window, one round: it may start ``grace`` before the window opens and until
+    ``grace`` after it closes. A plan that repeats cuts its window (a window over midnight,
+    21:00-05:00, runs into the next day) into slots ``[start + k*repeat, start + (k+1)*repeat)``,
+    the last one ending with the window; the steps are real minutes, so a daylight-saving
+    night still has a round every ``repeat`` minutes. The slots partition the window, so one
+    round never counts twice: the grace widens only the window's outer edges, and it is the
+    wait after a slot before its follow-up opens (a round started late belongs to the next
+    slot). A route with no window expects nothing.
+    """
+    if not route.window_end:
+        return []
+    grace = timedelta(minutes=int(grace_minutes))
+    window_start, window_end = route_window(route, day, tz)
+    if not route.repeat_minutes:
+        return [Slot(window_start, window_end, window_start - grace, window_end + grace, window_end + grace)]
+    step = timedelta(minutes=int(route.repeat_minutes))
+    starts = []
+    while window_start + step * len(starts) < window_end:
+        starts.append(window_start + step * len(starts))
+    slots, labels = [], set()
+    for k, start in enumerate(starts):
+        last = k == len(starts) - 1
+        end = window_end if last else starts[k + 1]
+        label = start.astimezone(tz).strftime("%H:%M")
+        if label in labels:  # the hour a daylight-saving night repeats
+            label += start.astimezone(tz).strftime(" (%Z)")
+        labels.add(label)
+        slots.append(Slot(start=start, end=end, since=start - grace if k == 0 else start,
+                          deadline=end + grace if last else end, open_at=end + grace, label=label))
+    return slots
+
+
+def slot_key(label: str) -> str:
+    """A slot's part of a mark's key: ``"23:00"`` -> ``"2300"``."""
+    return "".join(ch for ch in label if ch.isalnum())
+
+
+def plan_walker(route: RouteFact, people: Iterable[UserRef]) -> str | None:
+    """The one person a plan names, if it names exactly one and they are still at the site."""
+    if len(route.walker_ids) != 1:
+        return None
+    (walker,) = route.walker_ids
+    return walker if any(p.id == walker and p.active for p in people) else None
+
+
 def stock_deadline(year: int, month: int, check_day: int, tz: tzinfo) -> datetime:
     """The end of the check day of a month (the 25th; the last day of a shorter month)."""
     day = min(int(check_day), calendar.monthrange(year, month)[1])
@@ -351,13 +428,15 @@ def _in_window(deadline: datetime, start: datetime, now: datetime) -> bool:
 def _open(site: SiteFacts, settings: dict[str, Any], *, key: str, kind: str, subject_id: str,
           period: str, since: datetime, deadline: datetime, category: str, source_id: str,
           source_user_id: str | None, title: Message, detail: dict[str, Any],
-          owner: str | None = None) -> Open:
-    """An ``Open`` with its owner by the site's rules (or ``owner``) and its clock from ``deadline``."""
+          owner: str | None = None, walker: str | None = None) -> Open:
+    """An ``Open`` with its owner by the site's rules (or ``owner``, a manager answering for
+    their own duty; or ``walker``, the person a plan names, who keeps the post's level) and
+    its clock from ``deadline``."""
     if owner is not None:
         post, assignee, level = rules.MANAGER, owner, MANAGER_LEVEL
     else:
         post = rules.post_for(settings, source_type=kind, category=category)
-        assignee = rules.owner_for(post, site.people)
+        assignee = walker or rules.owner_for(post, site.people)
         level = OWNER
     return Open(
         key=key, kind=kind, site_id=site.site_id, subject_id=subject_id, period=period,
@@ -410,25 +489,33 @@ def _no_patrols(site, settings, start, now) -> Iterable[Open]:
 
 
 def _missed_routes(site, settings, start, now) -> Iterable[Open]:
-    grace = timedelta(minutes=int(settings["route_grace_minutes"]))
+    """A follow-up for each expected round (a plan's window, or each slot of it) not walked."""
     for route in site.routes:
-        if not route.window_end:
-            continue
+        walker = plan_walker(route, site.people)
         for day in _days(start, now, site.tz):
-            window_start, window_end = route_window(route, day, site.tz)
-            since, deadline = window_start - grace, window_end + grace
-            if not _in_window(deadline, start, now):
-                continue
-            if _patrol_between(site, since, deadline, route_id=route.id) is not None:
-                continue
-            yield _open(
-                site, settings, key=f"{MISSED_ROUTE}:{route.id}:{day.isoformat()}", kind=MISSED_ROUTE,
-                subject_id=route.id, period=day.isoformat(), since=since, deadline=deadline,
-                category="patrol", source_id=route.id, source_user_id=None,
-                title=Message(TITLES[MISSED_ROUTE], {"route": route.name, "date": day.isoformat()}),
-                detail={"route_id": route.id, "date": day.isoformat(),
-                        "window": [route.window_start, route.window_end]},
-            )
+            for slot in route_slots(route, day, site.tz, settings["route_grace_minutes"]):
+                if not _in_window(slot.open_at, start, now):
+                    continue
+                if _patrol_between(site, slot.since, slot.deadline, route_id=route.id) is not None:
+                    continue
+                yield _missed_route(site, settings, route, day, slot, walker)
+
+
+def _missed_route(site, settings, route: RouteFact, day: date, slot: Slot, walker: str | None) -> Open:
+    key = f"{MISSED_ROUTE}:{route.id}:{day.isoformat()}"
+    params = {"route": route.name, "date": day.isoformat()}
+    detail = {"route_id": route.id, "date": day.isoformat(), "window": [route.window_start, route.window_end]}
+    title = Message(TITLES[MISSED_ROUTE], params)
+    if slot.label is not None:
+        key += ":" + slot_key(slot.label)
+        title = Message(TITLES[MISSED_SLOT], {**params, "time": slot.label})
+        detail.update(slot=[shown(slot.start, site.tz), shown(slot.end, site.tz)],
+                      repeat_minutes=route.repeat_minutes)
+    return _open(
+        site, settings, key=key, kind=MISSED_ROUTE, subject_id=route.id, period=day.isoformat(),
+        since=slot.since, deadline=slot.deadline, category="patrol", source_id=route.id,
+        source_user_id=None, title=title, detail=detail, walker=walker,
+    )
 
 
 def _no_stock_checks(site, settings, start, now) -> Iterable[Open]:

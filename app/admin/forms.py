@@ -41,7 +41,7 @@ from app.models import DEFAULT_SITE_SETTINGS
 from app.models import POSTS
 from app.models import ROLES
 
-HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+HHMM = re.compile(r"\A([01]\d|2[0-3]):[0-5]\d\Z")
 CODE = r"^[A-Za-z0-9_-]+$"
 MAX_QUANTITY = Decimal("99999999999.999")  # Numeric(14, 3)
 MAX_ROUTE_STOPS = 200
@@ -327,8 +327,9 @@ class RouteForm(FlaskForm):
         if bool(start) != bool(end):
             self.window_end.errors.append(_l("Give both ends of the window, or neither."))
             return False
-        if start and end and end <= start:
-            self.window_end.errors.append(_l("The window must end after it starts, on the same day."))
+        if start and start == end:
+            # An end before the start runs over midnight (night rounds), as on the plan page.
+            self.window_end.errors.append(_l("The window cannot close at the time it opens."))
             return False
         return ok
 

@@ -14,7 +14,7 @@ from app.errors import api_error
 from app.extensions import csrf
 from app.extensions import db
 
-DEVICE_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+DEVICE_ID = re.compile(r"\A[A-Za-z0-9-]{8,64}\Z")
 
 
 def user_body(user) -> dict:

@@ -63,6 +63,11 @@ def sync():
         return api_error(422, "validation_error", details={"cursor": [gettext(m.CURSOR_INVALID)]})
 
     user = g.api_user
+    token = getattr(g, "device_token", None)
+    if token is not None and envelope["device_id"].lower() != token.device_id.lower():
+        # Another phone's device record is not this token's to write: sign in on this one.
+        return api_error(401, "device_mismatch",
+                         gettext("This sign-in belongs to another phone. Please sign in again on this one."))
     push = SyncRequest(user_id=user.id, device_id=envelope["device_id"],
                        client_time=envelope["client_time"], mutations=envelope["mutations"],
                        pending=envelope["pending"])

@@ -55,7 +55,7 @@ def site_facts(site: Site, now: datetime) -> sweep.SiteFacts:
     return sweep.SiteFacts(
         site_id=site.id, tz=ZoneInfo(site.timezone), settings=settings, people=people, names=names,
         quality_id=_quality(site, settings),
-        routes=tuple(sweep.RouteFact(r.id, r.name, r.window_start, r.window_end) for r in db.session.scalars(
+        routes=tuple(route_fact(r) for r in db.session.scalars(
             select(Route).where(Route.site_id == site.id, Route.active.is_(True),
                                 Route.deleted_at.is_(None)).order_by(Route.id))),
         stores=tuple(sweep.StoreFact(s.id, s.name) for s in db.session.scalars(
@@ -67,6 +67,13 @@ def site_facts(site: Site, now: datetime) -> sweep.SiteFacts:
         followups=_overdue(site.id, now),
         marks=_merge(_facts(_marks(only, SweepMark.deadline > start - PATROL_MARGIN)), pending.marks),
     )
+
+
+def route_fact(route: Route) -> sweep.RouteFact:
+    """A route with its plan: window, repeat and walkers (the plans page reads it the same way)."""
+    return sweep.RouteFact(route.id, route.name, route.window_start, route.window_end,
+                           repeat_minutes=route.repeat_minutes or None,
+                           walker_ids=tuple(route.walker_ids or ()), walker_role=route.walker_role)
 
 
 def pending_facts(site_ids: list[str]) -> list[sweep.SiteFacts]:

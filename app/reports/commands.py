@@ -1,5 +1,4 @@
 """``flask --app wsgi reports material-feedback --month 2026-11 [--site CODE]``: CSV to stdout."""
-import csv
 import io
 
 import click
@@ -9,6 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.csvsafe import safe_writer
 from app.extensions import db
 from app.models import Site
 from app.reports.material_feedback import feedback_rows
@@ -39,7 +39,7 @@ def material_feedback_command(month, site_code):
         header = [_("Site"), _("Store"), _("Item"), _("Unit of measure"), _("Defective quantity"),
                   _("Number of counts"), _("Notes")]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = safe_writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in feedback_rows(year, number, site_code):
         writer.writerow([row.site, row.store, row.item, row.unit, quantity(row.defective_qty),

@@ -21,7 +21,7 @@ from app.models import Site
 from app.models import StockCount
 from app.models import Store
 
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTH_RE = re.compile(r"\A(\d{4})-(0[1-9]|1[0-2])\Z")
 
 
 @dataclass(frozen=True)

@@ -5,3 +5,6 @@ from flask import Blueprint
 bp = Blueprint("review", __name__, url_prefix="/review")
 
 from app.review import routes  # noqa: E402,F401
+from app.review import devices  # noqa: E402,F401
+from app.review import search  # noqa: E402,F401
+from app.review import conflicts  # noqa: E402,F401

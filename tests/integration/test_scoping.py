@@ -233,12 +233,53 @@ def scene(app, world):
         factories.make_site(other, "别处花园", "S3")
         factories.make_user(other, OUTSIDER, "admin", [])
         db.session.commit()
-    # A phone of a site 1 person, so that device tokens of site 1 exist too.
-    factories.Phone(app.test_client()).sign_in("guard1")
+    # Phones of site 1 people record one of each kind, so that site 1 has device tokens,
+    # devices, journal rows, records, follow-ups and a conflict for every route to be asked for.
+    site1_records(app, world)
     people = [Person(app, name) for name in (*SITE2_PEOPLE, OUTSIDER)] + [Person(app, None)]
     with app.app_context():
         owned = site1_rows(world.site1, world.site2)
     return Site1(world.site1, world.store1, owned), people
+
+
+def site1_records(app, world):
+    from app.models import Conflict
+    from tests.integration.sync.helpers import Outbox
+
+    def phone(username):
+        p = factories.Phone(app.test_client())
+        assert p.sign_in(username).status_code == 200
+        p.outbox = Outbox(p.user["id"], p.device_id)
+        return p
+
+    def push(p, *mutations):
+        response = p.post("/api/v1/sync", json=p.outbox.request(list(mutations), pending=1))
+        assert [r["status"] for r in response.json["results"]] == ["applied"] * len(mutations), response.json
+
+    guard = phone("guard1")
+    visit = guard.outbox.mutation("visit.check_in", {"site_id": world.site1, "visitor_name": "秘密访客",
+                                                     "purpose": "visit", "party_size": 1, "plate": "粤B12345"})
+    flag = guard.outbox.mutation("visit.flag", {"site_id": world.site1, "visit_id": visit["entity_id"],
+                                                "description": "秘密可疑"})
+    push(guard, visit, flag)
+    manager = phone("manager1")
+    patrol = manager.outbox.mutation("patrol.start", {"site_id": world.site1, "route_id": world.route1})
+    finding = manager.outbox.mutation("patrol.finding", {
+        "patrol_id": patrol["entity_id"], "category": "repair", "severity": "high",
+        "description": "秘密漏水", "handled_on_spot": False})
+    push(manager, patrol, finding, manager.outbox.mutation("patrol.end", {}, entity_id=patrol["entity_id"]))
+    keeper = phone("store1")
+    check = keeper.outbox.mutation("stock.check_start", {"site_id": world.site1, "store_id": world.store1})
+    count = keeper.outbox.mutation("stock.count", {"check_id": check["entity_id"], "item_id": world.items1[0],
+                                                   "counted_qty": 3})
+    push(keeper, check, count, keeper.outbox.mutation("stock.check_finish", {}, entity_id=check["entity_id"]))
+    cs = phone("cs1")
+    push(cs, cs.outbox.mutation("complaint.create", {"site_id": world.site1, "kind": "valid",
+                                                     "description": "秘密投诉", "channel": "phone"}))
+    with app.app_context():
+        db.session.add(Conflict(site_id=world.site1, entity_type="visit", entity_id=visit["entity_id"],
+                                field="checked_out_at", kept=None, lost="2026-01-01", reason="秘密"))
+        db.session.commit()
 
 
 def routes(app):
@@ -368,3 +409,26 @@ def test_the_ids_used_are_real(app, scene, client, auth):
         assert 200 in statuses, rule.endpoint
         pages += 1
     assert pages >= 10
+
+
+OFFICE = ("review.", "patrols.", "gate.", "stock.", "complaints.", "followups.")
+
+
+def test_the_office_pages_answer_for_site_1s_own_supervisor(app, scene, client, auth):
+    """Positive control for the office: every page with an id shows site 1's rows to supervisor1."""
+    s1, _ = scene
+    assert {"patrols", "findings", "visits", "incidents", "stock_checks", "stock_counts", "complaints",
+            "followups", "conflicts"} <= set(s1.owned)
+    auth.login("supervisor1")
+    pages = []
+    for rule in routes(app):
+        if not rule.endpoint.startswith(OFFICE) or "GET" not in rule.methods or len(id_args(rule)) != 1:
+            continue
+        arg = id_args(rule)[0]
+        statuses = set()
+        for ident in candidates(arg, s1.owned)[0]:
+            with client.get(url_for_rule(rule, {arg: ident})) as response:
+                statuses.add(response.status_code)
+        pages.append(rule.endpoint)
+        assert 200 in statuses, (rule.endpoint, statuses)
+    assert len(pages) >= 6, pages

@@ -100,7 +100,7 @@ def test_edit_route(app, desk, fetch, world):
     ({"codes": " \n "}, "此项为必填项"),
     ({"codes": "\n".join(["S1-CP1"] * 201)}, "一条路线最多 200 个巡更点"),
     ({"window_start": "08:00", "window_end": ""}, "时段的开始和结束须同时填写或同时留空"),
-    ({"window_start": "22:00", "window_end": "02:00"}, "时段结束时间须晚于开始时间"),
+    ({"window_start": "22:00", "window_end": "22:00"}, "时段的结束时间不能与开始时间相同"),
     ({"window_start": "8点", "window_end": "9点"}, "请按 时:分 填写时间"),
     ({"name": "路" * 10_000}, "最多 80 个字符"),
     ({"site_id": "elsewhere"}, "不是有效的选择"),
@@ -113,6 +113,18 @@ def test_bad_route_is_refused(app, desk, count, world, changes, message):
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert count(Route) == before
+
+
+def test_a_night_window_runs_over_midnight(app, desk, world):
+    response = desk.post("/admin/routes/new", {"site_id": world.site1, "name": "通宵巡更", "codes": "S1-CP1",
+                                               "window_start": "21:00", "window_end": "05:00", "active": "y"})
+    assert response.status_code == 302
+    from sqlalchemy import select
+
+    from app.extensions import db
+    with app.app_context():
+        route = db.session.scalar(select(Route).where(Route.name == "通宵巡更"))
+        assert (route.window_start, route.window_end) == ("21:00", "05:00")
 
 
 def test_deactivated_checkpoint_cannot_join_a_route(app, desk, world):

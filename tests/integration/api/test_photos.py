@@ -189,7 +189,8 @@ def test_empty_body_is_a_bad_request(manager):
     assert response.json["error"]["message"] == "没有收到照片。"
 
 
-@pytest.mark.parametrize("photo_id", ["not-a-uuid", "12345678-1234-1234-1234-12345678901", "..%2f..%2fetc"])
+@pytest.mark.parametrize("photo_id", ["not-a-uuid", "12345678-1234-1234-1234-12345678901", "..%2f..%2fetc",
+                                      "12345678-1234-4234-8234-123456789012%0A"])
 def test_a_malformed_id_is_not_found(manager, photo_dir, photo_id):
     before = sorted(p.name for p in photo_dir.iterdir()) if photo_dir.exists() else []
     response = manager.upload(photo_id, jpeg())

@@ -96,3 +96,11 @@ def test_a_month_that_is_not_one_is_refused_in_chinese(app, world):
 def test_an_unknown_site_code_is_refused(app, world):
     result = report(app, "--month", "2025-03", "--site", "NOPE")
     assert result.exit_code == 2 and "没有这个编码的小区" in result.output
+
+
+@pytest.mark.parametrize("note", ["=HYPERLINK(\"http://x\",\"点\")", "+1+1", "-2", "@SUM(A1)"])
+def test_a_note_that_a_spreadsheet_would_run_is_written_as_text(app, world, keepers, note):
+    one, _ = keepers
+    counted(one, world.site1, [(world.items1[0], 10, 1, note)], LAST_OF_MARCH)
+    rows = table(report(app, "--month", "2025-03").output)
+    assert rows[1][6] == "'" + note

@@ -153,3 +153,34 @@ def test_a_cookie_with_csrf_is_still_not_a_device(client, auth, world):
 def test_other_methods_are_405(guard, method):
     response = getattr(guard, method)("/api/v1/sync")
     assert_error_shape(response, 405, "method_not_allowed")
+
+
+def test_a_reused_id_keeps_a_bounded_record_of_its_reuses(app, guard, world):
+    """Replaying one id with ever other content must not grow its journal row without bound."""
+    mutation = check_in(guard.outbox, world.site1)
+    guard.push([mutation])
+    for n in range(24):
+        reused = {**mutation, "data": {**mutation["data"], "note": "长" * 20000 + str(n)}}
+        assert guard.push([reused]).json["results"][0]["code"] == "mutation_id_reused"
+    with app.app_context():
+        row = db.session.get(JournalRow, mutation["id"])
+        assert len(row.reuses) == 10
+        assert all(r["raw"] == {"truncated": True, "bytes": r["raw"]["bytes"], "content_hash": r["content_hash"]}
+                   for r in row.reuses)
+        assert len(json.dumps(row.reuses)) < 10 * 1024
+
+
+def test_a_sync_from_another_device_than_the_tokens_is_refused(app, guard, world, phone_for):
+    """A token may not write another phone's device record (and so not across sites)."""
+    other = phone_for("guard2")
+    other.push([])
+    with app.app_context():
+        before = db.session.get(SyncDevice, other.device_id).last_seen_at
+    body = guard.outbox.request([check_in(guard.outbox, world.site1)], pending=7)
+    body["device_id"] = other.device_id
+    response = guard.post("/api/v1/sync", json=body)
+    assert_error_shape(response, 401, "device_mismatch")
+    with app.app_context():
+        device = db.session.get(SyncDevice, other.device_id)
+        assert device.last_seen_at == before and device.pending == 0
+        assert db.session.query(Visit).count() == 0

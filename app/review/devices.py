@@ -1,0 +1,71 @@
+"""Phones (设备): which hold records back and have gone quiet, how their clocks run, and an
+admin's way to sign out a lost one."""
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.extensions import db
+from app.models import utcnow
+from app.navigation import add_nav
+from app.office.access import REVIEW_ROLES
+from app.office.access import review_required
+from app.office.filters import paginate
+from app.office.filters import parse
+from app.office.filters import site_people
+from app.review import bp
+from app.review import phones
+from app.review import words
+from app.scoping import visible_site_ids
+
+add_nav(80, "review.devices", _l("Phones"), REVIEW_ROLES)
+
+STATUS_LABELS = (("quiet", _l("Quiet over 24 h with records waiting")), ("waiting", _l("Records waiting")))
+
+
+@bp.route("/devices")
+@review_required
+def devices():
+    f = parse(statuses=phones.STATUSES, sorts=phones.SORTS, default_sort="-quiet")
+    if f.status == "all":
+        f.status = ""
+    now = utcnow()
+    page = paginate(phones.listing(f, now), f)
+    page_rows = phones.rows(page.items, f.site_ids, now)
+    return render_template("review/devices.html", f=f, page=page, rows=page_rows, now=now,
+                           quiet=phones.quiet_count(f.site_ids, now), people=site_people(f.site_ids),
+                           statuses=STATUS_LABELS, words=words, tz_of=_tz_of(f))
+
+
+def _tz_of(f):
+    """A row's site time: the zone of the person's first site, else the list's."""
+    return lambda sites: sites[0].timezone if sites else f.tz
+
+
+@bp.route("/devices/<device_id>/revoke", methods=["POST"])
+@review_required
+def device_revoke(device_id):
+    """A lost or stolen phone: every sign-in on it stops at once; its outbox waits for a new one."""
+    if current_user.role != "admin":
+        abort(403)
+    device = phones.find(device_id, visible_site_ids())
+    if device is None:
+        abort(404)
+    count = phones.revoke(device.device_id, current_user.company_id)
+    db.session.commit()
+    if count:
+        flash(_("The phone is signed out (%(count)d sign-ins stopped). Its person signs in again on it "
+                "or on a new phone to send what it holds.", count=count), "success")
+    else:
+        flash(_("This phone had no sign-in left to stop."), "info")
+    return redirect(request.form.get("next") if _safe(request.form.get("next")) else url_for("review.devices"))
+
+
+def _safe(target: str | None) -> bool:
+    """Back to the list the admin came from, never to another host."""
+    return bool(target) and target.startswith("/review/devices") and "//" not in target

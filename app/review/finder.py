@@ -1,0 +1,113 @@
+"""One search box over the records of the user's sites, grouped by kind.
+
+Every group is two SQL statements: a count and the first ``LIMIT`` rows, newest first.
+Typed text is matched as text (``%`` and ``_`` escaped). Plates are compared without
+separators on both sides, as the gate's phones compare them (``粤B·12345`` = ``粤b 12345``);
+four digits also match the last four digits of a visitor's phone, which the page shows
+masked.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from dataclasses import field
+
+from sqlalchemy import String
+from sqlalchemy import exists
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import type_coerce
+
+from app.extensions import db
+from app.models import Complaint
+from app.models import Finding
+from app.models import FollowUp
+from app.models import FollowUpEvent
+from app.models import Unit
+from app.models import Visit
+from app.models.gate import normalise_plate
+
+LIMIT = 10
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+PHONE_TAIL = re.compile(r"^[0-9]{4}$")
+KINDS = ("visits", "findings", "followups", "complaints", "units")
+
+
+def long_enough(q: str) -> bool:
+    """Two characters, or one Chinese character (a surname, a building): fewer finds everything."""
+    return len(q) >= 2 or bool(q and CJK.match(q))
+
+
+@dataclass
+class Group:
+    kind: str
+    count: int
+    rows: list = field(default_factory=list)
+
+
+def _stripped(column, chars: str):
+    expr = column
+    for ch in chars:
+        expr = func.replace(expr, ch, "")
+    return type_coerce(expr, String)
+
+
+def _like(column, q: str):
+    return column.contains(q, autoescape=True)
+
+
+def _group(kind: str, stmt, order) -> Group:
+    """The count of matches and the first rows, both in SQL."""
+    count = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = list(db.session.execute(stmt.order_by(*order).limit(LIMIT))) if count else []
+    return Group(kind, count or 0, rows)
+
+
+def visits(q: str, site_ids: list[str]) -> Group:
+    matches = [_like(Visit.visitor_name, q), _like(Visit.unit, q), _like(Visit.host_name, q)]
+    plate = normalise_plate(q)
+    if plate:
+        matches.append(_like(func.upper(_stripped(Visit.plate, " ·.-\t")), plate))
+    if PHONE_TAIL.match(q):
+        matches.append(_stripped(Visit.phone, " -+").endswith(q, autoescape=True))
+    stmt = select(Visit).where(Visit.site_id.in_(site_ids), Visit.deleted_at.is_(None), or_(*matches))
+    return _group("visits", stmt, (Visit.checked_in_at.desc(), Visit.id))
+
+
+def findings(q: str, site_ids: list[str]) -> Group:
+    stmt = select(Finding).where(Finding.site_id.in_(site_ids), Finding.deleted_at.is_(None),
+                                 or_(_like(Finding.description, q), _like(Finding.action_taken, q)))
+    return _group("findings", stmt, (Finding.found_at.desc(), Finding.id))
+
+
+def followups(q: str, site_ids: list[str]) -> Group:
+    in_notes = (FollowUpEvent.followup_id == FollowUp.id, FollowUpEvent.kind == "note",
+                _like(FollowUpEvent.note, q))
+    # The first note that matches, to show why a follow-up whose title does not was found.
+    note = (select(FollowUpEvent.note).where(*in_notes).order_by(FollowUpEvent.at, FollowUpEvent.id)
+            .limit(1).correlate(FollowUp).scalar_subquery())
+    stmt = select(FollowUp, note.label("note")).where(
+        FollowUp.site_id.in_(site_ids), FollowUp.deleted_at.is_(None),
+        or_(_like(FollowUp.title, q), exists().where(*in_notes)))
+    return _group("followups", stmt, (FollowUp.opened_at.desc(), FollowUp.id))
+
+
+def complaints(q: str, site_ids: list[str]) -> Group:
+    stmt = select(Complaint).where(
+        Complaint.site_id.in_(site_ids), Complaint.deleted_at.is_(None),
+        or_(_like(Complaint.description, q), _like(Complaint.unit, q), _like(Complaint.owner_name, q)))
+    return _group("complaints", stmt, (Complaint.lodged_at.desc(), Complaint.id))
+
+
+def units(q: str, site_ids: list[str]) -> Group:
+    stmt = select(Unit).where(Unit.site_id.in_(site_ids), Unit.deleted_at.is_(None),
+                              or_(_like(Unit.code, q), _like(Unit.resident_name, q)))
+    return _group("units", stmt, (Unit.code, Unit.id))
+
+
+def search(q: str, site_ids: list[str]) -> list[Group]:
+    if not site_ids:
+        return [Group(kind, 0) for kind in KINDS]
+    return [visits(q, site_ids), findings(q, site_ids), followups(q, site_ids),
+            complaints(q, site_ids), units(q, site_ids)]
