@@ -18,8 +18,8 @@ Each URL is read once to warm up, then ``--runs`` times; the table gives the med
 the 95th percentile (of 5 runs: the slowest), the status, and the SQL statements and SQL
 time of the median run. Pages over 300 ms are flagged; ``--sql N`` prints the N slowest
 statements of each flagged page, ``--explain N`` their plans (``EXPLAIN ANALYZE`` on
-PostgreSQL, with the parameters they ran with). A page that crashes shows its exception. A last table times ``count(*)`` alone, the query that
-``db.paginate`` adds to every list.
+PostgreSQL, with the parameters they ran with). A page that crashes shows its exception.
+A last table times ``count(*)`` alone, the query that ``db.paginate`` adds to every list.
 
     .venv/bin/python bench/office_pages.py                       # SQLite file and PostgreSQL
     .venv/bin/python bench/office_pages.py --url sqlite:////tmp/estate_bench_office.db --sql 3
@@ -389,9 +389,21 @@ def time_counts(url: str, backend: str, runs: int = 5) -> list[tuple[str, float,
             ("follow-ups, 10 sites, all", "followups", "1=1", everyone),
             ("complaints, 10 sites, all", "complaints", "1=1", everyone),
         ]
-        for label, table, where, sites in probes:
-            sql = sa.text(f"SELECT count(*) FROM {table} WHERE site_id IN :sites AND {where}").bindparams(
-                sa.bindparam("sites", expanding=True))
+        # What db.paginate really runs: count(*) over the list's whole statement as a
+        # subquery (every column), with the soft-delete filter every list has.
+        probes += [
+            ("visits, 10 sites, all time, as paginate runs it", "visits", "deleted_at IS NULL", everyone,
+             True),
+            ("visits, 1 site, all time, as paginate runs it", "visits", "deleted_at IS NULL", everyone[:1],
+             True),
+            ("visits, 10 sites, 30 days, as paginate runs it", "visits",
+             "deleted_at IS NULL AND checked_in_at >= :since", everyone, True),
+        ]
+        for label, table, where, sites, *whole in probes:
+            inner = f"FROM {table} WHERE site_id IN :sites AND {where}"
+            text = (f"SELECT count(*) FROM (SELECT * {inner}) AS listed" if whole
+                    else f"SELECT count(*) {inner}")
+            sql = sa.text(text).bindparams(sa.bindparam("sites", expanding=True))
             params = {"sites": sites}
             if ":since" in where:
                 params["since"] = month.replace(tzinfo=None)
@@ -424,8 +436,10 @@ def report(results: list[Timed], counts: dict[str, list], sql: int, sql_width: i
         over += slow
         median_sql = r.sql_ms[r.ms.index(sorted(r.ms)[len(r.ms) // 2])]
         flag = "SLOW" if slow else ""
-        print(f"{r.backend:<11}{r.who:<11}{r.median:>10.0f}{r.p95:>9.0f}{statistics.median(r.sql_count):>6.0f}"
-              f"{median_sql:>9.0f}  {r.status:<8}{flag:<5}{unquote(r.url)}" + (f"  [{r.note}]" if r.note else ""))
+        note = f"  [{r.note}]" if r.note else ""
+        statements = statistics.median(r.sql_count)
+        print(f"{r.backend:<11}{r.who:<11}{r.median:>10.0f}{r.p95:>9.0f}{statements:>6.0f}"
+              f"{median_sql:>9.0f}  {r.status:<8}{flag:<5}{unquote(r.url)}{note}")
     for backend, rows in counts.items():
         if not rows:
             continue
@@ -480,7 +494,8 @@ def main(argv=None) -> int:
     parser.add_argument("--only", default="", help="only URLs containing this text")
     parser.add_argument("--sql", type=int, default=0, help="the N slowest statements of each slow page")
     parser.add_argument("--explain", type=int, default=0,
-                        help="plans (EXPLAIN ANALYZE on PostgreSQL) of the N slowest statements of each slow page")
+                        help="plans (EXPLAIN ANALYZE on PostgreSQL) of the N slowest statements "
+                             "of each slow page")
     parser.add_argument("--full-sql", action="store_true", help="print whole statements, not 400 characters")
     parser.add_argument("--no-counts", action="store_true", help="leave out the count(*) table")
     args = parser.parse_args(argv)

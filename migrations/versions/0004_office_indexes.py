@@ -24,7 +24,8 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('visits', schema=None) as batch_op:
-        batch_op.create_index('ix_visits_site_open', ['site_id', 'checked_out_at', 'checked_in_at'], unique=False)
+        batch_op.create_index('ix_visits_site_open', ['site_id', 'checked_out_at', 'checked_in_at'],
+                              unique=False)
         batch_op.drop_index('ix_visits_site_out')
 
 
