@@ -1,7 +1,8 @@
 """The demo company of ARCHITECTURE.md: realistic enough to try every screen.
 
 Deterministic (a fixed random seed) and idempotent: a second run finds the company by
-name and changes nothing.
+name and changes nothing. Its last two weeks of work are played through the sync engine
+by ``app.demo_history``, which has its own marker.
 """
 import random
 from datetime import timedelta
@@ -65,9 +66,18 @@ def _user(company, username, display_name, role, post=None, lead=False, sites=()
 
 
 def seed_demo() -> bool:
-    """Create the demo company unless it exists; returns whether anything was created."""
-    if db.session.scalar(select(Company).where(Company.name == COMPANY)) is not None:
-        return False
+    """Create the demo company and its recent history unless they exist; whether anything was."""
+    from app.demo_history import seed_history
+
+    company = db.session.scalar(select(Company).where(Company.name == COMPANY))
+    created = company is None
+    if created:
+        company = seed_company()
+    return seed_history(company) or created
+
+
+def seed_company() -> Company:
+    """The company, its two sites with their places and store, and its people."""
     rng = random.Random(20261127)
     from werkzeug.security import generate_password_hash
     hashed = generate_password_hash(PASSWORD)  # one slow hash for every demo sign-in
@@ -91,7 +101,7 @@ def seed_demo() -> bool:
     _user(company, "quality1", "品质部专员", "supervisor", None, False, sites, hashed)
     _user(company, "admin1", "系统管理员", "admin", None, False, sites, hashed)
     db.session.commit()
-    return True
+    return company
 
 
 def _seed_buildings(site, spec):

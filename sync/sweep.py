@@ -194,6 +194,9 @@ class SiteFacts:
     :param marks: marks of the site that matter now: every unsettled one and those whose
         key a run in the look-back window could produce
     :param followups: the site's active follow-ups that may be overdue
+    :param id_secret: mixed into the ids of the follow-ups the sweep opens, so that nobody
+        can name one before it exists; the mark's key, not the id, keeps a run from opening
+        one twice
     """
 
     site_id: str
@@ -209,6 +212,7 @@ class SiteFacts:
     stock_checks: tuple[StockCheckFact, ...] = ()
     followups: tuple[FollowUpFact, ...] = ()
     marks: tuple[MarkFact, ...] = ()
+    id_secret: str = ""
 
 
 # -- actions ---------------------------------------------------------------------------
@@ -440,7 +444,7 @@ def _open(site: SiteFacts, settings: dict[str, Any], *, key: str, kind: str, sub
         level = OWNER
     return Open(
         key=key, kind=kind, site_id=site.site_id, subject_id=subject_id, period=period,
-        since=since, opened_at=deadline, followup_id=derived_id("followup", "sweep", key),
+        since=since, opened_at=deadline, followup_id=derived_id("followup", "sweep", site.id_secret, key),
         source_type=kind, source_id=source_id, source_user_id=source_user_id, category=category,
         severity="medium", clock=kind, post=post, assignee_id=assignee, escalation_level=level,
         due_at=rules.due_at(settings, kind, deadline), title=title,

@@ -4,10 +4,13 @@ Only the columns the rules need are read; a visitor's phone and ID number never 
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import and_
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -40,6 +43,12 @@ def site_settings(site: Site) -> dict:
     return settings
 
 
+def sweep_id_secret() -> str:
+    """A server secret for the sweep's follow-up ids, derived from ``SECRET_KEY``."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, b"sweep-followup-ids", hashlib.sha256).hexdigest()
+
+
 def site_facts(site: Site, now: datetime) -> sweep.SiteFacts:
     """Everything a full sweep of ``site`` needs to decide at ``now``.
 
@@ -54,6 +63,7 @@ def site_facts(site: Site, now: datetime) -> sweep.SiteFacts:
     pending = next(iter(pending_facts(only)), sweep.SiteFacts(site.id, ZoneInfo(site.timezone), {}))
     return sweep.SiteFacts(
         site_id=site.id, tz=ZoneInfo(site.timezone), settings=settings, people=people, names=names,
+        id_secret=sweep_id_secret(),
         quality_id=_quality(site, settings),
         routes=tuple(route_fact(r) for r in db.session.scalars(
             select(Route).where(Route.site_id == site.id, Route.active.is_(True),

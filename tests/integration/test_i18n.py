@@ -82,3 +82,15 @@ def test_pages_speak_chinese_by_default(client):
     """The compiled catalogue is in use: a page rendered with no language chosen is Chinese."""
     text = client.get("/login").get_data(as_text=True)
     assert "登录" in text and "Sign in" not in text
+
+
+def test_no_message_is_translated_two_ways():
+    """Parts are merged into one catalogue: a msgid with two translations would show one at random."""
+    seen: dict[str, set[tuple[str, str]]] = {}
+    for part in sorted((TRANSLATIONS / "zh_CN" / "parts").glob("*.po")):
+        with part.open("rb") as fh:
+            for message in read_po(fh, locale="zh_CN"):
+                if message.id and isinstance(message.id, str) and message.string:
+                    seen.setdefault(message.id, set()).add((part.name, message.string))
+    twice = {msgid: sorted(where) for msgid, where in seen.items() if len({s for _, s in where}) > 1}
+    assert not twice, twice

@@ -19,6 +19,7 @@ The admin of the same company sees every site of it by design, so the admin case
 admin of another company; an admin of this company is the positive control that the
 ids used are real.
 """
+import io
 import itertools
 import re
 from dataclasses import dataclass
@@ -64,6 +65,9 @@ BODY_ROUTES = {
     "admin.store_new": "probed below",
     "admin.item_new": "probed below",
     "admin.user_new": "probed below",
+    "gate.vehicle_new": "probed below",
+    "gate.watch_new": "probed below",
+    "gate.lists_import": "probed below",
 }
 
 BODY_PROBES = {
@@ -74,6 +78,10 @@ BODY_PROBES = {
     "admin.item_new": lambda s1: {"store_id": s1.store, "name": "偷", "unit": "个"},
     "admin.user_new": lambda s1: {"username": "thief", "display_name": "偷", "role": "guard",
                                   "sites": [s1.site], "password": "x" * 10, "confirm": "x" * 10},
+    "gate.vehicle_new": lambda s1: {"site_id": s1.site, "plate": "粤B99999", "unit": "1-1-101", "owner_name": "偷"},
+    "gate.watch_new": lambda s1: {"site_id": s1.site, "name": "偷", "reason": "偷"},
+    "gate.lists_import": lambda s1: {"site_id": s1.site, "kind": "vehicles",
+                                     "file": (io.BytesIO("plate,unit\n粤B27182,1-1-101\n".encode()), "steal.csv")},
 }
 
 # Values for URL parts that are not ids.
@@ -232,6 +240,7 @@ def scene(app, world):
         db.session.flush()
         factories.make_site(other, "别处花园", "S3")
         factories.make_user(other, OUTSIDER, "admin", [])
+        _gate_rows(world)
         db.session.commit()
     # Phones of site 1 people record one of each kind, so that site 1 has device tokens,
     # devices, journal rows, records, follow-ups and a conflict for every route to be asked for.
@@ -240,6 +249,15 @@ def scene(app, world):
     with app.app_context():
         owned = site1_rows(world.site1, world.site2)
     return Site1(world.site1, world.store1, owned), people
+
+
+def _gate_rows(world):
+    """A resident's car and a watch entry of site 1, so the gate's list pages get real ids."""
+    from app.models import ResidentVehicle
+    from app.models import WatchEntry
+
+    db.session.add(ResidentVehicle(site_id=world.site1, plate="粤B31415", owner_name="秘密车主"))
+    db.session.add(WatchEntry(site_id=world.site1, name="秘密人", reason="秘密"))
 
 
 def site1_records(app, world):

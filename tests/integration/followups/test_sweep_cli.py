@@ -89,6 +89,21 @@ def test_running_it_again_changes_nothing(app, world, ctx):
     assert db.session.scalar(select(func.count()).select_from(SweepMark)) == len(before)
 
 
+def test_the_sweeps_follow_up_ids_cannot_be_worked_out_from_the_key(app, world, ctx):
+    """A phone must not be able to name a follow-up before the sweep opens it."""
+    from app.followups.facts import sweep_id_secret
+    from sync.context import derived_id
+
+    one_day(app, world)
+    assert sweep(app, local(today(), 0, 30)).exit_code == 0
+    marks = list(db.session.scalars(select(SweepMark)))
+    assert marks
+    for mark in marks:
+        assert mark.followup_id != derived_id("followup", "sweep", mark.key)
+        assert mark.followup_id == derived_id("followup", "sweep", sweep_id_secret(), mark.key)
+    assert sweep_id_secret() != "" and app.config["SECRET_KEY"] not in sweep_id_secret()
+
+
 def test_a_patrol_yesterday_means_no_follow_up(app, world, ctx):
     one_day(app, world)
     yesterday = today() - timedelta(days=1)

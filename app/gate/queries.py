@@ -1,0 +1,297 @@
+"""Reading visits for the desk: which are inside, overdue, flagged or on the watch list.
+
+Every condition is SQL, so that filters, counts and pages come from the database and the
+same rule answers the list, the counts and the detail page. The overdue rule is the
+sweep's (``sync.sweep.gate_deadline``) turned around: a visit still inside is past its
+gate-day end exactly when the last gate-day end before now is at or after its check-in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_
+from sqlalchemy import case
+from sqlalchemy import exists
+from sqlalchemy import false
+from sqlalchemy import func
+from sqlalchemy import literal
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from app.extensions import db
+from app.models import FollowUp
+from app.models import Incident
+from app.models import JournalRow
+from app.models import Site
+from app.models import User
+from app.models import Visit
+from app.models import WatchEntry
+from app.models.base import UTCDateTime
+from app.models.gate import normalise_phone
+from app.models.gate import normalise_plate
+from app.office.filters import ListFilters
+from app.office.filters import within
+from sync.sweep import at_local
+from sync.sweep import gate_deadline
+
+PURPOSES = ("visit", "delivery", "contractor", "decoration", "housekeeping", "other")
+STATUSES = ("inside", "out", "overdue", "flagged", "watch")
+SORTS = ("in", "out", "stay", "visitor")
+# Statuses about now, not about the days chosen: a visitor of yesterday still inside is inside now.
+TIMELESS = ("inside", "overdue")
+FAR_FUTURE = datetime(9999, 1, 1, tzinfo=ZoneInfo("UTC"))
+MIN_PHONE, MIN_PLATE = 7, 5  # what the phone's check-in form needs before it compares
+
+
+# --- normalising in SQL, as app.models.gate does in Python --------------------------------
+
+def _strip(column, chars):
+    for ch in chars:
+        column = func.replace(column, ch, "")
+    return column
+
+
+def plate_key(column):
+    """``normalise_plate`` in SQL: upper case without spaces, dots and dashes."""
+    return func.upper(_strip(func.coalesce(column, ""), (" ", "·", ".", "-", "\t")))
+
+
+def phone_key(column):
+    """``normalise_phone`` in SQL for what phones and forms let through (digits, spaces,
+    dashes, brackets, a leading +), without the 86 of a 13-digit number."""
+    digits = _strip(func.coalesce(column, ""), (" ", "-", "+", "(", ")"))
+    return case((and_(func.length(digits) == 13, func.substr(digits, 1, 2) == "86"), func.substr(digits, 3)),
+                else_=digits)
+
+
+def name_key(column):
+    return func.trim(func.coalesce(column, ""))
+
+
+def id_key(column):
+    return func.upper(func.trim(func.coalesce(column, "")))
+
+
+def watch_matches(entry, *, name, phone, plate, id_number):
+    """The condition that a watch entry names this visitor: the same name, phone number,
+    plate or ID number (the phone checks the same four when a guard registers someone).
+
+    ``name`` … ``id_number`` are SQL expressions already normalised (columns of a visit,
+    or literals).
+    """
+    entry_phone, entry_plate, entry_id = phone_key(entry.phone), plate_key(entry.plate), id_key(entry.id_number)
+    return or_(
+        and_(name != "", name_key(entry.name) == name),
+        and_(func.length(phone) >= MIN_PHONE, entry_phone == phone),
+        and_(func.length(plate) >= MIN_PLATE, entry_plate == plate),
+        and_(id_number != "", entry_id == id_number),
+    )
+
+
+def _live(entry):
+    return and_(entry.active.is_(True), entry.deleted_at.is_(None))
+
+
+def watched():
+    """A visit matches an active entry of its site's watch list."""
+    entry = aliased(WatchEntry)
+    return exists().where(
+        entry.site_id == Visit.site_id, _live(entry),
+        watch_matches(entry, name=name_key(Visit.visitor_name), phone=phone_key(Visit.phone),
+                      plate=plate_key(Visit.plate), id_number=id_key(Visit.id_number)))
+
+
+def flagged():
+    """A ``visit.flag`` incident names the visit."""
+    return exists().where(Incident.visit_id == Visit.id, Incident.deleted_at.is_(None))
+
+
+def inside():
+    return Visit.checked_out_at.is_(None)
+
+
+# --- the clock of a site ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GateClock:
+    """A site's gate rules at one moment: when its last gate day ended, and the longest stay."""
+
+    site_id: str
+    tz: ZoneInfo
+    day_end: str
+    max_minutes: int
+    now: datetime
+
+    @classmethod
+    def of(cls, site: Site, now: datetime) -> "GateClock":
+        return cls(site.id, ZoneInfo(site.timezone), site.setting("gate_day_end"),
+                   int(site.setting("visit_max_minutes")), now)
+
+    @property
+    def last_day_end(self) -> datetime:
+        """The latest gate-day end at or before now."""
+        today = self.now.astimezone(self.tz).date()
+        end = at_local(today, self.day_end, self.tz)
+        while end > self.now:
+            today -= timedelta(days=1)
+            end = at_local(today, self.day_end, self.tz)
+        return end
+
+    @property
+    def longest(self) -> timedelta:
+        return timedelta(minutes=self.max_minutes)
+
+    def overdue_sql(self):
+        """Still inside, and past the gate-day end of its check-in or longer than allowed."""
+        return and_(Visit.site_id == self.site_id, inside(),
+                    or_(Visit.checked_in_at <= self.last_day_end, Visit.checked_in_at < self.now - self.longest))
+
+    def overdue(self, visit) -> bool:
+        return visit.checked_out_at is None and self.too_long(visit)
+
+    def too_long(self, visit) -> bool:
+        """The stay (so far) ran past its gate-day end or past the longest stay allowed."""
+        end = visit.checked_out_at or self.now
+        deadline = gate_deadline(visit.checked_in_at, self.day_end, self.tz)
+        return end >= deadline or end - visit.checked_in_at > self.longest
+
+
+def clocks(sites: list[Site], now: datetime) -> dict[str, GateClock]:
+    return {s.id: GateClock.of(s, now) for s in sites}
+
+
+def overdue(site_clocks: dict[str, GateClock]):
+    """Overdue at any of the sites (each by its own settings)."""
+    parts = [c.overdue_sql() for c in site_clocks.values()]
+    return or_(*parts) if parts else false()
+
+
+def stay_seconds(now: datetime):
+    """How long each visit lasted, or has lasted so far, as a sortable SQL expression."""
+    end = func.coalesce(Visit.checked_out_at, literal(now, UTCDateTime))
+    if db.session.get_bind().dialect.name == "sqlite":
+        return (func.julianday(end) - func.julianday(Visit.checked_in_at)) * 86400
+    return func.extract("epoch", end - Visit.checked_in_at)
+
+
+# --- the list ---------------------------------------------------------------------------
+
+def visits_query(f: ListFilters, now: datetime, site_clocks: dict[str, GateClock]):
+    """The visits the filters ask for, sorted; not yet paged."""
+    stmt = select(Visit).where(Visit.site_id.in_(f.site_ids), Visit.deleted_at.is_(None))
+    if f.status not in TIMELESS:
+        stmt = within(stmt, Visit.checked_in_at, f)
+    if f.person:
+        stmt = stmt.where(Visit.user_id == f.person)
+    if f.category:
+        stmt = stmt.where(Visit.purpose == f.category)
+    if f.status == "inside":
+        stmt = stmt.where(inside())
+    elif f.status == "out":
+        stmt = stmt.where(Visit.checked_out_at.is_not(None))
+    elif f.status == "overdue":
+        stmt = stmt.where(overdue(site_clocks))
+    elif f.status == "flagged":
+        stmt = stmt.where(flagged())
+    elif f.status == "watch":
+        stmt = stmt.where(watched())
+    if f.q:
+        stmt = stmt.where(search(f.q))
+    columns = {"in": Visit.checked_in_at,
+               "out": func.coalesce(Visit.checked_out_at, literal(FAR_FUTURE, UTCDateTime)),
+               "stay": stay_seconds(now), "visitor": Visit.visitor_name}
+    column = columns[f.sort]
+    primary = column.desc() if f.descending else column.asc()
+    return stmt.order_by(primary, Visit.id.desc() if f.descending else Visit.id.asc())
+
+
+def search(q: str):
+    """Visitor name, unit, host (any part, any case) or plate (as the phone writes it)."""
+    text = q.lower()
+    conditions = [func.lower(column).contains(text, autoescape=True)
+                  for column in (Visit.visitor_name, Visit.unit, Visit.host_name)]
+    plate = normalise_plate(q)
+    if plate:
+        conditions.append(plate_key(Visit.plate).contains(plate, autoescape=True))
+    return or_(*conditions)
+
+
+def marks(visit_ids: list[str]) -> tuple[set[str], set[str]]:
+    """Of these visits (one page), those flagged and those on the watch list."""
+    if not visit_ids:
+        return set(), set()
+    flagged_ids = set(db.session.scalars(select(Visit.id).where(Visit.id.in_(visit_ids), flagged())))
+    watched_ids = set(db.session.scalars(select(Visit.id).where(Visit.id.in_(visit_ids), watched())))
+    return flagged_ids, watched_ids
+
+
+def names(user_ids) -> dict[str, str]:
+    ids = {i for i in user_ids if i}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
+@dataclass
+class Counts:
+    inside: int
+    overdue: int
+    earlier_inside: int
+
+
+def counts(f: ListFilters, site_clocks: dict[str, GateClock]) -> Counts:
+    """Inside and overdue now at the chosen sites, and how many of those inside came before
+    the first day shown (so a list of today does not hide yesterday's visitor)."""
+    base = select(func.count(Visit.id)).where(Visit.site_id.in_(f.site_ids), Visit.deleted_at.is_(None), inside())
+    earlier = base.where(Visit.checked_in_at < f.start) if f.start is not None else None
+    return Counts(
+        inside=db.session.scalar(base) or 0,
+        overdue=db.session.scalar(base.where(overdue(site_clocks))) or 0,
+        earlier_inside=(db.session.scalar(earlier) or 0) if earlier is not None else 0,
+    )
+
+
+# --- one visit --------------------------------------------------------------------------
+
+def incidents_of(visit: Visit) -> list[tuple[Incident, FollowUp | None, str | None]]:
+    """The visit's incidents, oldest first, with their follow-ups and who reported them."""
+    rows = db.session.execute(
+        select(Incident, FollowUp, User.display_name)
+        .outerjoin(FollowUp, FollowUp.id == Incident.followup_id)
+        .outerjoin(User, User.id == Incident.user_id)
+        .where(Incident.visit_id == visit.id, Incident.site_id == visit.site_id, Incident.deleted_at.is_(None))
+        .order_by(Incident.occurred_at, Incident.id)).all()
+    return [tuple(r) for r in rows]
+
+
+def watch_entries_of(visit: Visit) -> list[tuple[WatchEntry, list[str]]]:
+    """The active entries of the visit's site that name this visitor, each with what matched
+    (``name``, ``phone``, ``plate``, ``id_number``)."""
+    name = (visit.visitor_name or "").strip()
+    phone, plate = normalise_phone(visit.phone), normalise_plate(visit.plate)
+    id_number = (visit.id_number or "").strip().upper()
+    condition = watch_matches(WatchEntry, name=literal(name), phone=literal(phone), plate=literal(plate),
+                              id_number=literal(id_number))
+    entries = db.session.scalars(
+        select(WatchEntry).where(WatchEntry.site_id == visit.site_id, _live(WatchEntry), condition)
+        .order_by(WatchEntry.name, WatchEntry.id))
+    found = []
+    for entry in entries:  # a handful at most: the SQL above chose them
+        why = [key for key, mine, theirs in (
+            ("name", name, (entry.name or "").strip()), ("phone", phone, normalise_phone(entry.phone)),
+            ("plate", plate, normalise_plate(entry.plate)), ("id_number", id_number, (entry.id_number or "").strip().upper()))
+            if mine and mine == theirs]
+        found.append((entry, why))
+    return found
+
+
+def journal_of(*mutation_ids) -> dict[str, JournalRow]:
+    """The sync journal rows of the visit's mutations: the phone's clock offset for each."""
+    ids = [i for i in mutation_ids if i]
+    if not ids:
+        return {}
+    return {r.mutation_id: r for r in db.session.scalars(select(JournalRow).where(JournalRow.mutation_id.in_(ids)))}
