@@ -100,8 +100,10 @@ class Visit(Recorded, db.Model):
     """
 
     __tablename__ = "visits"
+    # ix_visits_site_open: who is still inside (and since when) at a site, from the index
+    # alone; its first two columns also serve check-out ranges (migration 0004).
     __table_args__ = (Index("ix_visits_site_in", "site_id", "checked_in_at"),
-                      Index("ix_visits_site_out", "site_id", "checked_out_at"))
+                      Index("ix_visits_site_open", "site_id", "checked_out_at", "checked_in_at"))
     sync_type = "visit"
     visitor_name: Mapped[str] = mapped_column(String(60), nullable=False)
     purpose: Mapped[str] = mapped_column(String(16), nullable=False)
