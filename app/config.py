@@ -89,3 +89,9 @@ def load_config(app, overrides: dict | None = None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = app.config["PREFERRED_URL_SCHEME"] == "https"
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
     private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # PostgreSQL's JIT spends seconds compiling the office's aggregate queries, which
+        # run in milliseconds without it (bench/README.md).
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {**options.get("connect_args", {}), "options": "-c jit=off"}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options

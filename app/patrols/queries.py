@@ -40,7 +40,9 @@ def missed_count():
 
 def visited_count():
     """Checkpoints reached: those of the route for a round on one, every one for a free round."""
-    on_route = select(RouteCheckpoint.checkpoint_id).where(RouteCheckpoint.route_id == Patrol.route_id)
+    # Correlated to the outer round: this round's route, not any round's.
+    on_route = (select(RouteCheckpoint.checkpoint_id).where(RouteCheckpoint.route_id == Patrol.route_id)
+                .correlate(Patrol))
     return (select(func.count(distinct(CheckpointVisit.checkpoint_id)))
             .where(CheckpointVisit.patrol_id == Patrol.id, CheckpointVisit.deleted_at.is_(None),
                    or_(Patrol.route_id.is_(None), CheckpointVisit.checkpoint_id.in_(on_route)))

@@ -26,3 +26,20 @@ def test_the_instance_folder_is_owner_only(tmp_path, monkeypatch):
     config._secret_key()
     assert stat.S_IMODE((tmp_path / "instance").stat().st_mode) == 0o700
     assert stat.S_IMODE((tmp_path / "instance" / "secret_key").stat().st_mode) == 0o600
+
+
+def test_postgresql_connections_run_without_jit():
+    """The office's aggregates are slower with PostgreSQL's JIT than without (bench/README.md)."""
+    from tests.conftest import database_url
+    url = database_url()
+    if not url.startswith("postgresql"):
+        import pytest
+        pytest.skip("this run is on SQLite; the PostgreSQL leg checks it")
+    from sqlalchemy import text
+
+    from app.extensions import db
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"})
+    with app.app_context():
+        assert db.session.scalar(text("SHOW jit")) == "off"
+        db.session.remove()
+        db.engine.dispose()

@@ -148,3 +148,25 @@ def test_pages_of_fifty(desk_for, world, phone):
 def test_a_guard_may_not_see_the_list(client, auth, world):
     auth.login("guard1")
     assert client.get("/patrols").status_code == 403
+
+
+def test_a_stop_counts_only_when_it_is_on_this_rounds_route(app, desk_for, world, phone):
+    """A checkpoint off this round's route counts for nothing, even if another round's route has it."""
+    from app.extensions import db
+    from app.models import Checkpoint
+    from app.models import Route
+
+    with app.app_context():
+        gate = Checkpoint(site_id=world.site1, name="北门", code="S1-NORTH")
+        db.session.add(gate)
+        db.session.flush()
+        other = Route(site_id=world.site1, name="北门路线")
+        other.set_checkpoints([gate.id])
+        db.session.add(other)
+        db.session.commit()
+        gate_id, other_id = gate.id, other.id
+    g1 = phone("guard1")
+    off_route = g1.walk(world.site1, ago(hours=2), world.route1, stops=[Stop(gate_id, 3)], end_minutes=10)
+    g1.walk(world.site1, ago(hours=1), other_id, stops=[Stop(gate_id, 3)], end_minutes=10)
+    cells = dict(rows(desk_for("supervisor1"), "?site="))
+    assert "0 / 3" in cells[off_route]
