@@ -1,6 +1,9 @@
 """One search box over the records of the user's sites, grouped by kind.
 
-Every group is two SQL statements: a count and the first ``LIMIT`` rows, newest first.
+Every group first reads its first ``LIMIT`` rows (newest first) and one more; only when
+there are more does it count them, and then no further than ``CAP``: a count of every
+match would read a year of visits for a common surname. Visitors are searched over the
+last ``VISIT_DAYS`` days.
 Typed text is matched as text (``%`` and ``_`` escaped). Plates are compared without
 separators on both sides, as the gate's phones compare them (``粤B·12345`` = ``粤b 12345``);
 four digits also match the last four digits of a visitor's phone, which the page shows
@@ -9,11 +12,11 @@ masked.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from dataclasses import dataclass
 from dataclasses import field
 
 from sqlalchemy import String
-from sqlalchemy import exists
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -26,9 +29,12 @@ from app.models import FollowUp
 from app.models import FollowUpEvent
 from app.models import Unit
 from app.models import Visit
+from app.models import utcnow
 from app.models.gate import normalise_plate
 
 LIMIT = 10
+CAP = 100
+VISIT_DAYS = 90
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 PHONE_TAIL = re.compile(r"^[0-9]{4}$")
 KINDS = ("visits", "findings", "followups", "complaints", "units")
@@ -44,6 +50,7 @@ class Group:
     kind: str
     count: int
     rows: list = field(default_factory=list)
+    capped: bool = False  # more than ``CAP`` matches: ``count`` is ``CAP``
 
 
 def _stripped(column, chars: str):
@@ -58,13 +65,16 @@ def _like(column, q: str):
 
 
 def _group(kind: str, stmt, order) -> Group:
-    """The count of matches and the first rows, both in SQL."""
-    count = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = list(db.session.execute(stmt.order_by(*order).limit(LIMIT))) if count else []
-    return Group(kind, count or 0, rows)
+    """The first rows, and the number of matches up to ``CAP``, both in SQL."""
+    rows = list(db.session.execute(stmt.order_by(*order).limit(LIMIT + 1)))
+    if len(rows) <= LIMIT:
+        return Group(kind, len(rows), rows)
+    counted = db.session.scalar(select(func.count()).select_from(
+        stmt.order_by(None).limit(CAP + 1).subquery()))
+    return Group(kind, min(counted, CAP), rows[:LIMIT], capped=counted > CAP)
 
 
-def visits(q: str, site_ids: list[str]) -> Group:
+def visits(q: str, site_ids: list[str], since=None) -> Group:
     matches = [_like(Visit.visitor_name, q), _like(Visit.unit, q), _like(Visit.host_name, q)]
     plate = normalise_plate(q)
     if plate:
@@ -72,6 +82,8 @@ def visits(q: str, site_ids: list[str]) -> Group:
     if PHONE_TAIL.match(q):
         matches.append(_stripped(Visit.phone, " -+").endswith(q, autoescape=True))
     stmt = select(Visit).where(Visit.site_id.in_(site_ids), Visit.deleted_at.is_(None), or_(*matches))
+    if since is not None:
+        stmt = stmt.where(Visit.checked_in_at >= since)
     return _group("visits", stmt, (Visit.checked_in_at.desc(), Visit.id))
 
 
@@ -89,7 +101,8 @@ def followups(q: str, site_ids: list[str]) -> Group:
             .limit(1).correlate(FollowUp).scalar_subquery())
     stmt = select(FollowUp, note.label("note")).where(
         FollowUp.site_id.in_(site_ids), FollowUp.deleted_at.is_(None),
-        or_(_like(FollowUp.title, q), exists().where(*in_notes)))
+        or_(_like(FollowUp.title, q), FollowUp.id.in_(select(FollowUpEvent.followup_id).where(
+            FollowUpEvent.kind == "note", _like(FollowUpEvent.note, q)))))
     return _group("followups", stmt, (FollowUp.opened_at.desc(), FollowUp.id))
 
 
@@ -109,5 +122,6 @@ def units(q: str, site_ids: list[str]) -> Group:
 def search(q: str, site_ids: list[str]) -> list[Group]:
     if not site_ids:
         return [Group(kind, 0) for kind in KINDS]
-    return [visits(q, site_ids), findings(q, site_ids), followups(q, site_ids),
+    since = utcnow() - timedelta(days=VISIT_DAYS)
+    return [visits(q, site_ids, since), findings(q, site_ids), followups(q, site_ids),
             complaints(q, site_ids), units(q, site_ids)]

@@ -28,4 +28,4 @@ def search():
     return render_template("review/search.html", f=f, groups=groups, too_short=too_short,
                            titles=GROUP_TITLES, labels=labels, links=links,
                            site_names={s.id: s.name for s in f.sites}, site_tz={s.id: s.timezone for s in f.sites},
-                           total=sum(g.count for g in groups))
+                           total=sum(g.count for g in groups), finder_days=finder.VISIT_DAYS)

@@ -122,3 +122,20 @@ def test_only_the_first_ten_are_listed_with_the_full_count(app, world, phone_for
 def test_the_box_is_on_the_page_and_guards_may_not_search(records, desk_for):
     assert 'name="q"' in desk_for("supervisor1").text("/review/search")
     assert desk_for("guard1").get("/review/search?q=王小明").status_code == 403
+
+
+def test_a_common_name_is_counted_up_to_a_hundred_and_old_visits_are_left_out(app, world, phone_for, desk_for):
+    from datetime import datetime
+    from datetime import timedelta
+    from datetime import timezone
+    guard = phone_for("guard1")
+    guard.push_ok([check_in(guard.outbox, world.site1, visitor_name=f"陈{n}号") for n in range(105)])
+    old = guard.outbox.mutation("visit.check_in", {"site_id": world.site1, "visitor_name": "陈旧访客",
+                                                   "purpose": "visit", "party_size": 1},
+                                at=datetime.now(timezone.utc) - timedelta(days=120))
+    guard.push_ok([old])
+    with desk_for("manager1").get("/review/search?q=陈") as response:
+        page = response.get_data(as_text=True)
+    assert counts(page)["visits"] == 100 and "100+" in page
+    with desk_for("manager1").get("/review/search?q=陈旧") as response:
+        assert counts(response.get_data(as_text=True))["visits"] == 0
