@@ -52,8 +52,13 @@ class Phone:
         self.page.wait_for_function("!document.querySelector('#screen .loading')", timeout=15000)
 
     def wait_controlled(self):
+        """The service worker has installed (precaching every file) and controls the page.
+
+        A loaded CI machine serving the precache to several phones at once has taken over
+        30 s; the wait ends as soon as control is taken.
+        """
         self.page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null",
-                                    timeout=30000)
+                                    timeout=90000)
 
     def wait_precached(self):
         """Every URL of the worker's list is in its cache."""
@@ -64,7 +69,7 @@ class Phone:
           if (names.length !== 1) return false;
           const keys = await (await caches.open(names[0])).keys();
           return keys.length >= 30;
-        }""", timeout=30000, polling=250)
+        }""", timeout=90000, polling=250)
 
     # -- session ----------------------------------------------------------------------
     def sign_in(self, username: str, password: str = PASSWORD, expect_home: bool = True):

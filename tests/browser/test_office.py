@@ -11,6 +11,8 @@ import re
 import urllib.request
 import uuid
 
+import pytest
+
 from tests.browser.conftest import PHONE
 from tests.browser.images import png
 from tests.browser.phone import Phone
@@ -20,16 +22,29 @@ PHONE_NUMBER = "13800005678"
 ID_NUMBER = "110101199003071234"
 
 
-def phone_in(browser, live, username) -> Phone:
-    ctx = browser.new_context(viewport=PHONE, base_url=live.url, locale="zh-CN", timezone_id="Asia/Shanghai",
-                              service_workers="allow")
+@pytest.fixture()
+def opened(browser):
+    """New browser contexts for the test, each closed at its end (phones keep syncing otherwise)."""
+    made = []
+
+    def new_context(**kw):
+        ctx = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **kw)
+        made.append(ctx)
+        return ctx
+    yield new_context
+    for ctx in made:
+        ctx.close()
+
+
+def phone_in(opened, live, username) -> Phone:
+    ctx = opened(viewport=PHONE, base_url=live.url, service_workers="allow")
     phone = Phone(ctx.new_page(), live)
     phone.sign_in(username)
     return phone
 
 
-def desk_in(browser, live, username):
-    ctx = browser.new_context(viewport=DESK, base_url=live.url, locale="zh-CN", timezone_id="Asia/Shanghai")
+def desk_in(opened, live, username):
+    ctx = opened(viewport=DESK, base_url=live.url)
     page = ctx.new_page()
     page.goto("/login")
     page.fill("input[name=username]", username)
@@ -49,7 +64,7 @@ def user_id(live, username):
     return live.query("SELECT id FROM users WHERE username = ?", (username,))[0][0]
 
 
-def test_a_day_reviewed_from_the_desk(browser, live, tmp_path, shots):
+def test_a_day_reviewed_from_the_desk(opened, live, tmp_path, shots):
     tag = uuid.uuid4().hex[:4]
     name = f"快递员{tag}"
     digits = f"{random.randint(100, 999)}"
@@ -57,13 +72,13 @@ def test_a_day_reviewed_from_the_desk(browser, live, tmp_path, shots):
     problem = f"5栋电梯按钮失灵{tag}"
 
     # A guard registers a visitor with no signal.
-    guard = phone_in(browser, live, "guard1")
+    guard = phone_in(opened, live, "guard1")
     go_offline(guard)
     guard.register_visitor(name, purpose="delivery", unit="1-1-101", phone=PHONE_NUMBER, id_number=ID_NUMBER,
                            plate=plate)
 
     # The manager, offline on the patrol, records a finding with a photo.
-    manager = phone_in(browser, live, "manager1")
+    manager = phone_in(opened, live, "manager1")
     go_offline(manager)
     page = manager.page
     manager.open("patrol")
@@ -92,7 +107,7 @@ def test_a_day_reviewed_from_the_desk(browser, live, tmp_path, shots):
     assert live.query("SELECT uploaded FROM photos WHERE id = ?", (photo_id,)) == [(1,)]
 
     # The store keeper counts two more bulbs than the books say.
-    keeper = phone_in(browser, live, "store1")
+    keeper = phone_in(opened, live, "store1")
     kp = keeper.page
     keeper.open("stock")
     kp.click("label[for=size-5]")
@@ -114,7 +129,7 @@ def test_a_day_reviewed_from_the_desk(browser, live, tmp_path, shots):
         (item_id,))
 
     # The supervisor's morning at the desk: the dashboard shows the finding.
-    desk = desk_in(browser, live, "supervisor1")
+    desk = desk_in(opened, live, "supervisor1")
     assert problem in desk.inner_text(".findings-strip")
     desk.screenshot(path=str(shots / "office-dashboard.png"), full_page=True)
 
@@ -134,9 +149,9 @@ def test_a_day_reviewed_from_the_desk(browser, live, tmp_path, shots):
     desk.click(f".findings-strip a:has-text('{problem}')")
     desk.wait_for_url(re.compile(rf".*/patrols/{patrol_id}$"))
     desk.screenshot(path=str(shots / "office-patrol.png"), full_page=True)
-    with desk.context.expect_page() as opened:
+    with desk.context.expect_page() as popup:
         desk.click(f"ul.thumbs a[href$='{photo_id}']")
-    full = opened.value
+    full = popup.value
     full.wait_for_load_state()
     size = full.evaluate("() => { const i = document.querySelector('img'); return [i.naturalWidth, i.naturalHeight]; }")
     assert size[0] > 0 and size[0] <= 1600  # the photo as the phone scaled and uploaded it
@@ -158,7 +173,7 @@ def test_a_day_reviewed_from_the_desk(browser, live, tmp_path, shots):
     desk.screenshot(path=str(shots / "office-board.png"), full_page=True)
 
     # The new owner's phone pulls it.
-    owner = phone_in(browser, live, new_owner)
+    owner = phone_in(opened, live, new_owner)
     owner.sync()
     owner.open("followups")
     card = owner.page.locator(f"#mine li[data-followup='{followup_id}']")
@@ -171,7 +186,7 @@ def test_a_day_reviewed_from_the_desk(browser, live, tmp_path, shots):
                              "FROM stock_movements WHERE item_id = ?", (item_id,))
         return float(qty)
     assert book_qty() == book
-    office = desk_in(browser, live, "manager1")
+    office = desk_in(opened, live, "manager1")
     office.goto(f"/stock/checks/{check_id}")
     office.screenshot(path=str(shots / "office-stock-check.png"), full_page=True)
     office.click(f"form[action$='/stock/counts/{count_id}/approve'] button[type=submit]")
@@ -219,7 +234,7 @@ def now_iso(minutes_ago=0):
     return (datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)).isoformat(timespec="milliseconds")
 
 
-def test_the_other_office_pages_as_a_supervisor_sees_them(browser, live, shots):
+def test_the_other_office_pages_as_a_supervisor_sees_them(opened, live, shots):
     """A complaint, a conflict between two reassignments and the phones page, photographed."""
     (site_id,), = live.query("SELECT id FROM sites WHERE name = '翠湖花园'")
     cs = ApiPhone(live, "cs1")
@@ -240,7 +255,7 @@ def test_the_other_office_pages_as_a_supervisor_sees_them(browser, live, shots):
     (conflict_id,), = live.query("SELECT id FROM conflicts WHERE entity_id = ? AND field = 'assignee_id'",
                                  (followup_id,))
 
-    desk = desk_in(browser, live, "supervisor1")
+    desk = desk_in(opened, live, "supervisor1")
     desk.goto(f"/complaints/{complaint['entity_id']}")
     assert "楼上漏水" in desk.inner_text("main") and "13912345678" not in desk.content()
     desk.screenshot(path=str(shots / "office-complaint.png"), full_page=True)
