@@ -49,10 +49,10 @@ def update(ctx: Context, data: dict[str, Any]) -> None:
         if person is None or not person.active or followup["site_id"] not in person.site_ids:
             raise reject("assignee_id", m.ASSIGNEE_INVALID)
 
-    _check_policy(ctx, followup, data)
+    events = ctx.store.find("followup_event", followup_id=followup["id"])
+    _check_policy(ctx, followup, data, events)
 
     base = data["base_version"]
-    events = ctx.store.find("followup_event", followup_id=followup["id"])
     added = 0
     if data.get("note"):
         add_event(ctx, followup, "note", ident=derived_id("event", ctx.mutation.id, "note"),
@@ -79,12 +79,20 @@ def update(ctx: Context, data: dict[str, Any]) -> None:
     ctx.store.put("followup", followup)
 
 
-def _check_policy(ctx: Context, followup: dict[str, Any], data: dict[str, Any]) -> None:
-    """Every part of the edit must be the sender's to make; one refusal rejects it whole."""
-    assignee = ctx.store.user(followup["assignee_id"]) if followup.get("assignee_id") else None
+def _check_policy(ctx: Context, followup: dict[str, Any], data: dict[str, Any],
+                  events: list[dict[str, Any]]) -> None:
+    """Every part of the edit must be the sender's to make; one refusal rejects it whole.
+
+    The sender is judged on the follow-up as their phone saw it (``base_version``), not as
+    it is when the edit happens to arrive: an edit made offline is allowed or refused the
+    same way whatever else reached the server first, so every order of delivery ends in
+    the same state.
+    """
+    seen = as_seen(followup, events, data["base_version"])
+    assignee = ctx.store.user(seen["assignee_id"]) if seen.get("assignee_id") else None
     wanted = []
     if data.get("status"):
-        wanted.append(("status", policy.status_action(followup["status"], data["status"])))
+        wanted.append(("status", policy.status_action(seen["status"], data["status"])))
     if data.get("assignee_id"):
         wanted.append(("assignee_id", policy.ASSIGN))
     if data.get("due_at"):
@@ -94,9 +102,31 @@ def _check_policy(ctx: Context, followup: dict[str, Any], data: dict[str, Any]) 
     for field_name, action in wanted:
         if action is None:
             continue
-        reason = policy.refusal(ctx.actor, followup, action, assignee)
+        reason = policy.refusal(ctx.actor, seen, action, assignee)
         if reason is not None:
             raise reject(field_name, reason, code="forbidden")
+
+
+def as_seen(followup: dict[str, Any], events: list[dict[str, Any]], base_version: int) -> dict[str, Any]:
+    """The follow-up's status, owner and level at ``base_version``, from its history."""
+    unseen = [e for e in events if (e.get("version_after") or 0) > base_version]
+    if not unseen:
+        return followup
+    seen = [e for e in events if e not in unseen]
+    status, _ = replay([e for e in seen if e["kind"] == "status"])
+    owners = sorted((e for e in seen if e["kind"] == "assign"), key=event_order)
+    created = next((e for e in seen if e["kind"] == "created" and isinstance(e.get("value"), dict)), None)
+    if owners:
+        assignee = owners[-1]["value"]
+    elif created is not None:
+        assignee = created["value"].get("assignee_id")
+    else:
+        assignee = followup.get("assignee_id")
+    level = followup.get("escalation_level", 0)
+    for event in unseen:
+        if event["kind"] == "escalate" and isinstance(event.get("value"), dict):
+            level = min(level, event["value"].get("from_level", level))
+    return {**followup, "status": status, "assignee_id": assignee, "escalation_level": level}
 
 
 def _settle_status(ctx: Context, followup: dict[str, Any], earlier: list[dict[str, Any]],

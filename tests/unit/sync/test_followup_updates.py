@@ -135,3 +135,25 @@ def test_a_late_sync_keeps_the_clock_from_the_event(store, world, guard):
     followup = store.records["followup"][store.records["incident"][flag["entity_id"]]["followup_id"]]
     assert followup["due_at"] == at + timedelta(hours=2) < NOW
     assert followup["received_at"] - followup["opened_at"] == timedelta(hours=5)
+
+
+@pytest.mark.parametrize("order", ["in time", "reversed"])
+def test_the_policy_judges_an_edit_on_what_the_phone_saw(store, phone, order):
+    """A worker's pause at 08:06 and resolve at 10:47, both made offline on version 1: the
+    pause is theirs to make whether the resolve reached the server first or not."""
+    cs = phone("cs1")
+    pause = edit(cs, 160, status="open", note="等业主回电")
+    resolve = edit(cs, 30, status="resolved")
+    results = [cs.push_one(m) for m in ((pause, resolve) if order == "in time" else (resolve, pause))]
+    assert [r.status for r in results] == ["applied", "applied"]
+    assert store.records["followup"][FU]["status"] == "resolved"
+    assert [e["note"] for e in events(store, "note")] == ["等业主回电"]
+
+
+def test_a_worker_cannot_reopen_what_they_saw_resolved(store, phone):
+    cs = phone("cs1")
+    cs.push(edit(cs, 30, status="resolved"))
+    version = store.records["followup"][FU]["version"]
+    reopen = cs.m("followup.update", {"base_version": version, "status": "open"}, entity_id=FU)
+    result = cs.push_one(reopen)
+    assert result.status == "rejected" and result.code == "forbidden"
