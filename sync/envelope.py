@@ -130,4 +130,5 @@ def content_hash(raw: dict[str, Any]) -> str:
     """
     core = {key: raw.get(key) for key in ("type", "entity_id", "user_id", "at", "data")}
     text = json.dumps(core, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate must hash (its mutation is then refused), not crash.
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

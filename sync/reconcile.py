@@ -17,6 +17,7 @@ from marshmallow import ValidationError
 
 from sync import clocks
 from sync import devices
+from sync import hostile
 from sync import messages as m
 from sync.context import Context
 from sync.context import Unit
@@ -38,6 +39,13 @@ from sync.handlers import lookup
 from sync.schemas import MutationSchema
 from sync.schemas import flatten_errors
 from sync.store import Store
+
+
+def _column(value: Any, length: int) -> str | None:
+    """A header value as its journal column can hold it; anything else is left out."""
+    if not isinstance(value, str) or len(value) > length or hostile.problems({"v": value}):
+        return None
+    return value
 
 
 MAX_REUSES = 10
@@ -81,6 +89,7 @@ class _Batch:
         self.new_id = new_id
         self.offset = clocks.offset_ms(request.client_time, now)
         self.touched: dict[str, JournalEntry] = {}
+        self.unstorable: dict[str, dict[str, list[str]]] = {}
         self.parked: dict[str, list[JournalEntry]] = defaultdict(list)
         self.waiting_cache: dict[str, list[JournalEntry]] = {}
 
@@ -102,7 +111,12 @@ class _Batch:
             if ident in claimed and ident not in done:
                 done.add(ident)
                 self.touched[ident] = entry
-                self._apply(entry)
+                if ident in self.unstorable:
+                    entry.status = REJECTED
+                    entry.result = Result(ident, REJECTED, errors=self.unstorable[ident],
+                                          code="unstorable").to_json()
+                else:
+                    self._apply(entry)
                 answers.append(ident)  # read at the end: a parked one may apply later on
             else:
                 first = self.touched.get(ident) or earlier.get(ident)
@@ -119,20 +133,26 @@ class _Batch:
         return results
 
     def _entry(self, raw: dict[str, Any]) -> JournalEntry:
+        """The journal row of a raw mutation, storable whatever it holds (``sync.hostile``)."""
         seq = raw.get("seq")
-        return JournalEntry(
+        issues = hostile.problems(raw)
+        entry = JournalEntry(
             mutation_id=raw["id"].strip().lower(),
             device_id=self.request.device_id,
             user_id=self.request.user_id,
-            raw=raw,
+            raw=hostile.cleaned(raw) if issues else raw,
             content_hash=content_hash(raw),
             received_at=self.now,
             client_time=self.request.client_time,
             clock_offset_ms=self.offset,
-            type=raw.get("type") if isinstance(raw.get("type"), str) else None,
-            entity_id=raw.get("entity_id") if isinstance(raw.get("entity_id"), str) else None,
-            seq=seq if isinstance(seq, int) and not isinstance(seq, bool) else None,
+            type=_column(raw.get("type"), 40),
+            entity_id=_column(raw.get("entity_id"), 64),
+            seq=seq if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq <= hostile.MAX_INT
+            else None,
         )
+        if issues:
+            self.unstorable[entry.mutation_id] = issues
+        return entry
 
     def _prefetch(self, entries: list[JournalEntry]) -> None:
         """Load, in one query per kind, every record this push names, and who waits for them."""

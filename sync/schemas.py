@@ -103,6 +103,13 @@ class Moment(fields.AwareDateTime):
                                     "invalid_awareness": m.TIME_NO_ZONE, "format": message}
         super().__init__(format="iso", **kwargs)
 
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        # Years a phone can really be in; year 1 or 9999 with an offset overflows on the way to UTC.
+        if moment is not None and not 2000 <= moment.year <= 2200:
+            raise self.make_error("invalid")
+        return moment
+
 
 class Count(fields.Integer):
     """A whole number within ``[low, high]``, strictly an integer (no "3", no 3.5)."""

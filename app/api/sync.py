@@ -48,7 +48,7 @@ def sync():
         return _too_large()
     try:
         payload = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past what can be parsed
         payload = None
     if not isinstance(payload, dict):
         return api_error(400, "bad_request", gettext("The request body must be a JSON object."))
