@@ -21,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    register_security(app)
     return app
 
 
@@ -87,6 +88,12 @@ def register_commands(app: Flask) -> None:
     from app.commands import register
 
     register(app)
+
+
+def register_security(app: Flask) -> None:
+    from app import security
+
+    security.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:

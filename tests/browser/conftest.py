@@ -26,6 +26,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
+# Playwright's waits evaluate strings, which the app's Content-Security-Policy forbids; the
+# phone's own code needs no exception (tests/integration/test_security_headers.py), and
+# the desk pages are checked with the policy in force (tests/browser/test_office.py).
+TEST_CSP = {"bypass_csp": True}
 
 
 def pytest_collection_modifyitems(items):
@@ -140,7 +144,7 @@ def browser(playwright_instance):
 
 @pytest.fixture()
 def context(browser, live):
-    ctx = browser.new_context(viewport=PHONE, base_url=live.url, locale="zh-CN",
+    ctx = browser.new_context(viewport=PHONE, base_url=live.url, locale="zh-CN", **TEST_CSP,
                               timezone_id="Asia/Shanghai", service_workers="allow")
     yield ctx
     ctx.close()
@@ -172,7 +176,7 @@ def launch_profile(playwright_instance, live, tmp_path):
 
     def launch(offline: bool = False):
         ctx = playwright_instance.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=PHONE,
+            str(profile), **TEST_CSP, executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=PHONE,
             base_url=live.url, locale="zh-CN", timezone_id="Asia/Shanghai", offline=offline)
         opened.append(ctx)
         return ctx

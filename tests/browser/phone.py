@@ -2,6 +2,8 @@
 import json
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 PASSWORD = "demo1234"
 SCREENS = {"home": "/m/", "login": "/m/login", "patrol": "/m/patrol", "gate": "/m/gate",
            "stock": "/m/stock", "followups": "/m/followups", "sync": "/m/sync"}
@@ -54,11 +56,17 @@ class Phone:
     def wait_controlled(self):
         """The service worker has installed (precaching every file) and controls the page.
 
-        A loaded CI machine serving the precache to several phones at once has taken over
-        30 s; the wait ends as soon as control is taken.
+        On a loaded machine an install has now and then not taken control of the open page
+        within 90 s; the app is then opened again, as a guard would, and the worker
+        (installed by then, or installing anew) takes it over.
         """
-        self.page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null",
-                                    timeout=90000)
+        script = "navigator.serviceWorker && navigator.serviceWorker.controller !== null"
+        try:
+            self.page.wait_for_function(script, timeout=45000)
+        except PlaywrightTimeout:
+            self.page.reload()
+            self.ready()
+            self.page.wait_for_function(script, timeout=60000)
 
     def wait_precached(self):
         """Every URL of the worker's list is in its cache."""

@@ -2,6 +2,7 @@
 import uuid
 
 from tests.browser.conftest import PHONE
+from tests.browser.conftest import TEST_CSP
 from tests.browser.phone import Phone
 
 
@@ -24,7 +25,7 @@ def test_status_change_and_note_offline_reach_the_server(phone, browser, live):
     assert followup_id
 
     # The repair worker works on it offline, on their own phone.
-    own = browser.new_context(viewport=PHONE, base_url=live.url, locale="zh-CN", timezone_id="Asia/Shanghai")
+    own = browser.new_context(viewport=PHONE, base_url=live.url, locale="zh-CN", **TEST_CSP, timezone_id="Asia/Shanghai")
     worker = Phone(own.new_page(), live)
     worker.sign_in("repair2")
     worker.open("followups")

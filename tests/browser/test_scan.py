@@ -6,6 +6,7 @@ import segno
 from tests.browser.conftest import CHROMIUM
 from tests.browser.conftest import CHROMIUM_ARGS
 from tests.browser.conftest import PHONE
+from tests.browser.conftest import TEST_CSP
 from tests.browser.phone import Phone
 
 
@@ -30,7 +31,7 @@ def test_scanning_a_checkpoint_code_checks_it(playwright_instance, live, tmp_pat
         "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={video}"])
     try:
-        context = browser.new_context(viewport=PHONE, base_url=live.url, locale="zh-CN",
+        context = browser.new_context(viewport=PHONE, base_url=live.url, locale="zh-CN", **TEST_CSP,
                                       timezone_id="Asia/Shanghai", permissions=["camera"])
         phone = Phone(context.new_page(), live)
         page = phone.page
