@@ -309,6 +309,22 @@ def split_codes(text: str | None) -> list[str]:
     return [c for c in re.split(r"[\s,，、;；]+", text or "") if c]
 
 
+def check_window(form) -> bool:
+    """A route's daily window on any form that has one (admin routes, patrol plans): both
+    ends or neither; an end before the start runs over midnight (night rounds); the same
+    time at both ends is no window. Messages go on ``window_end``."""
+    start, end = form.window_start.data, form.window_end.data
+    if form.window_start.errors or form.window_end.errors:
+        return False
+    if bool(start) != bool(end):
+        form.window_end.errors.append(_l("Give both ends of the window, or neither."))
+        return False
+    if start and start == end:
+        form.window_end.errors.append(_l("The window cannot close at the time it opens."))
+        return False
+    return True
+
+
 class RouteForm(FlaskForm):
     site_id = SelectField(_l("Site"), validators=[required()])
     name = StringField(_l("Name"), filters=[stripped], validators=[required(), at_most(80)])
@@ -321,17 +337,7 @@ class RouteForm(FlaskForm):
     def validate(self, extra_validators=None):
         """The window's two ends are checked together, even when one is left empty."""
         ok = super().validate(extra_validators)
-        start, end = self.window_start.data, self.window_end.data
-        if self.window_start.errors or self.window_end.errors:
-            return False
-        if bool(start) != bool(end):
-            self.window_end.errors.append(_l("Give both ends of the window, or neither."))
-            return False
-        if start and start == end:
-            # An end before the start runs over midnight (night rounds), as on the plan page.
-            self.window_end.errors.append(_l("The window cannot close at the time it opens."))
-            return False
-        return ok
+        return check_window(self) and ok
 
     def validate_codes(self, field):
         """At least one code, and not more than a route can hold."""

@@ -13,6 +13,7 @@ from wtforms import StringField
 from wtforms.validators import ValidationError
 
 from app.admin.forms import MultiCheckboxField
+from app.admin.forms import check_window
 from app.admin.forms import hhmm
 from app.admin.forms import options
 from app.admin.forms import stripped
@@ -57,16 +58,9 @@ class PlanForm(FlaskForm):
         """The window's two ends together: both or neither; an end before the start runs
         over midnight; the same time at both ends is no window. A repeat needs a window."""
         ok = super().validate(extra_validators)
-        start, end = self.window_start.data, self.window_end.data
-        if self.window_start.errors or self.window_end.errors:
+        if not check_window(self):
             return False
-        if bool(start) != bool(end):
-            self.window_end.errors.append(_l("Give both ends of the window, or neither."))
-            return False
-        if start and start == end:
-            self.window_end.errors.append(_l("The window cannot close at the time it opens."))
-            return False
-        if not start and self.repeat_minutes.data and not self.repeat_minutes.errors:
+        if not self.window_start.data and self.repeat_minutes.data and not self.repeat_minutes.errors:
             self.repeat_minutes.errors.append(_l("Rounds that repeat need a window to repeat in."))
             return False
         return ok
