@@ -28,6 +28,7 @@ def make_config(**extra) -> dict:
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
+        "DATA_KEY": "dGVzdC1kYXRhLWtleS10aGlydHktdHdvLWJ5dGVzISE",
         "SQLALCHEMY_DATABASE_URI": database_url(),
         "PHOTO_DIR": os.path.join(TMP, "photos"),
         "SERVER_NAME": None,

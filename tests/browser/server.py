@@ -127,7 +127,7 @@ def build(db_path: str, instance: str):
     from app.extensions import db
 
     app = create_app({
-        "SECRET_KEY": "browser-test-secret",
+        "SECRET_KEY": "browser-test-secret", "DATA_KEY": "dGVzdC1kYXRhLWtleS10aGlydHktdHdvLWJ5dGVzISE",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
         "PHOTO_DIR": str(Path(instance) / "photos"),
     })

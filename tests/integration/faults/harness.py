@@ -132,7 +132,7 @@ def build_world(database: Database, photo_dir: Path):
     from app.extensions import db
     from tests.factories import make_world
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "fault-test-secret",
+    app = create_app({"TESTING": True, "SECRET_KEY": "fault-test-secret", "DATA_KEY": "dGVzdC1kYXRhLWtleS10aGlydHktdHdvLWJ5dGVzISE",
                       "SQLALCHEMY_DATABASE_URI": database.url, "PHOTO_DIR": str(photo_dir)})
     with app.app_context():
         db.create_all()

@@ -36,7 +36,7 @@ def serve():
     from app.extensions import db
 
     app = create_app({
-        "SECRET_KEY": "fault-test-secret",
+        "SECRET_KEY": "fault-test-secret", "DATA_KEY": "dGVzdC1kYXRhLWtleS10aGlydHktdHdvLWJ5dGVzISE",
         "SQLALCHEMY_DATABASE_URI": os.environ["FAULT_DATABASE_URL"],
         "PHOTO_DIR": os.environ["FAULT_PHOTO_DIR"],
     })

@@ -1,0 +1,1 @@
+"""Visitors' personal data (PIPL): keys, encryption at rest, keyed lookups."""
