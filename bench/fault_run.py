@@ -247,7 +247,7 @@ class AnswerDropper:
     """A TCP proxy that forwards a request to the server whole and drops the answer.
 
     The server writes its first byte only once the request's transaction has committed
-    (or failed): the proxy waits for that byte, notes the status line, and resets the
+    (or failed): the proxy waits for that byte, notes the status line, and closes the
     phone's connection instead of passing the answer on. ``outcome(port)`` tells the phone
     (by its local port) what its lost answer was: ``200``, another status, or ``None`` when
     the server died without answering.
