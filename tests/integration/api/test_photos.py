@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from app.api.photos import CREATED
-from app.api.photos import DIFFERENT
-from app.api.photos import SAME
-from app.api.photos import store_once
 from app.extensions import db
 from app.models import ChangeLog
 from app.models import Finding
 from app.models import Photo
+from app.photostore import CREATED
+from app.photostore import DIFFERENT
+from app.photostore import SAME
+from app.photostore import DiskPhotoStore
 from tests.browser.images import png
 from tests.factories import Phone
 from tests.integration.sync.helpers import Outbox
@@ -68,7 +68,7 @@ def photo_dir(app):
 
 
 def fetch(client_or_phone, photo_id):
-    """GET a photo and close the response (it streams from a file): (status, bytes, response)."""
+    """GET a photo and close the response (it streams from the store): (status, bytes, response)."""
     response = client_or_phone.get(f"/api/v1/photos/{photo_id}")
     try:
         return response.status_code, response.get_data(), response
@@ -274,14 +274,15 @@ def test_no_photo_bytes_in_the_log(app, manager, world, caplog):
 
 def test_two_uploads_racing_for_one_id_leave_one_whole_file(tmp_path):
     """Of two writers racing for one name, one creates the file and the other is told apart."""
-    target = tmp_path / "photos" / uid()
+    store, photo_id = DiskPhotoStore(tmp_path / "photos"), uid()
+    target = store.path(photo_id)
     bodies = [jpeg(b"a" * 1000, size=2 * MIB), jpeg(b"b" * 1000, size=2 * MIB)]
     outcomes = {}
     barrier = threading.Barrier(2)
 
     def write(index):
         barrier.wait()
-        outcomes[index] = store_once(target, bodies[index])
+        outcomes[index] = store.put_if_absent(photo_id, bodies[index], "image/jpeg")
 
     threads = [threading.Thread(target=write, args=(i,)) for i in range(2)]
     for thread in threads:
@@ -291,5 +292,5 @@ def test_two_uploads_racing_for_one_id_leave_one_whole_file(tmp_path):
     assert sorted(outcomes.values()) == sorted([CREATED, DIFFERENT])
     winner = next(i for i, outcome in outcomes.items() if outcome == CREATED)
     assert target.read_bytes() == bodies[winner]
-    assert store_once(target, bodies[winner]) == SAME
+    assert store.put_if_absent(photo_id, bodies[winner], "image/jpeg") == SAME
     assert [p.name for p in target.parent.iterdir()] == [target.name]
