@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from app import i18n
     from app import models  # noqa: F401  (every table known to Alembic)
+    from app import photostore
     from app.extensions import csrf
     from app.extensions import db
     from app.extensions import login_manager
@@ -41,6 +42,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
     i18n.init_app(app)
+    photostore.init_app(app)
 
     @login_manager.user_loader
     def load_user(user_id):

@@ -49,6 +49,12 @@ def _database_url() -> str:
     return url
 
 
+# Where photos are kept, read from the environment: a directory, or an S3-compatible bucket.
+PHOTO_STORE_SETTINGS = ("PHOTO_DIR", "PHOTO_STORE", "S3_ENDPOINT_URL", "S3_BUCKET", "S3_REGION",
+                        "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_PREFIX",
+                        "S3_ADDRESSING_STYLE", "S3_CONDITIONAL_PUT")
+
+
 class Config:
     SECRET_KEY = None  # filled lazily by load_config so tests never touch instance/
     SQLALCHEMY_DATABASE_URI = None
@@ -67,6 +73,7 @@ class Config:
     SYNC_MAX_BYTES = 2 * 1024 * 1024
     PHOTO_MAX_BYTES = 5 * 1024 * 1024
     PHOTO_DIR = str(INSTANCE / "photos")
+    PHOTO_STORE = "disk"  # or "s3": a bucket the S3_* variables name (app/photostore.py)
     LOGIN_MAX_FAILURES = 5
     LOGIN_WINDOW_MINUTES = 15
     DEVICE_TOKEN_DAYS = 30
@@ -81,8 +88,9 @@ def load_config(app, overrides: dict | None = None) -> None:
         app.config["SECRET_KEY"] = _secret_key()
     if "SQLALCHEMY_DATABASE_URI" not in overrides:
         app.config["SQLALCHEMY_DATABASE_URI"] = _database_url()
-    if os.environ.get("PHOTO_DIR"):
-        app.config["PHOTO_DIR"] = os.environ["PHOTO_DIR"]
+    for name in PHOTO_STORE_SETTINGS:
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
     app.config.update(overrides)
     # Secure cookies whenever the deployment says it is served over HTTPS.
     if "SESSION_COOKIE_SECURE" not in overrides:

@@ -32,11 +32,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from app.api.photos import DIFFERENT
 from app.api.photos import owning_record
-from app.api.photos import photo_path
 from app.api.photos import sniff
-from app.api.photos import store_once
 from app.api.store import SqlStore
 from app.demo_images import png
 from app.auth import tokens
@@ -52,6 +49,8 @@ from app.models import SyncDevice
 from app.models import User
 from app.models import utcnow
 from app.models.base import touch
+from app.photostore import DIFFERENT
+from app.photostore import photo_store
 from app.scoping import visible_site_ids
 from sync import sweep
 from sync.envelope import REJECTED
@@ -279,7 +278,7 @@ class History:
     def upload(self, photo_id: str, user: User, moment: datetime) -> None:
         """The photo's bytes arrive as ``PUT /api/v1/photos/<id>`` stores them."""
         body = png(photo_id)
-        if store_once(photo_path(photo_id), body) == DIFFERENT:
+        if photo_store().put_if_absent(photo_id, body, sniff(body)) == DIFFERENT:
             raise RuntimeError(f"photo {photo_id} already holds other bytes")
         photo = db.session.get(Photo, photo_id)
         if photo is None:

@@ -6,26 +6,24 @@ An upload is idempotent: the same bytes again change nothing, other bytes for th
 are a conflict and the first upload stands. The first arrival bumps the owning record so
 that its pulled ``photos`` state ("2 missing" -> "complete") reaches the phone.
 
-Files live in ``PHOTO_DIR``, one per photo, named by its id, written to a temporary file
-and linked into place so that a reader or a crash never sees half a photo. Photo bytes
+The bytes live in the photo store (``app.photostore``): ``PHOTO_DIR`` on this server's
+disk by default, or an S3-compatible bucket shared by every app server. Either way one
+object per photo, named by its id, written once and never seen half-written. Photo bytes
 never reach a log.
 """
 from __future__ import annotations
 
-import hmac
-import os
-import tempfile
-from pathlib import Path
-
+from flask import Response
 from flask import current_app
 from flask import g
 from flask import jsonify
 from flask import request
-from flask import send_file
 from flask_babel import gettext as _
 from marshmallow import Schema
 from marshmallow import fields
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
+from werkzeug.wsgi import wrap_file
 
 from app.api import bp
 from app.api.auth import login_required_api
@@ -36,6 +34,9 @@ from app.extensions import db
 from app.models import Photo
 from app.models import utcnow
 from app.models.base import touch
+from app.photostore import DIFFERENT
+from app.photostore import StoredPhoto
+from app.photostore import photo_store
 from app.scoping import visible_site_ids
 from sync.schemas import UUID_RE
 
@@ -43,7 +44,6 @@ SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
 )
-CREATED, SAME, DIFFERENT = "created", "same", "different"
 
 
 class PhotoSchema(Schema):
@@ -65,43 +65,6 @@ def sniff(body: bytes) -> str | None:
         if body.startswith(signature):
             return content_type
     return None
-
-
-def photo_path(ident: str) -> Path:
-    return Path(current_app.config["PHOTO_DIR"]) / ident
-
-
-def store_once(target: Path, body: bytes) -> str:
-    """Write ``body`` to ``target`` unless a file is there: ``created``, ``same`` or ``different``.
-
-    The bytes go to a temporary file in the same directory, reach the disk, and are then
-    hard-linked to the final name, which fails if that name exists: of two uploads racing
-    for one id exactly one creates the file, and the other compares against it.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(body)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.link(tmp, target)
-        except FileExistsError:
-            return SAME if hmac.compare_digest(target.read_bytes(), body) else DIFFERENT
-    finally:
-        os.unlink(tmp)
-    _sync_directory(target.parent)
-    return CREATED
-
-
-def _sync_directory(path: Path) -> None:
-    """Make the new name itself durable, not only the bytes behind it."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def may_see(photo: Photo, user) -> bool:
@@ -143,7 +106,7 @@ def photo_put(photo_id):
     photo = db.session.get(Photo, ident)
     if photo is not None and not may_see(photo, user):
         return api_error(404)
-    outcome = store_once(photo_path(ident), body)
+    outcome = photo_store().put_if_absent(ident, body, content_type)
     if outcome == DIFFERENT:
         return api_error(409, "conflict",
                          _("Another photo was already uploaded under this id; the first one is kept."),
@@ -207,12 +170,31 @@ def photo_get(photo_id):
     photo = db.session.get(Photo, ident)
     if photo is None or not photo.uploaded or not may_see(photo, g.api_user):
         return api_error(404)
-    path = photo_path(photo.path or ident)
-    if not path.is_file():
+    stored = photo_store().open(photo.path or ident)
+    if stored is None:
         current_app.logger.error("photo %s is marked uploaded but its file is missing", ident)
         return api_error(404)
-    response = send_file(path.resolve(), mimetype=photo.content_type, max_age=0, conditional=True,
-                         etag=True)
+    return _send(stored, photo.content_type)
+
+
+def _send(stored: StoredPhoto, content_type: str) -> Response:
+    """Stream a stored photo through the app (same origin: the desk's session and CSP hold).
+
+    As ``send_file`` would for a file: a length, an ETag and Last-Modified, ``304`` to a
+    browser that has it, ranges. The stored bytes are closed when the response is.
+    """
+    response = Response(wrap_file(request.environ, stored.file), mimetype=content_type,
+                        direct_passthrough=True)
+    response.content_length = stored.size
+    response.set_etag(stored.etag)
+    if stored.last_modified is not None:
+        response.last_modified = stored.last_modified
+    try:
+        response = response.make_conditional(request.environ, accept_ranges=True,
+                                             complete_length=stored.size)
+    except RequestedRangeNotSatisfiable:
+        stored.file.close()
+        raise
     response.headers["Cache-Control"] = "private, max-age=86400"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
