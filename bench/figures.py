@@ -7,7 +7,7 @@ the figure lines (``FIGURE_PREFIXES``) and pytest's summary, or everything on a 
 from __future__ import annotations
 
 import os
-import subprocess  # nosec B404 # runs this repository's own pytest, no shell
+import subprocess
 import sys
 from pathlib import Path
 
@@ -22,7 +22,7 @@ def run_tests(target: str, env: dict[str, str], pg_url: str | None = None) -> in
         environment["TEST_DATABASE_URL"] = pg_url
     print(f"database: {'PostgreSQL ' + pg_url if pg_url else 'SQLite'}", flush=True)
     command = [sys.executable, "-m", "pytest", target, "-q", "-s", "-p", "no:cacheprovider"]
-    done = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True,  # nosec B603
+    done = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True,
                           check=False)
     lines = done.stdout.splitlines()
     if done.returncode:
