@@ -1,8 +1,9 @@
 """Run one test module of the suite and print the figure it reports.
 
 The fuzz and access-matrix figures are measured by tests (so CI holds them at zero
-failures); the commands in ``bench/`` run those tests with bigger settings and show only
-the figure lines (``FIGURE_PREFIXES``) and pytest's summary, or everything on a failure.
+failures), which report them in the "figures" section of pytest's summary; the commands in
+``bench/`` run those tests with bigger settings and show only the figure lines
+(``FIGURE_PREFIXES``) and pytest's last line, or everything on a failure.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def run_tests(target: str, env: dict[str, str], pg_url: str | None = None) -> in
     if pg_url:
         environment["TEST_DATABASE_URL"] = pg_url
     print(f"database: {'PostgreSQL ' + pg_url if pg_url else 'SQLite'}", flush=True)
-    command = [sys.executable, "-m", "pytest", target, "-q", "-s", "-p", "no:cacheprovider"]
+    command = [sys.executable, "-m", "pytest", target, "-q", "-p", "no:cacheprovider"]
     done = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True,
                           check=False)
     lines = done.stdout.splitlines()

@@ -15,10 +15,11 @@ for site 2's people; both for the other company's admin and for nobody). Pages g
 through the desk's session, the API through a phone's token. That the database is
 unchanged after every refused call is ``test_scoping.py``'s part.
 
-Run with ``-s`` (or ``python -m bench.access_matrix``) to see the figure.
+pytest's summary shows the figure (``python -m bench.access_matrix`` prints it alone).
 """
 from collections import Counter
 
+from tests.figures import report
 from tests.integration.access import ACCESS
 from tests.integration.access import ANONYMOUS
 from tests.integration.access import ROLES
@@ -190,7 +191,7 @@ def test_every_route_by_every_role_at_both_sites(app, scene):
                     player, rows, overrides = OTHER_SITE_PLAYERS.get(role, PLAYERS[role]), scene.site1, {}
                 unexpected += check_cell(people[player], rule, role, site, rows, overrides, calls)
                 cells += 1
-    print(f"\nAccess matrix: {len(rules)} routes × {len(ROLES)} roles × 2 sites = {cells} cells "
-          f"({sum(calls.values())} requests: {', '.join(f'{n} {m}' for m, n in calls.most_common())}), "
-          f"{len(unexpected)} unexpected")
+    report(f"Access matrix: {len(rules)} routes × {len(ROLES)} roles × 2 sites = {cells} cells "
+           f"({sum(calls.values())} requests: {', '.join(f'{n} {m}' for m, n in calls.most_common())}), "
+           f"{len(unexpected)} unexpected")
     assert not unexpected, "\n".join(unexpected[:60])

@@ -9,7 +9,7 @@ in the server or in the document; fix whichever is wrong.
 
 The number of examples per operation is ``API_FUZZ_EXAMPLES`` (15 in the suite, with a
 fixed seed so that CI is repeatable); ``python -m bench.api_fuzz --examples 200`` is the
-full, randomised run. Run with ``-s`` to see the figure this module prints.
+full, randomised run. pytest's summary shows the figure.
 """
 import os
 import uuid
@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import status_code_conformance
 from sync.schemas import UUID_RE
 from tests.conftest import make_config
 from tests.factories import Phone
+from tests.figures import report
 
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "15"))
 FULL_RUN = "API_FUZZ_EXAMPLES" in os.environ
@@ -55,12 +56,12 @@ FAILED: set = set()  # operations with a failed check
 
 @pytest.fixture(scope="module", autouse=True)
 def _figure():
-    """Print the figure once the module's operations have run."""
+    """Report the figure once the module's operations have run."""
     yield
     if REQUESTS:
-        print(f"\nAPI fuzz: {len(REQUESTS)} operations × {EXAMPLES} examples "
-              f"({sum(REQUESTS.values())} requests), {len(FAILED)} failures"
-              + (f": {', '.join(sorted(FAILED))}" if FAILED else ""))
+        report(f"API fuzz: {len(REQUESTS)} operations × {EXAMPLES} examples "
+               f"({sum(REQUESTS.values())} requests), {len(FAILED)} failures"
+               + (f": {', '.join(sorted(FAILED))}" if FAILED else ""))
 
 
 @pytest.fixture()
