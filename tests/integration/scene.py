@@ -79,9 +79,6 @@ class Scene:
     people: list  # every person of site 2, the outsider, and nobody (username None)
     followups: dict  # username -> the site 2 follow-up assigned to that person
 
-    def person(self, username):
-        return next(p for p in self.people if p.username == username)
-
 
 class Person:
     """One person with a desktop session and, for the API, a phone token."""
