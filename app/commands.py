@@ -1,4 +1,4 @@
-"""Command-line tasks: ``flask --app wsgi seed-demo | create-user | i18n compile``."""
+"""Command-line tasks: ``flask --app wsgi seed-demo | create-user | i18n compile | backup``."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -68,3 +68,5 @@ def register(app) -> None:
     app.cli.add_command(followups_group)
     from app.reports.commands import reports_group
     app.cli.add_command(reports_group)
+    from app.backup import backup_command
+    app.cli.add_command(backup_command)

@@ -15,6 +15,7 @@ from marshmallow import EXCLUDE
 from marshmallow import Schema
 from marshmallow import ValidationError
 from marshmallow import fields
+from marshmallow import post_load
 from marshmallow import validate
 from marshmallow import validates_schema
 
@@ -405,6 +406,13 @@ class SyncRequestSchema(Schema):
                 errors[str(index)] = {"id": [m.MUTATION_ID_INVALID]}
         if errors:
             raise ValidationError({"mutations": errors})
+
+    @post_load
+    def _pending_null(self, data, **kwargs):
+        """``"pending": null`` says no more than leaving it out: 0."""
+        if data.get("pending") is None:
+            data["pending"] = 0
+        return data
 
 
 class ResultSchema(Schema):

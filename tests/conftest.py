@@ -9,6 +9,7 @@ import tempfile
 import pytest
 
 from tests import factories
+from tests.figures import FIGURES
 from tests.pg import ensure_database
 from tests.pg import psycopg_url
 
@@ -36,6 +37,14 @@ def make_config(**extra) -> dict:
     }
     config.update(extra)
     return config
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figures tests measured (``tests/figures.py``), after the run."""
+    if FIGURES:
+        terminalreporter.section("figures")
+        for line in FIGURES:
+            terminalreporter.line(line)
 
 
 @pytest.fixture(scope="session")

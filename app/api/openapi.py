@@ -167,7 +167,30 @@ def build_spec() -> dict[str, Any]:
         schemas[name].pop("additionalProperties", None)
     document["x-mutation-types"] = sorted(mapping)
     document["x-change-types"] = sorted(REGISTRY)
+    ecma_patterns(document)
     return document
+
+
+def ecma_patterns(node: Any) -> None:
+    """Write every ``pattern`` in the regex dialect of JSON Schema (ECMA-262), in place.
+
+    The engine anchors its regexes with Python's ``\\A`` and ``\\Z``, which ECMA-262 does
+    not have (a JavaScript client would read ``\\A`` as the letter A). ``^`` and ``$`` say
+    the same there: without the multiline flag they match only at the ends of the text.
+    """
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "pattern" and isinstance(value, str):
+                if value.startswith("\\A"):
+                    value = "^" + value[2:]
+                if value.endswith("\\Z"):
+                    value = value[:-2] + "$"
+                node[key] = value
+            else:
+                ecma_patterns(value)
+    elif isinstance(node, list):
+        for item in node:
+            ecma_patterns(item)
 
 
 def _error(description: str) -> dict:

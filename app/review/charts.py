@@ -1,5 +1,8 @@
 """Small charts drawn on the server as SVG: no script, no library, readable when printed.
 
+Every piece is a ``Markup`` template filled by ``Markup.format``, which escapes each value
+(labels and titles are translated text and site data), so no string is trusted as HTML.
+
 Each chart is a row of daily bars (or two series side by side) with the day under every
 bar when there is room, and a dashed target line where the measure has one.
 """
@@ -7,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from html import escape
 
 from markupsafe import Markup
 
@@ -30,13 +32,14 @@ def bars(days: list[date], series: list[Series], title: str, target: float | Non
     plot_w, plot_h = WIDTH - PAD_LEFT - 6, HEIGHT - PAD_BOTTOM - PAD_TOP
     slot = plot_w / max(len(days), 1)
     bar_w = max(1.0, (slot * 0.8) / max(len(series), 1))
-    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}">',
-             f'<title>{escape(title)}</title>']
+    parts = [Markup('<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}">').format(WIDTH, HEIGHT, title),
+             Markup("<title>{}</title>").format(title)]
     for tick in (0, top / 2, top):
         y = PAD_TOP + plot_h - plot_h * tick / top
         label = f"{tick:.0f}{'%' if percent else ''}"
-        parts.append(f'<line class="grid" x1="{PAD_LEFT}" x2="{WIDTH - 6}" y1="{y:.1f}" y2="{y:.1f}"/>'
-                     f'<text class="axis" x="{PAD_LEFT - 4}" y="{y + 4:.1f}" text-anchor="end">{label}</text>')
+        parts.append(Markup('<line class="grid" x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}"/>'
+                            '<text class="axis" x="{}" y="{:.1f}" text-anchor="end">{}</text>').format(
+            PAD_LEFT, WIDTH - 6, y, y, PAD_LEFT - 4, y + 4, label))
     every = 1 if len(days) <= 10 else 5
     for i, day in enumerate(days):
         x0 = PAD_LEFT + i * slot + slot * 0.1
@@ -46,15 +49,17 @@ def bars(days: list[date], series: list[Series], title: str, target: float | Non
                 continue
             h = plot_h * value / top
             shown = f"{value:.0f}%" if percent else f"{value:g}"
-            parts.append(f'<rect class="{s.css}" x="{x0 + j * bar_w:.1f}" y="{PAD_TOP + plot_h - h:.1f}" '
-                         f'width="{bar_w - 1:.1f}" height="{h:.1f}"><title>{day.isoformat()} {escape(s.label)}: '
-                         f'{shown}</title></rect>')
+            parts.append(Markup('<rect class="{}" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}">'
+                                '<title>{} {}: {}</title></rect>').format(
+                s.css, x0 + j * bar_w, PAD_TOP + plot_h - h, bar_w - 1, h, day.isoformat(), s.label, shown))
         if i % every == 0 or i == len(days) - 1:
-            parts.append(f'<text class="axis" x="{PAD_LEFT + (i + 0.5) * slot:.1f}" y="{HEIGHT - 6}" '
-                         f'text-anchor="middle">{day.month}/{day.day}</text>')
+            parts.append(Markup('<text class="axis" x="{:.1f}" y="{}" text-anchor="middle">{}/{}</text>').format(
+                PAD_LEFT + (i + 0.5) * slot, HEIGHT - 6, day.month, day.day))
     if target is not None:
         y = PAD_TOP + plot_h - plot_h * target / top
-        parts.append(f'<line class="target" x1="{PAD_LEFT}" x2="{WIDTH - 6}" y1="{y:.1f}" y2="{y:.1f}"/>')
-    parts.append("</svg>")
-    legend = "".join(f'<span class="legend {s.css}">{escape(s.label)}</span>' for s in series)
-    return Markup(f'<figure class="chart-box"><figcaption>{escape(title)} {legend}</figcaption>{"".join(parts)}</figure>')
+        parts.append(Markup('<line class="target" x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}"/>').format(
+            PAD_LEFT, WIDTH - 6, y, y))
+    parts.append(Markup("</svg>"))
+    legend = Markup("").join(Markup('<span class="legend {}">{}</span>').format(s.css, s.label) for s in series)
+    return Markup('<figure class="chart-box"><figcaption>{} {}</figcaption>{}</figure>').format(
+        title, legend, Markup("").join(parts))

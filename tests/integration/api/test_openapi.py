@@ -63,6 +63,23 @@ def test_the_document_is_valid_openapi_3(document):
     assert document["openapi"].startswith("3.")
 
 
+def patterns(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from [value] if key == "pattern" and isinstance(value, str) else patterns(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from patterns(item)
+
+
+def test_patterns_are_in_the_json_schema_dialect(document):
+    """ECMA-262 has no \\A or \\Z (a JavaScript client reads \\A as the letter A): ^ and $ instead."""
+    found = set(patterns(document))
+    assert found and not [p for p in found if "\\A" in p or "\\Z" in p]
+    uuid = document["components"]["schemas"]["Mutation"]["properties"]["id"]["pattern"]
+    assert uuid.startswith("^") and uuid.endswith("$")
+
+
 def test_every_mutation_type_of_sync_md_with_its_required_fields(document):
     schemas = mutation_schemas(document)
     for type_, required in SYNC_MD_TYPES.items():

@@ -75,6 +75,15 @@ def test_the_device_is_remembered_with_its_outbox_and_gaps(app, guard, world):
         assert device.user_id == world.users["guard1"]
 
 
+def test_pending_null_counts_as_none_waiting(app, guard, world):
+    """Found by schemathesis: ``"pending": null`` was a 500 (the device row's column is NOT NULL)."""
+    guard.push([check_in(guard.outbox, world.site1)], pending=12)
+    response = guard.push([check_in(guard.outbox, world.site1)], pending=None)
+    assert response.status_code == 200
+    with app.app_context():
+        assert db.session.get(SyncDevice, guard.device_id).pending == 0
+
+
 # -- whole-request errors: one shape everywhere ----------------------------------------
 
 def test_not_json_is_400(guard):
