@@ -13,19 +13,12 @@ from sqlalchemy.orm import relationship
 
 from app.extensions import db
 from app.models.base import Synced
+from sync.privacy import normalise_phone  # noqa: F401  (the gate's lists import it from here)
 
 
 def normalise_plate(value: str | None) -> str:
     """``粤B·12345`` -> ``粤B12345``: what the phone compares."""
     return "".join(ch for ch in (value or "").upper() if ch not in " ·.-\t")
-
-
-def normalise_phone(value: str | None) -> str:
-    """Digits only, without a leading +86."""
-    digits = "".join(ch for ch in (value or "") if ch.isdigit())
-    if len(digits) == 13 and digits.startswith("86"):
-        digits = digits[2:]
-    return digits
 
 
 class ResidentVehicle(Synced, db.Model):

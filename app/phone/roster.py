@@ -11,7 +11,9 @@ from flask import current_app
 
 from app.models.gate import normalise_phone
 from app.models.gate import normalise_plate
+from sync.privacy import mask_name
 from sync.privacy import mask_phone
+from sync.privacy import mask_plate
 
 
 def site_salt(site_id: str) -> str:
@@ -25,19 +27,6 @@ def salted_hash(salt: str, value: str) -> str | None:
     if not value:
         return None
     return hashlib.sha256(f"{salt}:{value}".encode()).hexdigest()
-
-
-def mask_name(name: str | None) -> str:
-    """``张三丰`` -> ``张**``: a resident's name on a guard's phone."""
-    if not name:
-        return ""
-    return name[0] + "*" * (len(name) - 1)
-
-
-def mask_plate(plate: str) -> str:
-    if len(plate) <= 4:
-        return plate[:1] + "*" * (len(plate) - 1)
-    return plate[:2] + "*" * (len(plate) - 4) + plate[-2:]
 
 
 def vehicle_data(row) -> dict:

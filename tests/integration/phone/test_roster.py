@@ -8,8 +8,8 @@ from app.extensions import db
 from app.models import Unit
 from app.models.gate import ResidentVehicle
 from app.models.gate import WatchEntry
-from app.phone.roster import mask_name
-from app.phone.roster import mask_plate
+from sync.privacy import mask_name
+from sync.privacy import mask_plate
 
 
 @pytest.fixture()
@@ -71,11 +71,11 @@ def test_a_deactivated_watch_entry_leaves_the_phones(app, api, roster):
     assert ops[("watch", roster["watch"])] == "delete"
 
 
-@pytest.mark.parametrize("name, masked", [("张三丰", "张**"), ("李", "李"), ("", ""), (None, "")])
+@pytest.mark.parametrize("name, masked", [("张三丰", "张**"), ("李", "*"), ("", ""), (None, "")])
 def test_mask_name(name, masked):
     assert mask_name(name) == masked
 
 
-@pytest.mark.parametrize("plate, masked", [("粤B12345", "粤B***45"), ("京A1", "京**"), ("粤B1234", "粤B**34")])
+@pytest.mark.parametrize("plate, masked", [("粤B12345", "粤B***45"), ("京A1", "***"), ("粤B1234", "粤***34")])
 def test_mask_plate(plate, masked):
     assert mask_plate(plate) == masked
