@@ -1,8 +1,9 @@
 """The gate's roster: residents' cars and the site's watch list (关注人员), both sent to phones,
 and the watch-list matches the server found when visits arrived.
 
-Phones match plates, names and phone numbers offline; the watch list reaches them masked
-(see ``app/phone/roster.py``), never with a full phone or ID number.
+Phones match plates, names and phone numbers offline; the watch list reaches them masked,
+with one Bloom filter per site for full numbers (see ``app/phone/roster.py``), never with
+a full phone or ID number or anything one entry's number can be worked back from.
 """
 from datetime import datetime
 
@@ -11,11 +12,14 @@ from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import event
 from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import Session
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from app.extensions import db
+from app.models.base import ChangeLog
 from app.models.base import IdMixin
 from app.models.base import Synced
 from app.models.base import UTCDateTime
@@ -65,6 +69,22 @@ class WatchEntry(Synced, db.Model):
 
     def is_gone(self):
         return self.deleted_at is not None or not self.active
+
+
+# The per-site filter phones match full numbers against; its change id is the site's id.
+WATCH_FILTER = "watch_filter"
+
+
+@event.listens_for(Session, "before_flush")
+def _log_watch_filters(session, flush_context, instances):
+    """A write to a site's watch list is also a change of the site's ``watch_filter``, so
+    phones pull the filter again after the entry (the log keeps the order of adding)."""
+    sites = {obj.site_id for obj in (*session.new, *session.dirty, *session.deleted)
+             if isinstance(obj, WatchEntry) and obj.site_id
+             and (obj not in session.dirty or session.is_modified(obj))}
+    for site_id in sorted(sites):
+        session.add(ChangeLog(entity_type=WATCH_FILTER, entity_id=site_id, site_id=site_id,
+                              op="upsert", version=1, at=utcnow()))
 
 
 class WatchHit(IdMixin, db.Model):

@@ -1,12 +1,18 @@
-"""watch hits: the server's watch-list matches of visits
+"""watch hits: the server's watch-list matches of visits; phones pull the watch list anew
 
 Revision ID: 0006
 Revises: 0004 (for testing on this branch; 0005 once that is merged)
 Create Date: 2026-12-04 09:00:00
 
 ``watch_hits`` keeps each visit whose phone, ID number or plate the server found on the
-watch list when the visit arrived.
+watch list when the visit arrived. Watch rows on phones carried a salt and salted hashes
+that gave each number away; every watch entry and one ``watch_filter`` per site with
+entries are written to the change log again, so every phone's next pull replaces those
+rows with the masked ones and receives its site's filter.
 """
+from datetime import datetime
+from datetime import timezone
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -36,6 +42,17 @@ def upgrade():
         batch_op.create_index('ix_watch_hits_site_at', ['site_id', 'matched_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_watch_hits_visit_id'), ['visit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_watch_hits_watch_entry_id'), ['watch_entry_id'], unique=False)
+
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    op.execute(sa.text(
+        "INSERT INTO change_log (entity_type, entity_id, site_id, op, version, at) "
+        "SELECT 'watch', id, site_id, "
+        "CASE WHEN deleted_at IS NULL AND active THEN 'upsert' ELSE 'delete' END, version, :at "
+        "FROM watch_entries ORDER BY site_id, id").bindparams(at=now))
+    op.execute(sa.text(
+        "INSERT INTO change_log (entity_type, entity_id, site_id, op, version, at) "
+        "SELECT DISTINCT 'watch_filter', site_id, site_id, 'upsert', 1, :at "
+        "FROM watch_entries").bindparams(at=now))
 
 
 def downgrade():
