@@ -67,25 +67,32 @@ def entry_macs(site_id: str) -> list[tuple[str, dict[str, str]]]:
     return [(e.id, macs({"phone": e.phone, "id_number": e.id_number, "plate": e.plate})) for e in entries]
 
 
-def match(site_id: str, visit_id: str, data: dict, now: datetime,
-          cache: dict | None = None, make_id: Callable[[], str] = new_id) -> list[WatchHit]:
-    """Record the watch entries of the site whose phone, ID number or plate equals the
-    visit's; a repeated match of the same visit, entry and field is kept once."""
-    mine = macs(data)
-    if not mine:
+def match(visits: list[tuple[str, str, dict]], now: datetime,
+          make_id: Callable[[], str] = new_id) -> list[WatchHit]:
+    """Record the watch entries whose phone, ID number or plate equals a visit's.
+
+    :param visits: ``(site id, visit id, values)``, the values as the visit carried them
+    A match of the same visit, entry and field already recorded is not recorded again.
+    """
+    listed = {site_id: entry_macs(site_id) for site_id in sorted({site for site, _, _ in visits})}
+    found: dict[tuple[str, str, str], str] = {}
+    for site_id, visit_id, values in visits:
+        if not listed[site_id]:
+            continue  # most sites, most days: nothing to compare, no MAC to compute
+        mine = macs(values)
+        for entry_id, theirs in listed[site_id]:
+            for field, mac in mine.items():
+                if theirs.get(field) == mac:
+                    found.setdefault((visit_id, entry_id, field), site_id)
+    if not found:
         return []
-    db.session.flush()  # the visit's row first: hits refer to it
-    cache = {} if cache is None else cache
-    if site_id not in cache:
-        cache[site_id] = entry_macs(site_id)
+    db.session.flush()  # the visits' rows first: hits refer to them
     known = set(db.session.execute(
-        select(WatchHit.watch_entry_id, WatchHit.field).where(WatchHit.visit_id == visit_id)).all())
-    hits = []
-    for entry_id, theirs in cache[site_id]:
-        for field, mac in mine.items():
-            if theirs.get(field) == mac and (entry_id, field) not in known:
-                hits.append(WatchHit(id=make_id(), site_id=site_id, visit_id=visit_id,
-                                     watch_entry_id=entry_id, field=field, matched_at=now))
+        select(WatchHit.visit_id, WatchHit.watch_entry_id, WatchHit.field)
+        .where(WatchHit.visit_id.in_(sorted({visit_id for visit_id, _, _ in found})))).all())
+    hits = [WatchHit(id=make_id(), site_id=site_id, visit_id=visit_id, watch_entry_id=entry_id, field=field,
+                     matched_at=now)
+            for (visit_id, entry_id, field), site_id in sorted(found.items()) if (visit_id, entry_id, field) not in known]
     db.session.add_all(hits)
     return hits
 
@@ -97,13 +104,12 @@ def record_hits(mutations: Iterable[dict], results: list[Result], now: datetime,
     ``mutations`` are the raw mutations of the push and ``results`` their answers, in the
     same order. Returns how many hits were recorded.
     """
-    cache: dict = {}
-    count = 0
+    visits = []
     for raw, result in zip(mutations, results):
         if result.status != APPLIED or not isinstance(raw, dict) or raw.get("type") not in VISIT_MUTATIONS:
             continue
         data = raw.get("data") if isinstance(raw.get("data"), dict) else {}
         site_id = data.get("site_id")
-        if isinstance(site_id, str) and result.entity_id:
-            count += len(match(site_id, result.entity_id, data, now, cache, make_id))
-    return count
+        if isinstance(site_id, str) and result.entity_id and any(data.get(field) for field in FIELDS):
+            visits.append((site_id, result.entity_id, data))
+    return len(match(visits, now, make_id)) if visits else 0

@@ -62,6 +62,16 @@ def test_a_repeated_push_records_the_hit_once(app, guard, world):
     assert len(hits(app)) == 1
 
 
+def test_one_push_of_many_visits_records_each_hit(app, guard, world):
+    entry = add_entry(app, world.site1, phone="13900001111", plate="粤B66666")
+    first = check_in(guard.outbox, world.site1, phone="13900001111", plate="粤B66666")
+    second = check_in(guard.outbox, world.site1, phone="139 0000 1111")
+    others = [check_in(guard.outbox, world.site1, phone=f"1370000{n:04d}") for n in range(20)]
+    guard.push([first, *others, second])
+    assert sorted((h.visit_id, h.watch_entry_id, h.field) for h in hits(app)) == sorted([
+        (first["entity_id"], entry, "phone"), (first["entity_id"], entry, "plate"), (second["entity_id"], entry, "phone")])
+
+
 def test_a_rejected_check_in_records_nothing(app, guard, world):
     add_entry(app, world.site1, phone="13900001111")
     mutation = check_in(guard.outbox, world.site1, phone="13900001111", party_size=0)
