@@ -42,6 +42,7 @@ from app.followups.actions import carry_out
 from app.followups.facts import site_facts
 from app.followups.sweep import _take_turn
 from app.followups.sweep import settle_after_sync
+from app.gate.watch import record_hits as record_watch_hits
 from app.models import DeviceToken
 from app.models import Photo
 from app.models import Site
@@ -257,6 +258,7 @@ class History:
         refused = [r.to_json() for r in results if r.status == REJECTED]
         if refused:
             raise RuntimeError(f"the demo history sent a mutation the server refused: {refused[0]}")
+        record_watch_hits(request.mutations, results, moment, self.server_ids)
         settle_after_sync(visible_site_ids(phone.user) if request.mutations else [], moment)
         return results
 

@@ -24,6 +24,7 @@ from app.api.store import SqlStore
 from app.errors import api_error
 from app.extensions import db
 from app.followups.sweep import settle_after_sync
+from app.gate.watch import record_hits as record_watch_hits
 from app.models import new_id
 from app.models import utcnow
 from app.scoping import visible_site_ids
@@ -102,6 +103,7 @@ def _push(push: SyncRequest):
     for attempt in range(ATTEMPTS):
         try:
             results = apply_batch(push, SqlStore(db.session), utcnow(), new_id)
+            record_watch_hits(push.mutations, results, utcnow())
             settle_after_sync(visible_site_ids(g.api_user) if push.mutations else [], utcnow())
             db.session.commit()
             return results

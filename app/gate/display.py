@@ -5,7 +5,6 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.models.gate import normalise_phone
 from app.office.words import span
 from sync.privacy import mask_phone
 
@@ -70,4 +69,4 @@ def late(delay: timedelta) -> bool:
 
 def masked_phone(value: str | None) -> str:
     """``138****5678`` however the number was typed (spaces, +86)."""
-    return mask_phone(normalise_phone(value)) if value else ""
+    return mask_phone(value)

@@ -30,6 +30,7 @@ from app.models import Site
 from app.models import User
 from app.models import Visit
 from app.models import WatchEntry
+from app.models import WatchHit
 from app.models.base import UTCDateTime
 from app.models.gate import normalise_phone
 from app.models.gate import normalise_plate
@@ -97,12 +98,15 @@ def _live(entry):
 
 
 def watched():
-    """A visit matches an active entry of its site's watch list."""
+    """A visit matches an active entry of its site's watch list, or the server found it on
+    the list when it arrived (``app.gate.watch``)."""
     entry = aliased(WatchEntry)
-    return exists().where(
-        entry.site_id == Visit.site_id, _live(entry),
-        watch_matches(entry, name=name_key(Visit.visitor_name), phone=phone_key(Visit.phone),
-                      plate=plate_key(Visit.plate), id_number=id_key(Visit.id_number)))
+    return or_(
+        exists().where(WatchHit.visit_id == Visit.id),
+        exists().where(
+            entry.site_id == Visit.site_id, _live(entry),
+            watch_matches(entry, name=name_key(Visit.visitor_name), phone=phone_key(Visit.phone),
+                          plate=plate_key(Visit.plate), id_number=id_key(Visit.id_number))))
 
 
 def flagged():
@@ -268,9 +272,11 @@ def incidents_of(visit: Visit) -> list[tuple[Incident, FollowUp | None, str | No
     return [tuple(r) for r in rows]
 
 
-def watch_entries_of(visit: Visit) -> list[tuple[WatchEntry, list[str]]]:
-    """The active entries of the visit's site that name this visitor, each with what matched
-    (``name``, ``phone``, ``plate``, ``id_number``)."""
+def watch_entries_of(visit: Visit) -> list[tuple[WatchEntry, list[str], datetime | None]]:
+    """The entries of the visit's site that name this visitor, each with what matched
+    (``name``, ``phone``, ``plate``, ``id_number``) and when the server found it on arrival:
+    the active entries that match now, and those the server matched when the visit came in
+    (kept even if the entry has changed since)."""
     name = (visit.visitor_name or "").strip()
     phone, plate = normalise_phone(visit.phone), normalise_plate(visit.plate)
     id_number = (visit.id_number or "").strip().upper()
@@ -279,14 +285,20 @@ def watch_entries_of(visit: Visit) -> list[tuple[WatchEntry, list[str]]]:
     entries = db.session.scalars(
         select(WatchEntry).where(WatchEntry.site_id == visit.site_id, _live(WatchEntry), condition)
         .order_by(WatchEntry.name, WatchEntry.id))
-    found = []
+    found: dict[str, tuple[WatchEntry, list[str], datetime | None]] = {}
     for entry in entries:  # a handful at most: the SQL above chose them
         why = [key for key, mine, theirs in (
             ("name", name, (entry.name or "").strip()), ("phone", phone, normalise_phone(entry.phone)),
             ("plate", plate, normalise_plate(entry.plate)), ("id_number", id_number, (entry.id_number or "").strip().upper()))
             if mine and mine == theirs]
-        found.append((entry, why))
-    return found
+        found[entry.id] = (entry, why, None)
+    hits = db.session.execute(
+        select(WatchHit, WatchEntry).join(WatchEntry, WatchEntry.id == WatchHit.watch_entry_id)
+        .where(WatchHit.visit_id == visit.id).order_by(WatchHit.matched_at, WatchHit.field))
+    for hit, entry in hits:
+        _, why, _at = found.get(entry.id, (entry, [], None))
+        found[entry.id] = (entry, why if hit.field in why else [*why, hit.field], _at or hit.matched_at)
+    return sorted(found.values(), key=lambda row: (row[0].name or "", row[0].id))
 
 
 def journal_of(*mutation_ids) -> dict[str, JournalRow]:

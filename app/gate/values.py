@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from app.models.gate import normalise_phone
 from app.models.gate import normalise_plate
+from sync.privacy import mask_as
 
 # A mainland plate after normalising: province, letter, 5 or 6 letters/digits (new-energy
 # plates have 6), or 4 and a suffix such as 学 (learner), 挂 (trailer), 港/澳, 警.
@@ -44,7 +45,4 @@ def clean_id_number(value: str | None) -> tuple[str, str | None]:
 
 def mask_typed(value: str) -> str:
     """A wrong phone or ID number is repeated back masked: an error page is a page too."""
-    value = value[:32]
-    if len(value) <= 4:
-        return "*" * len(value)
-    return value[:2] + "*" * (len(value) - 4) + value[-2:]
+    return mask_as("typed", value[:32])

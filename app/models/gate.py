@@ -1,18 +1,30 @@
-"""The gate's roster: residents' cars and the site's watch list (关注人员), both sent to phones.
+"""The gate's roster: residents' cars and the site's watch list (关注人员), both sent to phones,
+and the watch-list matches the server found when visits arrived.
 
-Phones match plates, names and phone numbers offline; the watch list reaches them masked
-(see ``app/phone/roster.py``), never with a full phone or ID number.
+Phones match plates, names and phone numbers offline; the watch list reaches them masked,
+with one Bloom filter per site for full numbers (see ``app/phone/roster.py``), never with
+a full phone or ID number or anything one entry's number can be worked back from.
 """
+from datetime import datetime
+
 from sqlalchemy import Boolean
 from sqlalchemy import ForeignKey
+from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import event
 from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import Session
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from app.extensions import db
+from app.models.base import ChangeLog
+from app.models.base import IdMixin
 from app.models.base import Synced
+from app.models.base import UTCDateTime
+from app.models.base import utcnow
+from sync.privacy import normalise_phone  # noqa: F401  (the gate's lists import it from here)
 
 
 def normalise_plate(value: str | None) -> str:
@@ -20,12 +32,9 @@ def normalise_plate(value: str | None) -> str:
     return "".join(ch for ch in (value or "").upper() if ch not in " ·.-\t")
 
 
-def normalise_phone(value: str | None) -> str:
-    """Digits only, without a leading +86."""
-    digits = "".join(ch for ch in (value or "") if ch.isdigit())
-    if len(digits) == 13 and digits.startswith("86"):
-        digits = digits[2:]
-    return digits
+def normalise_id_number(value: str | None) -> str:
+    """An ID number as phones and the server compare it: upper case, no spaces around."""
+    return (value or "").strip().upper()
 
 
 class ResidentVehicle(Synced, db.Model):
@@ -60,3 +69,36 @@ class WatchEntry(Synced, db.Model):
 
     def is_gone(self):
         return self.deleted_at is not None or not self.active
+
+
+# The per-site filter phones match full numbers against; its change id is the site's id.
+WATCH_FILTER = "watch_filter"
+
+
+@event.listens_for(Session, "before_flush")
+def _log_watch_filters(session, flush_context, instances):
+    """A write to a site's watch list is also a change of the site's ``watch_filter``, so
+    phones pull the filter again after the entry (the log keeps the order of adding)."""
+    sites = {obj.site_id for obj in (*session.new, *session.dirty, *session.deleted)
+             if isinstance(obj, WatchEntry) and obj.site_id
+             and (obj not in session.dirty or session.is_modified(obj))}
+    for site_id in sorted(sites):
+        session.add(ChangeLog(entity_type=WATCH_FILTER, entity_id=site_id, site_id=site_id,
+                              op="upsert", version=1, at=utcnow()))
+
+
+class WatchHit(IdMixin, db.Model):
+    """A visit whose phone number, ID number or plate is a watch entry's, as the server
+    found when the visit arrived: keyed lookup MACs compared, nothing decrypted.
+
+    Kept when the entry is later changed or deactivated: it says what was true at the gate.
+    """
+
+    __tablename__ = "watch_hits"
+    __table_args__ = (UniqueConstraint("visit_id", "watch_entry_id", "field"),
+                      Index("ix_watch_hits_site_at", "site_id", "matched_at"))
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), nullable=False)
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), nullable=False, index=True)
+    watch_entry_id: Mapped[str] = mapped_column(ForeignKey("watch_entries.id"), nullable=False, index=True)
+    field: Mapped[str] = mapped_column(String(16), nullable=False)  # phone, id_number or plate
+    matched_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

@@ -31,6 +31,7 @@ from app.models import User
 from app.models import Visit
 from app.models import utcnow
 from app.models.people import user_sites
+from app.gate import queries as gate_queries
 from app.patrols import plans
 from app.review.daytime import as_date
 from app.review.daytime import day_start
@@ -54,6 +55,7 @@ class SiteDay:
     visits_today: int = 0
     inside_now: int = 0
     overdue_visits: int = 0
+    watched_visits: int = 0
     stores: list = field(default_factory=list)  # (store, checks this month, late)
     followups_open: int = 0
     followups_overdue: int = 0
@@ -114,6 +116,11 @@ def site_days(sites: list[Site], tz: str, now: datetime | None = None) -> list[S
         Visit.deleted_at.is_(None)).group_by(Visit.site_id)
     for site_id, n in _by_site(visits).items():
         rows[site_id].visits_today = n
+    watched = select(Visit.site_id, func.count()).where(
+        Visit.site_id.in_(ids), Visit.checked_in_at >= start, Visit.checked_in_at < end,
+        Visit.deleted_at.is_(None), gate_queries.watched()).group_by(Visit.site_id)
+    for site_id, n in _by_site(watched).items():
+        rows[site_id].watched_visits = n
     inside = select(Visit.site_id, func.count()).where(
         Visit.site_id.in_(ids), Visit.checked_out_at.is_(None), Visit.deleted_at.is_(None)).group_by(Visit.site_id)
     for site_id, n in _by_site(inside).items():

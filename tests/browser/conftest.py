@@ -41,9 +41,18 @@ def pytest_collection_modifyitems(items):
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """Any free port, or the first free one of ``ESTATE_TEST_PORTS`` (e.g. ``5300-5319``) on
+    a machine where test servers must keep to a range."""
+    first, _, last = os.environ.get("ESTATE_TEST_PORTS", "").partition("-")
+    candidates = range(int(first), int(last or first) + 1) if first else [0]
+    for port in candidates:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free port in ESTATE_TEST_PORTS={os.environ['ESTATE_TEST_PORTS']}")
 
 
 class LiveServer:

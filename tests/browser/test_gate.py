@@ -92,6 +92,49 @@ def test_roster_watch_list_and_returning_visitor_work_offline(phone, live):
     assert "13612345678" not in dump.replace(phone.outbox_text(), "")
 
 
+FIND_STRANGER = """async () => {
+  const { rows } = await import('/static/js/lib/refdata.js');
+  const { mayHold } = await import('/static/js/lib/watchfilter.js');
+  const { currentSite } = await import('/static/js/lib/session.js');
+  const [filter] = await rows('watch_filter', await currentSite());
+  for (let n = 0; n < 100000; n += 1) {
+    const number = `135${String(n).padStart(8, '0')}`;
+    if (await mayHold(filter, 'phone', number)) return number;
+  }
+  return null;
+}"""
+
+
+def test_watch_filter_warns_offline_without_holding_a_number(phone, live):
+    """Offline, the site's filter warns for a listed plate; a number that merely passes the
+    filter (one in a thousand) gets the careful "possibly" warning; the phone holds no
+    salt or hash of any one entry."""
+    page = phone.page
+    phone.sign_in("guard1")
+    refdata = phone.dump(["refdata"])["refdata"]
+    watch = [r["data"] for r in refdata if r["type"] == "watch"]
+    assert watch and all(not {"salt", "phone_hash", "plate_hash", "id_hash"} & set(w) for w in watch)
+    assert [r["type"] for r in refdata if "salt" in r["data"]] == ["watch_filter"]
+    live.stop()
+    page.context.set_offline(True)
+    phone.open("gate")
+
+    page.fill("#checkin-form input[name=plate]", "粤B 66666")
+    page.wait_for_selector("#watch-alert .alert-watch")
+    alert = page.text_content("#watch-alert")
+    assert "关注名单（车牌相符）" in alert and "赵六" in alert
+    page.fill("#checkin-form input[name=plate]", "")
+    page.wait_for_function("!document.querySelector('#watch-alert .alert-watch')")
+
+    stranger = page.evaluate(FIND_STRANGER)
+    assert stranger and stranger != "13900001111"
+    page.fill("#checkin-form input[name=phone]", stranger)
+    page.press("#checkin-form input[name=phone]", "Tab")
+    page.wait_for_selector("#watch-alert .alert-watch")
+    alert = page.text_content("#watch-alert")
+    assert "可能在关注名单（手机号）" in alert and "赵六" not in alert
+
+
 def test_id_number_is_masked_on_screen_once_entered(phone):
     page = phone.page
     phone.sign_in("guard1")

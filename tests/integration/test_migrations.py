@@ -74,3 +74,34 @@ def test_seed_demo_is_idempotent(app, ctx):
         assert db.session.scalar(select(User).where(User.username == username)) is not None
     posts = set(db.session.scalars(select(User.post).where(User.post.is_not(None))))
     assert posts >= {"security", "customer_service", "repair", "cleaning", "store"}
+
+
+def test_upgrade_sends_the_watch_list_to_phones_again(fresh_url):
+    """Phones hold watch rows with salted hashes from before 0006: does the upgrade log every
+    entry and each site's filter again, so that the next pull replaces them?"""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.extensions import db
+
+    app = create_app(make_config(SQLALCHEMY_DATABASE_URI=fresh_url))
+    directory = os.path.join(app.root_path, "..", "migrations")
+    with app.app_context():
+        upgrade(directory=directory, revision="0004")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO companies (id, name) VALUES ('c1', 'C')"))
+            conn.execute(sa.text(
+                "INSERT INTO sites (id, company_id, name, code, timezone, settings, version, updated_at) "
+                "VALUES ('s1', 'c1', 'S', 'S1', 'Asia/Shanghai', '{}', 1, :now)"), {"now": "2026-12-01 00:00:00"})
+            for ident, active in (("w1", True), ("w2", False)):
+                conn.execute(sa.text(
+                    "INSERT INTO watch_entries (id, site_id, phone, reason, active, version, updated_at) "
+                    "VALUES (:id, 's1', '13900001111', 'r', :active, 3, :now)"),
+                    {"id": ident, "active": active, "now": "2026-12-01 00:00:00"})
+        upgrade(directory=directory)
+        with db.engine.connect() as conn:
+            logged = conn.execute(sa.text(
+                "SELECT entity_type, entity_id, site_id, op FROM change_log ORDER BY seq")).all()
+        assert [tuple(r) for r in logged] == [("watch", "w1", "s1", "upsert"), ("watch", "w2", "s1", "delete"),
+                                              ("watch_filter", "s1", "s1", "upsert")]
+        db.engine.dispose()

@@ -10,9 +10,10 @@ import { record, waiting } from "../lib/outbox.js";
 import { rows } from "../lib/refdata.js";
 import { context, setting } from "../lib/site.js";
 import {
-  clock, isoNow, maskIdNumber, maskPhone, minutesOfDay, normaliseName, normalisePhone, normalisePlate,
-  parseHM, sha256Hex, uuid,
+  clock, isoNow, maskAs, maskIdNumber, maskPhone, maskPlate, minutesOfDay, normaliseName, normalisePhone,
+  normalisePlate, parseHM, sha256Hex, uuid,
 } from "../lib/util.js";
+import { mayHold } from "../lib/watchfilter.js";
 import { chipValue, chips, field, h, notice, once, render, rerender, signInFirst, toast, toastAfterRender } from "../ui/dom.js";
 import { photoPicker } from "../ui/photos.js";
 
@@ -141,7 +142,7 @@ function flagForm(ctx, visit, onDone) {
   return form;
 }
 
-function checkInForm(ctx, units, vehicles, watch) {
+function checkInForm(ctx, units, vehicles, watch, watchFilter) {
   const state = { idFull: "" };
   const name = h("input", { name: "visitor_name", autocomplete: "off", required: true, enterkeyhint: "next" });
   const unit = h("input", { name: "unit", autocomplete: "off", inputmode: "text", placeholder: "1-1-101" });
@@ -171,23 +172,37 @@ function checkInForm(ctx, units, vehicles, watch) {
     }
   });
 
+  // Names are compared as they are; full numbers go to the site's filter, which holds no
+  // number: a hit shows the entries whose masked number agrees with what was typed, or a
+  // "possibly on the watch list" when none does (about one visitor in a thousand).
   const checkWatch = async () => {
+    const run = (state.watchRun = (state.watchRun || 0) + 1);
     const hits = [];
+    const maybe = [];
     const nameKey = normaliseName(name.value);
     const phoneKey = normalisePhone(phone.value);
     const plateKey = normalisePlate(plate.value);
     const idKey = (state.idFull || "").toUpperCase();
-    for (const w of watch) {
-      let why = null;
-      if (nameKey && w.name && normaliseName(w.name) === nameKey) why = t("name");
-      if (!why && phoneKey.length >= 7 && w.phone_hash && (await sha256Hex(`${w.salt}:${phoneKey}`)) === w.phone_hash) why = t("phone number");
-      if (!why && plateKey.length >= 5 && w.plate_hash && (await sha256Hex(`${w.salt}:${plateKey}`)) === w.plate_hash) why = t("plate");
-      if (!why && idKey && w.id_hash && (await sha256Hex(`${w.salt}:${idKey}`)) === w.id_hash) why = t("ID number");
-      if (why) hits.push({ w, why });
+    if (nameKey) {
+      for (const w of watch) if (w.name && normaliseName(w.name) === nameKey) hits.push({ w, why: t("name") });
     }
-    watchAlert.replaceChildren(...hits.map(({ w, why }) => h("p", { class: "alert-watch" },
-      t("Watch list (%(match)s): %(name)s %(phone)s. %(reason)s",
-        { match: why, name: w.name || "", phone: w.phone_masked || w.plate_masked || "", reason: w.reason || "" }))));
+    const probes = [];
+    if (phoneKey.length >= 7) probes.push(["phone", phoneKey, t("phone number"), (w) => w.phone_masked === maskPhone(phoneKey)]);
+    if (plateKey.length >= 5) probes.push(["plate", plateKey, t("plate"), (w) => w.plate_masked === maskPlate(plateKey)]);
+    if (idKey) probes.push(["id", idKey, t("ID number"), (w) => w.id_masked === maskAs("id_tail", idKey)]);
+    for (const [kind, value, why, agrees] of probes) {
+      if (!(await mayHold(watchFilter, kind, value))) continue;
+      const found = watch.filter((w) => agrees(w) && !hits.some((hit) => hit.w === w));
+      if (found.length) hits.push(...found.map((w) => ({ w, why })));
+      else maybe.push(why);
+    }
+    if (run !== state.watchRun) return; // a later check (the guard kept typing) has the say
+    watchAlert.replaceChildren(
+      ...hits.map(({ w, why }) => h("p", { class: "alert-watch" },
+        t("Watch list (%(match)s): %(name)s %(phone)s. %(reason)s",
+          { match: why, name: w.name || "", phone: w.phone_masked || w.plate_masked || "", reason: w.reason || "" }))),
+      ...maybe.map((why) => h("p", { class: "alert-watch" },
+        t("Possibly on the watch list (%(match)s): check who the visitor is and tell the supervisor.", { match: why }))));
   };
 
   const lookupPhone = async () => {
@@ -318,8 +333,9 @@ export async function show() {
     render(signInFirst());
     return;
   }
-  const [units, vehicles, watch, visits, w] = await Promise.all([
-    rows("unit", ctx.siteId), rows("vehicle", ctx.siteId), rows("watch", ctx.siteId), insideNow(ctx.siteId), waiting()]);
+  const [units, vehicles, watch, visits, w, filters] = await Promise.all([
+    rows("unit", ctx.siteId), rows("vehicle", ctx.siteId), rows("watch", ctx.siteId), insideNow(ctx.siteId), waiting(),
+    rows("watch_filter", ctx.siteId)]);
   units.sort((a, b) => String(a.code).localeCompare(String(b.code), "zh-CN", { numeric: true }));
   const maxMinutes = Number(setting(ctx.site, "visit_max_minutes"));
   let flagging = null;
@@ -330,7 +346,7 @@ export async function show() {
     flagging.scrollIntoView({ block: "start" });
     flagging.querySelector("textarea").focus();
   };
-  const form = checkInForm(ctx, units, vehicles, watch);
+  const form = checkInForm(ctx, units, vehicles, watch, filters[0] || null);
   render(
     dutyCard(ctx.site, ctx.tz),
     visits.length ? h("a", { class: "button block", href: "#inside-heading", id: "jump-inside" },

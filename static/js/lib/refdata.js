@@ -1,6 +1,6 @@
 /** Reference rows from pulls (sites, units, routes, items, follow-ups…), read by the screens. */
 import { db } from "./db.js";
-import { maskIdNumber } from "./util.js";
+import { maskIdNumber, maskPhone } from "./util.js";
 
 /** Apply a page of ``changes`` in one transaction. */
 export async function applyChanges(changes) {
@@ -13,10 +13,11 @@ export async function applyChanges(changes) {
       continue;
     }
     const data = { ...(change.data || {}) };
-    // Defence in depth: a full ID number never settles on the phone from a pull either.
+    // Defence in depth: a full ID or phone number never settles on the phone from a pull either.
     if (typeof data.id_number === "string" && !data.id_number.includes("*")) {
       data.id_number = maskIdNumber(data.id_number);
     }
+    if (typeof data.phone === "string" && !data.phone.includes("*")) data.phone = maskPhone(data.phone);
     tx.store.put({ key, type: change.type, id: change.id, version: change.version, data });
   }
   await tx.done;

@@ -20,22 +20,55 @@ export function isoNow(date = new Date()) {
     `${pad(date.getMilliseconds(), 3)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
+/**
+ * Masking, the rule of sync/privacy.py: at most floor(2n/3) characters visible (and of a
+ * number at least 3 hidden), the tail first (up to 4), then the head up to a cap of its
+ * kind. Both run tests/fixtures/masking_cases.json. Characters are code points.
+ */
+const MASK_SHAPES = {
+  phone: [3, 4, 3], id: [6, 4, 3], plate: [2, 2, 3], name: [1, 0, 1], id_tail: [0, 4, 3], typed: [2, 2, 3],
+};
+
+export function mask(value, head, tail, hidden = 3) {
+  const chars = Array.from(String(value));
+  const n = chars.length;
+  const room = Math.max(0, Math.min(Math.floor((2 * n) / 3), n - hidden));
+  const keepTail = Math.min(tail, room);
+  const keepHead = Math.min(head, room - keepTail);
+  return chars.slice(0, keepHead).join("") + "*".repeat(n - keepHead - keepTail) + chars.slice(n - keepTail).join("");
+}
+
+/** The mask of a kind ("phone", "id", "plate", "name", "id_tail"); phones are normalised first. */
+export function maskAs(kind, value) {
+  if (!value) return "";
+  let text = String(value);
+  if (kind === "phone") {
+    const digits = normalisePhone(text);
+    if (!digits) return "*".repeat(Array.from(text).length);
+    text = digits;
+  }
+  const [head, tail, hidden] = MASK_SHAPES[kind];
+  return mask(text, head, tail, hidden);
+}
+
 /** "110101********1234", as the server masks it. */
 export function maskIdNumber(value) {
-  if (!value) return "";
-  if (value.length <= 8) return value.slice(0, 1) + "*".repeat(value.length - 1);
-  return value.slice(0, 6) + "*".repeat(value.length - 10) + value.slice(-4);
+  return maskAs("id", value);
 }
 
-/** "138****5678". */
+/** "138****5678"; "***4567" when short. */
 export function maskPhone(value) {
-  if (!value) return "";
-  if (value.length < 7) return "*".repeat(value.length);
-  return value.slice(0, 3) + "****" + value.slice(-4);
+  return maskAs("phone", value);
 }
 
+/** "粤B***45". */
+export function maskPlate(value) {
+  return maskAs("plate", value);
+}
+
+/** ASCII digits only, without the 86 of a 13-digit number (+86 138…). */
 export function normalisePhone(value) {
-  let digits = String(value || "").replace(/\D/g, "");
+  let digits = String(value || "").replace(/[^0-9]/g, "");
   if (digits.length === 13 && digits.startsWith("86")) digits = digits.slice(2);
   return digits;
 }
