@@ -45,6 +45,7 @@ from app.models.people import user_sites
 from app.models.stock import signed_quantity
 from sync.envelope import DeviceState
 from sync.envelope import JournalEntry
+from sync.envelope import content_hash
 from sync.store import REFERENCE_KINDS
 from sync.store import SiteRef
 from sync.store import UserRef
@@ -83,6 +84,9 @@ class SqlStore:
         self._movements: dict[str, list] = {}
 
     # -- journal -----------------------------------------------------------------------
+    def fingerprint(self, raw: dict[str, Any]) -> str:
+        return content_hash(raw)
+
     def claim(self, entries: list[JournalEntry]) -> set[str]:
         """Insert the rows in one statement; a conflicting id is skipped, not an error.
 
