@@ -68,3 +68,5 @@ def register(app) -> None:
     app.cli.add_command(followups_group)
     from app.reports.commands import reports_group
     app.cli.add_command(reports_group)
+    from app.privacy.commands import privacy_group
+    app.cli.add_command(privacy_group)
