@@ -20,6 +20,7 @@ from sqlalchemy import literal
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm import defer
 
 from app.extensions import db
 from app.models import FollowUp
@@ -284,8 +285,13 @@ def watch_entries_of(visit: Visit) -> list[tuple[WatchEntry, list[str]]]:
 
 
 def journal_of(*mutation_ids) -> dict[str, JournalRow]:
-    """The sync journal rows of the visit's mutations: the phone's clock offset for each."""
+    """The sync journal rows of the visit's mutations: the phone's clock offset for each.
+
+    The bodies are not loaded: they hold the visitor's numbers, sealed, and are not shown.
+    """
     ids = [i for i in mutation_ids if i]
     if not ids:
         return {}
-    return {r.mutation_id: r for r in db.session.scalars(select(JournalRow).where(JournalRow.mutation_id.in_(ids)))}
+    stmt = (select(JournalRow).where(JournalRow.mutation_id.in_(ids))
+            .options(defer(JournalRow.raw, raiseload=True), defer(JournalRow.reuses, raiseload=True)))
+    return {r.mutation_id: r for r in db.session.scalars(stmt)}
