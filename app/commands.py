@@ -70,3 +70,5 @@ def register(app) -> None:
     app.cli.add_command(reports_group)
     from app.backup import backup_command
     app.cli.add_command(backup_command)
+    from app.privacy.commands import privacy_group
+    app.cli.add_command(privacy_group)

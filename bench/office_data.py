@@ -60,6 +60,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/estate_bench_office"
+# The bench's data key (visitors' numbers are stored encrypted): made-up data, a fixed key.
+DATA_KEY = os.environ.get("BENCH_DATA_KEY", "YmVuY2gtZGF0YS1rZXktbm90LWZvci1yZWFsLWRhdGE")
 DEFAULT_SQLITE = "sqlite:///" + os.path.join(tempfile.gettempdir(), "estate_bench_office.db")
 CHUNK = 10_000
 PASSWORD = "demo1234"
@@ -107,6 +109,19 @@ NOTES = ("已联系业主，约定明天上门处理", "已通知维修工", "�
 
 
 # -- time ------------------------------------------------------------------------------
+
+def stored_numbers(kind: str, phone: str | None, id_number: str | None) -> dict:
+    """A phone and an ID number as the app stores them: encrypted, with their lookup MACs
+    (and a visit's phone tail), as ``Visit``/``WatchEntry`` compute them on every write."""
+    from app.privacy import keys
+    from app.privacy import numbers
+
+    row = {"phone": keys.encrypt(phone, f"{kind}.phone"), "phone_mac": numbers.phone_mac(phone),
+           "id_number": keys.encrypt(id_number, f"{kind}.id_number"), "id_mac": numbers.id_mac(id_number)}
+    if kind == "visit":
+        row["phone_tail"] = numbers.phone_tail(phone)
+    return row
+
 
 def minute_weights(bumps, base: float) -> list[float]:
     """Cumulative weights of the 1440 minutes of a local day: ``base`` plus bumps.
@@ -198,9 +213,13 @@ class Sink:
             raise SystemExit(f"{table.name}: NOT NULL columns without a value {missing}, "
                              f"unknown keys {sorted(unknown)}")
         quoted = ", ".join(f'"{c.name}"' for c in table.columns)
+        from app.privacy.columns import Sealed
+
         converters = []
         for column in table.columns:
-            if self.postgres:
+            if isinstance(column.type, Sealed):
+                converters.append((column.name, None))  # the generator encrypts (stored_numbers)
+            elif self.postgres:
                 is_json = column.type.__class__.__name__ == "JSON"
                 converters.append((column.name, _json_text if is_json else None))
             elif isinstance(column.type, UTCDateTime):
@@ -524,7 +543,7 @@ class Generator:
             for k in range(5):
                 rows["watch_entries"].append({"id": self.uid(), "site_id": site.id,
                                               "name": self.person_name(),
-                                              "phone": self.phone(), "id_number": None,
+                                              **stored_numbers("watch", self.phone(), None),
                                               "plate": self.plate() if k % 2 else None,
                                               "reason": "多次无故进入小区", "active": True, **ref})
         self.site_cumulative = list(itertools.accumulate(s.weight for s in self.sites))
@@ -601,8 +620,8 @@ class Generator:
                 row.update({
                     "visitor_name": self.person_name(), "purpose": purpose,
                     "party_size": 1 if self.rng.random() < 0.8 else self.rng.randint(2, 6),
-                    "phone": self.phone() if self.rng.random() < 0.95 else None,
-                    "id_number": self.id_number() if self.rng.random() < 0.7 else None,
+                    **stored_numbers("visit", self.phone() if self.rng.random() < 0.95 else None,
+                                     self.id_number() if self.rng.random() < 0.7 else None),
                     "unit": self.rng.choice(site.units), "host_name": self.person_name(),
                     "plate": self.plate() if car else None,
                     "note": "送货车辆，已登记车牌" if car and self.rng.random() < 0.05 else None,
@@ -996,7 +1015,7 @@ def migrate(url: str):
 
     from app import create_app
 
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"SECRET_KEY": "bench", "DATA_KEY": DATA_KEY, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
     return app

@@ -235,14 +235,14 @@ def search_terms(conn, site_ids: list[str]) -> dict[str, str]:
     plate = one("SELECT plate FROM visits WHERE site_id IN :sites AND plate IS NOT NULL "
                 "ORDER BY checked_in_at DESC LIMIT 1")
     name = one("SELECT visitor_name FROM visits WHERE site_id IN :sites ORDER BY checked_in_at DESC LIMIT 1")
-    phone = one("SELECT phone FROM visits WHERE site_id IN :sites AND phone IS NOT NULL "
-                "ORDER BY checked_in_at DESC LIMIT 1")
+    tail = one("SELECT phone_tail FROM visits WHERE site_id IN :sites AND phone_tail IS NOT NULL "
+               "ORDER BY checked_in_at DESC LIMIT 1")
     if plate:
         terms["plate"] = plate
     if name:
         terms["surname"] = name[0]
-    if phone:
-        terms["phone tail"] = phone[-4:]
+    if tail:
+        terms["phone tail"] = tail
     return terms
 
 
@@ -319,7 +319,9 @@ def time_pages(url: str, backend: str, runs: int = 5, warmup: int = 1, only: str
     from app.extensions import db
     from tests.pg import psycopg_url
 
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": psycopg_url(url),
+    from bench.office_data import DATA_KEY
+
+    app = create_app({"SECRET_KEY": "bench", "DATA_KEY": DATA_KEY, "SQLALCHEMY_DATABASE_URI": psycopg_url(url),
                       "PROPAGATE_EXCEPTIONS": True})
     results: list[Timed] = []
     # Requests run outside any app context of ours: each gets its own, as in a server (an

@@ -49,9 +49,16 @@ def get_metadata():
 def render_item(type_, obj, autogen_context):
     """Our column types are plain SQL types underneath; migrations need no app import."""
     from app.models.base import UTCDateTime
+    from app.privacy.columns import Sealed
+    from app.privacy.columns import SealedBody
+    from app.privacy.columns import SealedReuses
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"
+    if type_ == "type" and isinstance(obj, Sealed):
+        return f"sa.String(length={obj.impl.length})"
+    if type_ == "type" and isinstance(obj, (SealedBody, SealedReuses)):
+        return "sa.JSON()"
     return False
 
 

@@ -10,6 +10,7 @@ from typing import Iterable
 
 from sync.envelope import DeviceState
 from sync.envelope import JournalEntry
+from sync.envelope import content_hash
 from sync.store import KINDS
 from sync.store import REFERENCE_KINDS
 from sync.store import SiteRef
@@ -34,6 +35,9 @@ class MemoryStore:
         self.devices: dict[str, DeviceState] = {}
 
     # -- journal -----------------------------------------------------------------------
+    def fingerprint(self, raw):
+        return content_hash(raw)
+
     def claim(self, entries):
         claimed = set()
         for entry in entries:

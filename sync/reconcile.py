@@ -29,7 +29,6 @@ from sync.envelope import JournalEntry
 from sync.envelope import Mutation
 from sync.envelope import Result
 from sync.envelope import SyncRequest
-from sync.envelope import content_hash
 from sync.errors import Deferred
 from sync.errors import Rejected
 from sync.errors import reject
@@ -52,12 +51,12 @@ MAX_REUSES = 10
 MAX_REUSE_BYTES = 8192
 
 
-def bounded(raw: dict[str, Any]) -> dict[str, Any]:
-    """A body as kept beside a journal row: whole when small, else its size and hash only."""
+def bounded(raw: dict[str, Any], digest: str) -> dict[str, Any]:
+    """A body as kept beside a journal row: whole when small, else its size and ``digest``."""
     size = len(json.dumps(raw, ensure_ascii=False, default=str).encode("utf-8", "replace"))
     if size <= MAX_REUSE_BYTES:
         return raw
-    return {"truncated": True, "bytes": size, "content_hash": content_hash(raw)}
+    return {"truncated": True, "bytes": size, "content_hash": digest}
 
 
 def apply_batch(request: SyncRequest, store: Store, now: datetime,
@@ -141,7 +140,7 @@ class _Batch:
             device_id=self.request.device_id,
             user_id=self.request.user_id,
             raw=hostile.cleaned(raw) if issues else raw,
-            content_hash=content_hash(raw),
+            content_hash=self.store.fingerprint(raw),
             received_at=self.now,
             client_time=self.request.client_time,
             clock_offset_ms=self.offset,
@@ -191,7 +190,7 @@ class _Batch:
             if len(first.reuses) < MAX_REUSES:
                 first.reuses.append({"received_at": self.now.isoformat(), "device_id": entry.device_id,
                                      "user_id": entry.user_id, "content_hash": entry.content_hash,
-                                     "raw": bounded(entry.raw)})
+                                     "raw": bounded(entry.raw, entry.content_hash)})
             return Result(entry.mutation_id, REJECTED, errors={"id": [m.MUTATION_ID_REUSED]},
                           code="mutation_id_reused")
         first.duplicates += 1

@@ -57,6 +57,14 @@ class Store(Protocol):
     """What ``reconcile`` needs from storage. See ``testing.StoreContract`` for the rules."""
 
     # -- journal -----------------------------------------------------------------------
+    def fingerprint(self, raw: dict[str, Any]) -> str:
+        """The content hash journaled with a body, to tell a retry from a reused id.
+
+        ``envelope.content_hash`` unless the store keeps some fields of bodies secret: then
+        a keyed hash, so that the fingerprint cannot be used to guess what was hidden. The
+        same body must always give the same fingerprint.
+        """
+
     def claim(self, entries: list[JournalEntry]) -> set[str]:
         """Insert journal rows for ids never seen; return the ids this call inserted.
 

@@ -167,6 +167,28 @@ class StoreContract:
         store.save_journal([entry])
         assert store.journal([entry.mutation_id])[entry.mutation_id] == entry
 
+    def test_bodies_and_reuses_come_back_as_given_whatever_the_store_hides(self):
+        store = self.setup_store()
+        raw = {"id": "x", "type": "visit.check_in",
+               "data": {"phone": "+86 138-1234-5678", "id_number": "11010119900307123X", "unit": None}}
+        entry = journal_entry(wid("m:a"), self.world, raw=raw, content_hash=store.fingerprint(raw),
+                              status="deferred", waiting_for=wid("parent"))
+        store.claim([entry])
+        entry.reuses = [{"raw": {**raw, "data": {"phone": "13598765432", "id_number": ""}}},
+                        {"raw": {"truncated": True}}]
+        store.save_journal([entry])
+        assert store.journal([entry.mutation_id])[entry.mutation_id] == entry
+        assert store.waiting_for([wid("parent")]) == [entry]
+
+    def test_a_fingerprint_depends_on_the_content_only(self):
+        store = self.setup_store()
+        raw = {"id": "x", "seq": 1, "type": "visit.check_in", "entity_id": "e", "user_id": "u",
+               "at": "2026-01-01T08:00:00+08:00", "data": {"phone": "13812345678"}}
+        print_ = store.fingerprint(raw)
+        assert len(print_) == 64 and print_ == store.fingerprint({**raw, "seq": 2})
+        assert print_ != store.fingerprint({**raw, "data": {"phone": "13812345679"}})
+        assert store.fingerprint({**raw, "data": {}}) != store.fingerprint({**raw, "data": {"note": "x"}})
+
     def test_waiting_for_lists_only_deferred_rows_for_those_ids(self):
         store = self.setup_store()
         parent, other = wid("parent"), wid("other")

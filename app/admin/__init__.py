@@ -7,3 +7,4 @@ from app.admin import places  # noqa: E402,F401
 from app.admin import routes  # noqa: E402,F401
 from app.admin import sites  # noqa: E402,F401
 from app.admin import stock  # noqa: E402,F401
+from app.admin import audit  # noqa: E402,F401

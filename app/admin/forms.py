@@ -209,6 +209,8 @@ class SiteSettingsForm(FlaskForm):
     route_grace_minutes = minutes_field(_l("Route grace (minutes)"), 0, 1440)
     stock_check_day = minutes_field(_l("Monthly stock check by day"), 1, 28)
     device_token_days = minutes_field(_l("Phone sign-in lasts (days without use)"), 1, 365)
+    # At least the 7 days phones keep their own records, so no phone holds a purged visit.
+    privacy_retention_days = minutes_field(_l("Keep visitors’ ID and phone numbers for (days)"), 7, 3650)
     clocks = FormField(_clock_form())
     stock_tolerance_default = DecimalField(_l("Stock tolerance (default)"), places=None, validators=[
         given(), parsed, finite, three_places,

@@ -33,7 +33,7 @@ from app.scoping import scoped
 # --- site settings -----------------------------------------------------------------------
 
 SCALAR_SETTINGS = ("gate_day_end", "visit_max_minutes", "patrol_start", "patrol_day_end",
-                   "route_grace_minutes", "stock_check_day", "device_token_days")
+                   "route_grace_minutes", "stock_check_day", "device_token_days", "privacy_retention_days")
 
 
 def settings_form_data(site) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from collections import defaultdict
 from dataclasses import asdict
+from dataclasses import fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -43,6 +44,8 @@ from app.models import StockMovement
 from app.models.base import _serialise_writers
 from app.models.people import user_sites
 from app.models.stock import signed_quantity
+from app.privacy import journal as sealed
+from app.privacy.numbers import DERIVED
 from sync.envelope import DeviceState
 from sync.envelope import JournalEntry
 from sync.store import REFERENCE_KINDS
@@ -57,6 +60,9 @@ KIND_MODELS = {
 }
 STORE_MANAGED = {"version", "updated_at"}
 JOURNAL_COLUMNS = [c.key for c in JournalRow.__table__.columns]
+ENTRY_FIELDS = {f.name for f in fields(JournalEntry)}
+# Written once, when the row is claimed: the journal keeps bodies as they came.
+WRITTEN_ONCE = {"raw"}
 DEVICE_COLUMNS = [c.key for c in SyncDevice.__table__.columns]
 
 
@@ -83,6 +89,10 @@ class SqlStore:
         self._movements: dict[str, list] = {}
 
     # -- journal -----------------------------------------------------------------------
+    def fingerprint(self, raw: dict[str, Any]) -> str:
+        """Keyed for a body that carries a visitor's number (``app.privacy.journal``)."""
+        return sealed.fingerprint(raw)
+
     def claim(self, entries: list[JournalEntry]) -> set[str]:
         """Insert the rows in one statement; a conflicting id is skipped, not an error.
 
@@ -94,7 +104,7 @@ class SqlStore:
         _serialise_writers(self.session)
         insert = _dialect_insert(self.session)
         table = JournalRow.__table__
-        rows = [{k: v for k, v in asdict(e).items() if k in JOURNAL_COLUMNS} for e in entries]
+        rows = [_journal_row(e) for e in entries]
         stmt = (insert(table).on_conflict_do_nothing(index_elements=["mutation_id"])
                 .returning(table.c.mutation_id))
         return set(self.session.execute(stmt, rows).scalars())
@@ -105,10 +115,10 @@ class SqlStore:
             return {}
         table = JournalRow.__table__
         rows = self.session.execute(select(table).where(table.c.mutation_id.in_(ids))).mappings()
-        return {row["mutation_id"]: JournalEntry(**row) for row in rows}
+        return {row["mutation_id"]: _entry(row) for row in rows}
 
     def save_journal(self, entries: Iterable[JournalEntry]) -> None:
-        rows = [{k: v for k, v in asdict(e).items() if k in JOURNAL_COLUMNS} for e in entries]
+        rows = [{k: v for k, v in _journal_row(e).items() if k not in WRITTEN_ONCE} for e in entries]
         if rows:
             self.session.execute(update(JournalRow), rows)
 
@@ -120,7 +130,7 @@ class SqlStore:
         rows = self.session.execute(
             select(table).where(table.c.status == "deferred", table.c.waiting_for.in_(ids))
             .order_by(table.c.mutation_id)).mappings()
-        return [JournalEntry(**row) for row in rows]
+        return [_entry(row) for row in rows]
 
     # -- devices -----------------------------------------------------------------------
     def device(self, device_id: str) -> DeviceState | None:
@@ -254,8 +264,20 @@ class SqlStore:
         return sum((Decimal(qty) for when, qty in self._movements[item_id] if when <= at), Decimal(0))
 
 
+def _journal_row(entry: JournalEntry) -> dict[str, Any]:
+    """A journal entry as a row; the numbers in it are sealed by the column types."""
+    row = {k: v for k, v in asdict(entry).items() if k in JOURNAL_COLUMNS}
+    row["has_numbers"] = sealed.has_numbers(entry.raw) or sealed.reuses_have_numbers(entry.reuses)
+    return row
+
+
+def _entry(row) -> JournalEntry:
+    return JournalEntry(**{k: v for k, v in row.items() if k in ENTRY_FIELDS})
+
+
 def _columns(model) -> set[str]:
-    return {attr.key for attr in inspect(model).column_attrs}
+    """What the engine may read and write of a record: not what the store derives."""
+    return {attr.key for attr in inspect(model).column_attrs if attr.key not in DERIVED}
 
 
 def _as_dict(obj) -> dict[str, Any]:
@@ -264,7 +286,7 @@ def _as_dict(obj) -> dict[str, Any]:
     A stored row changed since the last flush reports the version that flush will give it.
     """
     record = {attr.key: copy.deepcopy(getattr(obj, attr.key))
-              for attr in inspect(type(obj)).column_attrs}
+              for attr in inspect(type(obj)).column_attrs if attr.key not in DERIVED}
     state = inspect(obj)
     if "version" in record and state.persistent and state.session.is_modified(obj, include_collections=False):
         record["version"] += 1

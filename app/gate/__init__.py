@@ -5,3 +5,4 @@ from flask import Blueprint
 bp = Blueprint("gate", __name__, url_prefix="/gate")
 
 from app.gate import routes  # noqa: E402,F401
+from app.gate import reveal  # noqa: E402,F401

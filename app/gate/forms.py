@@ -13,6 +13,7 @@ from flask_wtf.file import FileRequired
 from wtforms import BooleanField
 from wtforms import SelectField
 from wtforms import StringField
+from wtforms.validators import Length
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
@@ -74,3 +75,14 @@ class ListImportForm(FlaskForm):
     file = FileField(_l("CSV file"), validators=[
         FileRequired(message=_l("Choose a file.")),
         FileAllowed(["csv", "txt"], message=_l("Choose a .csv file."))])
+
+
+REVEALABLE = options((("phone", _l("Phone")), ("id_number", _l("ID number"))))
+
+
+class RevealForm(FlaskForm):
+    """One full number of one visit, for a reason that goes into the audit log."""
+
+    field = SelectField(_l("Number"), choices=REVEALABLE, validators=[required()])
+    reason = StringField(_l("Why you need it"), filters=[stripped], validators=[
+        required(), Length(min=4, max=200, message=_l("Give a reason of %(min)d to %(max)d characters."))])

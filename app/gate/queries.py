@@ -13,7 +13,6 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_
-from sqlalchemy import case
 from sqlalchemy import exists
 from sqlalchemy import false
 from sqlalchemy import func
@@ -21,6 +20,7 @@ from sqlalchemy import literal
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm import defer
 
 from app.extensions import db
 from app.models import FollowUp
@@ -32,10 +32,10 @@ from app.models import Visit
 from app.models import WatchEntry
 from app.models import WatchHit
 from app.models.base import UTCDateTime
-from app.models.gate import normalise_phone
 from app.models.gate import normalise_plate
 from app.office.filters import ListFilters
 from app.office.filters import within
+from app.privacy import numbers
 from sync.sweep import at_local
 from sync.sweep import gate_deadline
 
@@ -45,7 +45,7 @@ SORTS = ("in", "out", "stay", "visitor")
 # Statuses about now, not about the days chosen: a visitor of yesterday still inside is inside now.
 TIMELESS = ("inside", "overdue")
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=ZoneInfo("UTC"))
-MIN_PHONE, MIN_PLATE = 7, 5  # what the phone's check-in form needs before it compares
+MIN_PLATE = 5  # what the phone's check-in form needs before it compares a plate
 
 
 # --- normalising in SQL, as app.models.gate does in Python --------------------------------
@@ -61,36 +61,29 @@ def plate_key(column):
     return func.upper(_strip(func.coalesce(column, ""), (" ", "·", ".", "-", "\t")))
 
 
-def phone_key(column):
-    """``normalise_phone`` in SQL for what phones and forms let through (digits, spaces,
-    dashes, brackets, a leading +), without the 86 of a 13-digit number."""
-    digits = _strip(func.coalesce(column, ""), (" ", "-", "+", "(", ")"))
-    return case((and_(func.length(digits) == 13, func.substr(digits, 1, 2) == "86"), func.substr(digits, 3)),
-                else_=digits)
-
-
 def name_key(column):
     return func.trim(func.coalesce(column, ""))
 
 
-def id_key(column):
-    return func.upper(func.trim(func.coalesce(column, "")))
-
-
-def watch_matches(entry, *, name, phone, plate, id_number):
+def watch_matches(entry, *, name, plate, phone_mac, id_mac):
     """The condition that a watch entry names this visitor: the same name, phone number,
     plate or ID number (the phone checks the same four when a guard registers someone).
 
-    ``name`` … ``id_number`` are SQL expressions already normalised (columns of a visit,
-    or literals).
+    ``name`` and ``plate`` are SQL expressions already normalised (columns of a visit, or
+    literals). Phone and ID numbers are stored encrypted, so they are compared by their
+    lookup MACs (``app.privacy.numbers``: a phone has one from 7 digits on); a MAC given
+    as ``None`` (the visitor has no such number) matches nothing.
     """
-    entry_phone, entry_plate, entry_id = phone_key(entry.phone), plate_key(entry.plate), id_key(entry.id_number)
-    return or_(
+    entry_plate = plate_key(entry.plate)
+    parts = [
         and_(name != "", name_key(entry.name) == name),
-        and_(func.length(phone) >= MIN_PHONE, entry_phone == phone),
         and_(func.length(plate) >= MIN_PLATE, entry_plate == plate),
-        and_(id_number != "", entry_id == id_number),
-    )
+    ]
+    if phone_mac is not None:
+        parts.append(entry.phone_mac == phone_mac)
+    if id_mac is not None:
+        parts.append(entry.id_mac == id_mac)
+    return or_(*parts)
 
 
 def _live(entry):
@@ -105,8 +98,8 @@ def watched():
         exists().where(WatchHit.visit_id == Visit.id),
         exists().where(
             entry.site_id == Visit.site_id, _live(entry),
-            watch_matches(entry, name=name_key(Visit.visitor_name), phone=phone_key(Visit.phone),
-                          plate=plate_key(Visit.plate), id_number=id_key(Visit.id_number))))
+            watch_matches(entry, name=name_key(Visit.visitor_name), plate=plate_key(Visit.plate),
+                          phone_mac=Visit.phone_mac, id_mac=Visit.id_mac)))
 
 
 def flagged():
@@ -214,13 +207,15 @@ def visits_query(f: ListFilters, now: datetime, site_clocks: dict[str, GateClock
 
 
 def search(q: str):
-    """Visitor name, unit, host (any part, any case) or plate (as the phone writes it)."""
+    """Visitor name, unit, host (any part, any case) or plate (as the phone writes it); a
+    whole phone or ID number, or a phone's last four digits, by their stored keys."""
     text = q.lower()
     conditions = [func.lower(column).contains(text, autoescape=True)
                   for column in (Visit.visitor_name, Visit.unit, Visit.host_name)]
     plate = normalise_plate(q)
     if plate:
         conditions.append(plate_key(Visit.plate).contains(plate, autoescape=True))
+    conditions += numbers.searched(Visit, q)
     return or_(*conditions)
 
 
@@ -278,18 +273,18 @@ def watch_entries_of(visit: Visit) -> list[tuple[WatchEntry, list[str], datetime
     the active entries that match now, and those the server matched when the visit came in
     (kept even if the entry has changed since)."""
     name = (visit.visitor_name or "").strip()
-    phone, plate = normalise_phone(visit.phone), normalise_plate(visit.plate)
-    id_number = (visit.id_number or "").strip().upper()
-    condition = watch_matches(WatchEntry, name=literal(name), phone=literal(phone), plate=literal(plate),
-                              id_number=literal(id_number))
+    plate = normalise_plate(visit.plate)
+    condition = watch_matches(WatchEntry, name=literal(name), plate=literal(plate),
+                              phone_mac=visit.phone_mac, id_mac=visit.id_mac)
     entries = db.session.scalars(
         select(WatchEntry).where(WatchEntry.site_id == visit.site_id, _live(WatchEntry), condition)
         .order_by(WatchEntry.name, WatchEntry.id))
     found: dict[str, tuple[WatchEntry, list[str], datetime | None]] = {}
     for entry in entries:  # a handful at most: the SQL above chose them
         why = [key for key, mine, theirs in (
-            ("name", name, (entry.name or "").strip()), ("phone", phone, normalise_phone(entry.phone)),
-            ("plate", plate, normalise_plate(entry.plate)), ("id_number", id_number, (entry.id_number or "").strip().upper()))
+            ("name", name, (entry.name or "").strip()), ("phone", visit.phone_mac, entry.phone_mac),
+            ("plate", plate, normalise_plate(entry.plate)),
+            ("id_number", visit.id_mac, entry.id_mac))
             if mine and mine == theirs]
         found[entry.id] = (entry, why, None)
     hits = db.session.execute(
@@ -302,8 +297,13 @@ def watch_entries_of(visit: Visit) -> list[tuple[WatchEntry, list[str], datetime
 
 
 def journal_of(*mutation_ids) -> dict[str, JournalRow]:
-    """The sync journal rows of the visit's mutations: the phone's clock offset for each."""
+    """The sync journal rows of the visit's mutations: the phone's clock offset for each.
+
+    The bodies are not loaded: they hold the visitor's numbers, sealed, and are not shown.
+    """
     ids = [i for i in mutation_ids if i]
     if not ids:
         return {}
-    return {r.mutation_id: r for r in db.session.scalars(select(JournalRow).where(JournalRow.mutation_id.in_(ids)))}
+    stmt = (select(JournalRow).where(JournalRow.mutation_id.in_(ids))
+            .options(defer(JournalRow.raw, raiseload=True), defer(JournalRow.reuses, raiseload=True)))
+    return {r.mutation_id: r for r in db.session.scalars(stmt)}

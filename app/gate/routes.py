@@ -2,7 +2,8 @@
 the gate's lists that phones cache (residents' vehicles, the watch list).
 
 Reviewers (managers, supervisors, admins) of a site read and edit; everything is limited
-to their sites through ``app.scoping``. Phone and ID numbers are shown masked only.
+to their sites through ``app.scoping``. Phone and ID numbers are shown masked; a
+supervisor or an admin may reveal one number of one visit with a reason (``reveal.py``).
 """
 from flask import abort
 from flask import flash
@@ -12,6 +13,7 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
@@ -25,6 +27,7 @@ from app.gate import imports
 from app.gate import lists
 from app.gate import queries
 from app.gate.forms import ListImportForm
+from app.gate.forms import RevealForm
 from app.gate.forms import VehicleForm
 from app.gate.forms import WatchForm
 from app.models import Site
@@ -35,6 +38,7 @@ from app.models.gate import WatchEntry
 from app.navigation import add_nav
 from app.office import filters
 from app.office.access import REVIEW_ROLES
+from app.office.access import may_reveal
 from app.office.access import review_required
 from app.scoping import get_scoped_or_404
 
@@ -74,17 +78,28 @@ def visits():
 def visit(visit_id):
     """Everything known of one visit: the phone's times and the corrected ones, who let the
     visitor in and out, incidents with their photos and follow-ups, watch-list matches."""
+    return visit_page(visit_of_or_404(visit_id))
+
+
+def visit_of_or_404(visit_id) -> Visit:
     row = get_scoped_or_404(Visit, visit_id)
     if row.deleted_at is not None:
         abort(404)
+    return row
+
+
+def visit_page(row: Visit, **extra) -> str:
+    """The visit's page; ``extra`` goes to the template (the reveal form, a revealed number)."""
     site = db.session.get(Site, row.site_id)
     clock = queries.GateClock.of(site, utcnow())
     journal = queries.journal_of(row.mutation_id, row.checked_out_mutation_id)
+    if may_reveal(current_user):
+        extra.setdefault("reveal_form", RevealForm(formdata=None))
     return render_template(
         "gate/visit.html", visit=row, site=site, clock=clock,
         incidents=queries.incidents_of(row), watch=queries.watch_entries_of(row),
         people=queries.names([row.user_id, row.checked_out_by]),
-        check_in=journal.get(row.mutation_id), check_out=journal.get(row.checked_out_mutation_id))
+        check_in=journal.get(row.mutation_id), check_out=journal.get(row.checked_out_mutation_id), **extra)
 
 
 # --- lists -------------------------------------------------------------------------------

@@ -39,3 +39,4 @@ from app.models.followups import FollowUp  # noqa: F401
 from app.models.followups import FollowUpEvent  # noqa: F401
 from app.models.sweep import SweepMark  # noqa: F401
 from app.models.sweep import SweepRun  # noqa: F401
+from app.models.audit import AuditEntry  # noqa: F401

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
+from sqlalchemy.orm import validates
 
 from app.extensions import db
 from app.models.base import ChangeLog
@@ -25,6 +26,7 @@ from app.models.base import Synced
 from app.models.base import UTCDateTime
 from app.models.base import utcnow
 from sync.privacy import normalise_phone  # noqa: F401  (the gate's lists import it from here)
+from app.privacy.columns import Sealed
 
 
 def normalise_plate(value: str | None) -> str:
@@ -61,11 +63,28 @@ class WatchEntry(Synced, db.Model):
     sync_type = "watch"
     site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), nullable=False, index=True)
     name: Mapped[str | None] = mapped_column(String(60))
-    phone: Mapped[str | None] = mapped_column(String(20))
-    id_number: Mapped[str | None] = mapped_column(String(32))
+    # Encrypted like a visit's, with lookup MACs to match visits against (app.privacy).
+    phone: Mapped[str | None] = mapped_column(Sealed("watch.phone"))
+    id_number: Mapped[str | None] = mapped_column(Sealed("watch.id_number"))
+    phone_mac: Mapped[str | None] = mapped_column(String(64))
+    id_mac: Mapped[str | None] = mapped_column(String(64))
     plate: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(255), nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+    @validates("phone")
+    def _index_phone(self, key, value):
+        from app.privacy import numbers
+
+        self.phone_mac = numbers.phone_mac(value)
+        return value
+
+    @validates("id_number")
+    def _index_id_number(self, key, value):
+        from app.privacy import numbers
+
+        self.id_mac = numbers.id_mac(value)
+        return value
 
     def is_gone(self):
         return self.deleted_at is not None or not self.active

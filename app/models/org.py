@@ -40,6 +40,8 @@ DEFAULT_SITE_SETTINGS = {
     },
     "stock_tolerance": {"default": 0},
     "device_token_days": 30,
+    # Days a visitor's ID and phone numbers are kept after the check-in (`flask privacy purge`).
+    "privacy_retention_days": 90,
 }
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import Text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
+from sqlalchemy.orm import validates
 
 from app.extensions import db
 from app.models.base import IdMixin
@@ -26,6 +27,7 @@ from app.models.base import Synced
 from app.models.base import UTCDateTime
 from app.models.base import utcnow
 from app.models.stock import QTY
+from app.privacy.columns import Sealed
 
 
 class Recorded(Synced):
@@ -95,8 +97,11 @@ class Finding(Recorded, db.Model):
 class Visit(Recorded, db.Model):
     """A visitor registered at the gate; open from check-in until check-out.
 
-    ``phone`` and ``id_number`` are kept here only: phones, pages for other roles and logs
-    get the masked forms of ``sync.privacy``.
+    ``phone`` and ``id_number`` are kept here only, encrypted (``Sealed``): phones, office
+    pages and logs get the masked forms of ``sync.privacy``; a supervisor may reveal one
+    with a reason, which is audited. Exact-match search and the watch list compare the
+    lookup MACs beside them (``app.privacy.numbers``), which follow the numbers on every
+    write. The privacy purge empties all five after the site's retention period.
     """
 
     __tablename__ = "visits"
@@ -108,8 +113,11 @@ class Visit(Recorded, db.Model):
     visitor_name: Mapped[str] = mapped_column(String(60), nullable=False)
     purpose: Mapped[str] = mapped_column(String(16), nullable=False)
     party_size: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    phone: Mapped[str | None] = mapped_column(String(20))
-    id_number: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(Sealed("visit.phone"))
+    id_number: Mapped[str | None] = mapped_column(Sealed("visit.id_number"))
+    phone_mac: Mapped[str | None] = mapped_column(String(64), index=True)
+    id_mac: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_tail: Mapped[str | None] = mapped_column(String(4))
     unit: Mapped[str | None] = mapped_column(String(32))
     host_name: Mapped[str | None] = mapped_column(String(60))
     plate: Mapped[str | None] = mapped_column(String(16))
@@ -121,6 +129,20 @@ class Visit(Recorded, db.Model):
     checked_out_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     checked_out_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_out_mutation_id: Mapped[str | None] = mapped_column(String(36))
+
+    @validates("phone")
+    def _index_phone(self, key, value):
+        from app.privacy import numbers
+
+        self.phone_mac, self.phone_tail = numbers.phone_mac(value), numbers.phone_tail(value)
+        return value
+
+    @validates("id_number")
+    def _index_id_number(self, key, value):
+        from app.privacy import numbers
+
+        self.id_mac = numbers.id_mac(value)
+        return value
 
     def __repr__(self):  # never the phone or ID number, even in a traceback
         return f"<Visit {self.id}>"

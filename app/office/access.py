@@ -13,11 +13,19 @@ from flask import url_for
 from flask_login import current_user
 
 REVIEW_ROLES = ("manager", "supervisor", "admin")
+# Who may see one visitor's full ID or phone number, with a reason that is audited:
+# supervisors (the quality department among them) and admins, not managers.
+REVEAL_ROLES = ("supervisor", "admin")
 
 
 def may_review(user) -> bool:
     """Reads every record of the user's sites (dashboard, lists, search)."""
     return user is not None and user.is_authenticated and user.role in REVIEW_ROLES
+
+
+def may_reveal(user) -> bool:
+    """Reveals a visitor's full number on the visit's page (app/gate/reveal.py)."""
+    return may_review(user) and user.role in REVEAL_ROLES
 
 
 def may_work_followups(user) -> bool:

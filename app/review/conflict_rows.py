@@ -14,6 +14,7 @@ from decimal import InvalidOperation
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from app.extensions import db
 from app.models import Conflict
@@ -82,8 +83,10 @@ class Context:
     def __init__(self, conflicts: list[Conflict]):
         ids = {c.winner_mutation_id for c in conflicts} | {c.loser_mutation_id for c in conflicts}
         ids.discard(None)
+        # Not the bodies: they may hold a visitor's numbers, sealed, and are not shown.
         self.journal = {r.mutation_id: r for r in db.session.scalars(
-            select(JournalRow).where(JournalRow.mutation_id.in_(ids)))} if ids else {}
+            select(JournalRow).where(JournalRow.mutation_id.in_(ids))
+            .options(defer(JournalRow.raw, raiseload=True), defer(JournalRow.reuses, raiseload=True)))} if ids else {}
         people = {r.user_id for r in self.journal.values()} | {c.reviewed_by for c in conflicts}
         for c in conflicts:
             if c.field == "assignee_id":

@@ -7,7 +7,8 @@ last ``VISIT_DAYS`` days.
 Typed text is matched as text (``%`` and ``_`` escaped). Plates are compared without
 separators on both sides, as the gate's phones compare them (``粤B·12345`` = ``粤b 12345``);
 four digits also match the last four digits of a visitor's phone, which the page shows
-masked.
+masked, and a whole phone or ID number finds its visitors by the numbers' lookup MACs
+(the numbers themselves are stored encrypted, see ``app.privacy``).
 """
 from __future__ import annotations
 
@@ -31,12 +32,12 @@ from app.models import Unit
 from app.models import Visit
 from app.models import utcnow
 from app.models.gate import normalise_plate
+from app.privacy import numbers
 
 LIMIT = 10
 CAP = 100
 VISIT_DAYS = 90
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
-PHONE_TAIL = re.compile(r"^[0-9]{4}$")
 KINDS = ("visits", "findings", "followups", "complaints", "units")
 
 
@@ -79,8 +80,7 @@ def visits(q: str, site_ids: list[str], since=None) -> Group:
     plate = normalise_plate(q)
     if plate:
         matches.append(_like(func.upper(_stripped(Visit.plate, " ·.-\t")), plate))
-    if PHONE_TAIL.match(q):
-        matches.append(_stripped(Visit.phone, " -+").endswith(q, autoescape=True))
+    matches += numbers.searched(Visit, q)  # whole phone or ID numbers, a phone's last 4 digits
     stmt = select(Visit).where(Visit.site_id.in_(site_ids), Visit.deleted_at.is_(None), or_(*matches))
     if since is not None:
         stmt = stmt.where(Visit.checked_in_at >= since)

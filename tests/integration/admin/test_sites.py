@@ -14,7 +14,7 @@ def settings_data(**changes):
         "gate_windows-2-start": "", "gate_windows-2-end": "",
         "gate_day_end": "23:00", "visit_max_minutes": "240", "patrol_start": "08:40",
         "patrol_day_end": "23:59", "route_grace_minutes": "60", "stock_check_day": "25",
-        "device_token_days": "30", "stock_tolerance_default": "0",
+        "device_token_days": "30", "stock_tolerance_default": "0", "privacy_retention_days": "90",
     }
     for key, minutes in DEFAULT_SITE_SETTINGS["clocks"].items():
         data[f"clocks-{key}"] = str(minutes)
