@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from bench import fault_run
 from tests.conftest import database_url
 
-pytestmark = pytest.mark.faultrun
+pytestmark = [pytest.mark.faultrun, pytest.mark.slow]
 
 
 @pytest.fixture()
