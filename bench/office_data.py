@@ -408,12 +408,11 @@ class Generator:
 
     # reference data --------------------------------------------------------------------
     def company(self) -> None:
-        from werkzeug.security import generate_password_hash
-
         from app.demo import CHECKPOINTS
         from app.demo import ITEMS
+        from app.passwords import hash_password
 
-        self.hash = generate_password_hash(PASSWORD)
+        self.hash = hash_password(PASSWORD)
         start = self.day_start[0] - timedelta(days=30)
         ref = {"version": 1, "updated_at": start, "deleted_at": None}
         company = self.uid()

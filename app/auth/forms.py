@@ -1,9 +1,26 @@
+"""The sign-in form, and the rule every new password meets."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms import StringField
 from wtforms.validators import DataRequired
+from wtforms.validators import EqualTo
 from wtforms.validators import Length
+
+from app.passwords import MAX_LENGTH
+from app.passwords import MIN_LENGTH
+
+
+def new_password_validators() -> list:
+    """Every password set through a page: admin create and reset, one's own change."""
+    return [DataRequired(message=_l("This field is required.")),
+            Length(min=MIN_LENGTH, max=MAX_LENGTH,
+                   message=_l("A password needs %(min)d to %(max)d characters."))]
+
+
+def repeat_validators() -> list:
+    return [DataRequired(message=_l("This field is required.")),
+            EqualTo("password", message=_l("The passwords do not match."))]
 
 
 class LoginForm(FlaskForm):

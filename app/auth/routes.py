@@ -15,6 +15,7 @@ from flask_login import logout_user
 from sqlalchemy import select
 from werkzeug.exceptions import TooManyRequests
 
+from app import passwords
 from app.auth import bp
 from app.auth import throttle
 from app.auth.forms import LoginForm
@@ -35,14 +36,24 @@ def too_many(seconds: int):
 
 
 def authenticate(username: str, password: str, address: str) -> User | None:
-    """The active user with these credentials; raises 429 while throttled."""
+    """The active user with these credentials; raises 429 while throttled.
+
+    Used by the desktop form and the phone's ``POST /api/v1/session`` alike. On success a
+    stale hash is replaced (committed here).
+    """
     wait = throttle.retry_after(username, address)
     if wait:
         raise too_many(wait)
     user = find_user(username)
-    if user is None or not user.is_active or not user.check_password(password or ""):
+    if user is None:
+        passwords.spend_time(password or "")
+        ok = False
+    else:
+        ok = user.check_password(password or "") and user.is_active
+    if not ok:
         throttle.record_failure(username, address)
         return None
+    db.session.commit()  # a hash re-made with today's parameters
     return user
 
 

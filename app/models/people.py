@@ -10,9 +10,8 @@ from sqlalchemy import Table
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
-from werkzeug.security import check_password_hash
-from werkzeug.security import generate_password_hash
 
+from app import passwords
 from app.extensions import db
 from app.models.base import IdMixin
 from app.models.base import Synced
@@ -49,10 +48,20 @@ class User(UserMixin, Synced, db.Model):
     sites = relationship("Site", secondary=user_sites, order_by="Site.name")
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        """Store an Argon2id hash of ``password`` (``app.passwords``)."""
+        self.password_hash = passwords.hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        """Whether ``password`` is this person's.
+
+        .. note:: A correct password whose stored hash is werkzeug's, or Argon2id with
+           other parameters, is re-hashed in place; the caller commits.
+        """
+        if not passwords.verify(self.password_hash, password):
+            return False
+        if passwords.needs_rehash(self.password_hash):
+            self.set_password(password)
+        return True
 
     @property
     def is_active(self) -> bool:
