@@ -42,12 +42,6 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     i18n.init_app(app)
 
-    @login_manager.user_loader
-    def load_user(user_id):
-        from app.models import User
-        user = db.session.get(User, user_id)
-        return user if user is not None and user.is_active else None
-
 
 def register_blueprints(app: Flask) -> None:
     from app import admin
@@ -92,8 +86,10 @@ def register_commands(app: Flask) -> None:
 
 def register_security(app: Flask) -> None:
     from app import security
+    from app.auth import sessions
 
     security.init_app(app)
+    sessions.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:

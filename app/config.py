@@ -1,6 +1,7 @@
 """Configuration read from the environment, with safe defaults for a first start."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +71,9 @@ class Config:
     LOGIN_MAX_FAILURES = 5
     LOGIN_WINDOW_MINUTES = 15
     DEVICE_TOKEN_DAYS = 30
+    # Desktop sessions end after 30 minutes without a request, and 12 hours after sign-in.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", 30))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", 12))
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
 
 
@@ -84,6 +88,8 @@ def load_config(app, overrides: dict | None = None) -> None:
     if os.environ.get("PHOTO_DIR"):
         app.config["PHOTO_DIR"] = os.environ["PHOTO_DIR"]
     app.config.update(overrides)
+    # A signed session cookie is not accepted past the absolute limit either.
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["SESSION_MAX_HOURS"])
     # Secure cookies whenever the deployment says it is served over HTTPS.
     if "SESSION_COOKIE_SECURE" not in overrides:
         app.config["SESSION_COOKIE_SECURE"] = app.config["PREFERRED_URL_SCHEME"] == "https"

@@ -428,7 +428,8 @@ class Generator:
             uid = self.uid()
             users.append({"id": uid, "company_id": company, "username": username, "display_name": display,
                           "password_hash": self.hash, "role": role, "post": post, "is_team_lead": lead,
-                          "active": True, "locale": None, **ref})
+                          "active": True, "locale": None, "session_version": 0,
+                          "must_change_password": False, **ref})
             for s in sites:
                 rows["user_sites"].append({"user_id": uid, "site_id": s.id})
             return uid

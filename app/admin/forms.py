@@ -282,9 +282,10 @@ class NewUserForm(UserForm):
 
 
 class PasswordForm(FlaskForm):
+    """An administrator's reset; the person's phones are always signed out (app/auth/accounts.py)."""
+
     password = PasswordField(_l("New password"), validators=new_password_validators())
     confirm = PasswordField(_l("Repeat the password"), validators=repeat_validators())
-    sign_out = BooleanField(_l("Also sign out all their phones"))
 
 
 # --- checkpoints and routes --------------------------------------------------------------

@@ -5,8 +5,10 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean
 from sqlalchemy import Column
 from sqlalchemy import ForeignKey
+from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Table
+from sqlalchemy import false
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -44,8 +46,17 @@ class User(UserMixin, Synced, db.Model):
     is_team_lead: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
+    # Part of every desktop session's id: one more ends all of this person's sessions.
+    session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    # Set by an administrator's reset: until they choose their own, they may only do that.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                       server_default=false())
 
     sites = relationship("Site", secondary=user_sites, order_by="Site.name")
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session: the user and their session version."""
+        return f"{self.id}:{self.session_version or 0}"
 
     def set_password(self, password: str) -> None:
         """Store an Argon2id hash of ``password`` (``app.passwords``)."""

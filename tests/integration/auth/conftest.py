@@ -1,4 +1,4 @@
-"""Fixtures for sign-in security: browsers that sign in, and what the database holds."""
+"""Fixtures for sign-in security: browsers that sign in, and cookies carried to another."""
 import pytest
 
 from app.extensions import db
@@ -19,7 +19,7 @@ class Browser:
                                                 "csrf_token": token}, **kw)
 
     def token(self) -> str:
-        return csrf_from(self.client.get("/", follow_redirects=True))
+        return csrf_from(self.client.get("/account/password"))
 
     def post(self, path: str, data: dict | None = None, **kw):
         data = dict(data or {})
@@ -39,6 +39,16 @@ class Browser:
 def browser(app):
     """``browser()``: a new desktop browser."""
     return lambda **environ: Browser(app, **environ)
+
+
+@pytest.fixture()
+def replay(app):
+    """``replay(cookie)``: another browser presenting a copy of a session cookie."""
+    def make(value: str):
+        client = app.test_client()
+        client.set_cookie("session", value)
+        return client
+    return make
 
 
 @pytest.fixture()

@@ -1,4 +1,5 @@
-"""Passwords: Argon2id, old hashes re-made at sign-in, at least 10 characters."""
+"""Passwords: Argon2id, old hashes re-made at sign-in, at least 10 characters, and the
+change an administrator's reset forces."""
 import pytest
 from argon2 import PasswordHasher
 from werkzeug.security import generate_password_hash
@@ -71,6 +72,58 @@ def test_unknown_username_still_spends_a_hash(browser, world):
 
 # --- setting passwords ---------------------------------------------------------------------
 
+def test_own_change_stores_argon2id_and_signs_in_with_it(browser, person, world):
+    desk = browser()
+    desk.login("manager1")
+    assert "修改密码" in desk.client.get("/review").get_data(as_text=True)  # in the user menu
+    response = desk.post("/account/password", {"current": "demo1234", "password": NEW, "confirm": NEW})
+    assert response.status_code == 302
+    assert person("manager1").password_hash.startswith("$argon2id$")
+    assert browser().login("manager1").status_code == 422
+    assert browser().login("manager1", NEW).status_code == 302
+
+
+@pytest.mark.parametrize("form, field_error", [
+    ({"current": "wrong password", "password": NEW, "confirm": NEW}, "当前密码不正确"),
+    ({"current": "demo1234", "password": "short-pw", "confirm": "short-pw"}, "密码长度须为 10 到 200 个字符"),
+    ({"current": "demo1234", "password": "x" * 201, "confirm": "x" * 201}, "密码长度须为 10 到 200 个字符"),
+    ({"current": "demo1234", "password": NEW, "confirm": NEW + "!"}, "两次输入的密码不一致"),
+    ({"current": "", "password": NEW, "confirm": NEW}, "此项为必填项"),
+])
+def test_own_change_is_refused(browser, person, world, form, field_error):
+    desk = browser()
+    desk.login("manager1")
+    before = person("manager1").password_hash
+    response = desk.post("/account/password", form)
+    assert response.status_code == 422
+    assert field_error in response.get_data(as_text=True)
+    assert person("manager1").password_hash == before
+
+
+def test_own_change_in_english(browser, world):
+    desk = browser()
+    desk.login("manager1")
+    desk.post("/lang/en", {"next": "/"})
+    response = desk.post("/account/password", {"current": "demo1234", "password": "short", "confirm": "short"})
+    assert "A password needs 10 to 200 characters." in response.get_data(as_text=True)
+
+
+def test_change_page_needs_a_sign_in(client, world):
+    response = client.get("/account/password")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_wrong_current_passwords_are_throttled(browser, world):
+    """The change page is no way around the sign-in throttle."""
+    desk = browser()
+    desk.login("manager1")
+    for _ in range(5):
+        desk.post("/account/password", {"current": "wrong password", "password": NEW, "confirm": NEW})
+    response = desk.post("/account/password", {"current": "demo1234", "password": NEW, "confirm": NEW})
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+
+
 @pytest.mark.parametrize("path, extra", [
     ("/admin/users/new", {"username": "guard9", "display_name": "保安9号", "role": "guard",
                           "post": "security"}),
@@ -111,3 +164,61 @@ def test_demo_password_still_signs_in(app, ctx):
     user = db.session.scalar(db.select(User).where(User.username == "guard1"))
     assert user.password_hash.startswith("$argon2id$")
     assert Phone(app.test_client()).sign_in("guard1", "demo1234").status_code == 200
+
+
+# --- the change a reset forces ---------------------------------------------------------
+
+@pytest.fixture()
+def reset_manager(browser, world):
+    """An administrator has just set manager1's password to NEW."""
+    admin = browser()
+    admin.login("admin1")
+    uid = world.users["manager1"]
+    assert admin.post(f"/admin/users/{uid}/password", {"password": NEW, "confirm": NEW}).status_code == 302
+    return admin
+
+
+def test_after_a_reset_only_the_change_page_opens(app, browser, person, reset_manager, world):
+    """Can a person whose password an administrator set reach anything before choosing
+    their own? (Only the change page, sign-out and the language switch.)"""
+    desk = browser()
+    response = desk.login("manager1", NEW)
+    assert response.status_code == 302 and response.headers["Location"] == "/account/password"
+    for path in ("/review", "/", "/followups/", "/admin/users"):
+        blocked = desk.client.get(path)
+        assert blocked.status_code == 302, path
+        assert blocked.headers["Location"] == "/account/password", path
+    api = desk.client.get("/api/v1/session")
+    assert api.status_code == 403 and api.json["error"]["code"] == "password_change_required"
+    page = desk.client.get("/account/password")
+    assert page.status_code == 200
+    assert "请先设置新密码" in page.get_data(as_text=True)
+    # Choosing their own lets them through.
+    mine = "my very own password"
+    response = desk.post("/account/password", {"current": NEW, "password": mine, "confirm": mine})
+    assert response.status_code == 302
+    assert desk.status("/review") == 200
+    assert not person("manager1").must_change_password
+
+
+def test_after_a_reset_sign_out_still_works(browser, reset_manager, world):
+    desk = browser()
+    desk.login("manager1", NEW)
+    assert desk.post("/logout").status_code == 302
+    assert desk.client.get("/account/password").status_code == 302
+
+
+def test_after_a_reset_the_phone_still_signs_in(app, reset_manager, world):
+    """The phone has no change page: it signs in with the new password and keeps working."""
+    phone = Phone(app.test_client())
+    assert phone.sign_in("manager1", NEW).status_code == 200
+    assert phone.get("/api/v1/session").status_code == 200
+
+
+def test_an_admin_resetting_their_own_password_is_not_held(browser, person, world):
+    admin = browser()
+    admin.login("admin1")
+    uid = world.users["admin1"]
+    assert admin.post(f"/admin/users/{uid}/password", {"password": NEW, "confirm": NEW}).status_code == 302
+    assert not person("admin1").must_change_password
+    assert admin.status("/admin/users") == 200
