@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.config import load_config
 
     load_config(app, config)
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -41,6 +42,17 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
     i18n.init_app(app)
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind ``PROXY_COUNT`` reverse proxies, take the client's address and scheme from
+    their X-Forwarded-For/-Proto; with none, those headers are anyone's to forge and are
+    ignored (the sign-in throttle counts by address)."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -68,12 +68,18 @@ class Config:
     SYNC_MAX_BYTES = 2 * 1024 * 1024
     PHOTO_MAX_BYTES = 5 * 1024 * 1024
     PHOTO_DIR = str(INSTANCE / "photos")
-    LOGIN_MAX_FAILURES = 5
+    # Sign-in throttling (app/auth/throttle.py), failures counted over the last 15 minutes:
     LOGIN_WINDOW_MINUTES = 15
+    LOGIN_MAX_FAILURES = 5  # one username from one address: that address waits for that username
+    LOGIN_MAX_FAILURES_ADDRESS = 30  # one address, any usernames: that address waits for every username
+    LOGIN_MAX_FAILURES_USER = 10  # one username, any addresses: that username waits, at most the window
+    LOGIN_KNOWN_DEVICE_DAYS = 90  # a browser that signed in as someone is spared the limit above
     DEVICE_TOKEN_DAYS = 30
     # Desktop sessions end after 30 minutes without a request, and 12 hours after sign-in.
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", 30))
     SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", 12))
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none, trust no header).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
 
 

@@ -40,12 +40,14 @@ def authenticate(username: str, password: str, address: str) -> User | None:
     """The active user with these credentials; raises 429 while throttled.
 
     Used by the desktop form and the phone's ``POST /api/v1/session`` alike. On success a
-    stale hash is replaced (committed here).
+    stale hash is replaced (committed here) and this browser is remembered as one that
+    signed in as them (``throttle.remember_known``).
     """
-    wait = throttle.retry_after(username, address)
+    user = find_user(username)
+    known = user is not None and user.id in throttle.known_user_ids()
+    wait = throttle.retry_after(username, address, known=known)
     if wait:
         raise too_many(wait)
-    user = find_user(username)
     if user is None:
         passwords.spend_time(password or "")
         ok = False
@@ -55,6 +57,7 @@ def authenticate(username: str, password: str, address: str) -> User | None:
         throttle.record_failure(username, address)
         return None
     db.session.commit()  # a hash re-made with today's parameters
+    throttle.remember_known(user.id)
     return user
 
 
@@ -116,7 +119,7 @@ def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         address = request.remote_addr or ""
-        wait = throttle.retry_after(user.username, address)
+        wait = throttle.retry_after(user.username, address, known=user.id in throttle.known_user_ids())
         if wait:
             return throttled_page("auth/password.html", too_many(wait), form=form)
         if not user.check_password(form.current.data):

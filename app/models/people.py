@@ -111,5 +111,5 @@ class LoginAttempt(IdMixin, db.Model):
 
     __tablename__ = "login_attempts"
     username: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
-    address: Mapped[str] = mapped_column(String(64), nullable=False)
+    address: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)
