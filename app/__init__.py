@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.config import load_config
 
     load_config(app, config)
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -44,11 +45,16 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     photostore.init_app(app)
 
-    @login_manager.user_loader
-    def load_user(user_id):
-        from app.models import User
-        user = db.session.get(User, user_id)
-        return user if user is not None and user.is_active else None
+
+def register_proxy(app: Flask) -> None:
+    """Behind ``PROXY_COUNT`` reverse proxies, take the client's address and scheme from
+    their X-Forwarded-For/-Proto; with none, those headers are anyone's to forge and are
+    ignored (the sign-in throttle counts by address)."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -94,8 +100,10 @@ def register_commands(app: Flask) -> None:
 
 def register_security(app: Flask) -> None:
     from app import security
+    from app.auth import sessions
 
     security.init_app(app)
+    sessions.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -31,7 +31,12 @@ def create_user_command(username, display_name, role, site_codes, password):
     from app.models import Company
     from app.models import Site
     from app.models import User
+    from app.passwords import MAX_LENGTH
+    from app.passwords import MIN_LENGTH
 
+    if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
+        raise click.BadParameter(f"a password needs {MIN_LENGTH} to {MAX_LENGTH} characters",
+                                 param_hint="--password")
     company = db.session.scalar(select(Company))
     if company is None:
         company = Company(name=current_app.config.get("COMPANY_NAME", "物业公司"))

@@ -1,6 +1,7 @@
 """Configuration read from the environment, with safe defaults for a first start."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,9 +75,18 @@ class Config:
     PHOTO_MAX_BYTES = 5 * 1024 * 1024
     PHOTO_DIR = str(INSTANCE / "photos")
     PHOTO_STORE = "disk"  # or "s3": a bucket the S3_* variables name (app/photostore.py)
-    LOGIN_MAX_FAILURES = 5
+    # Sign-in throttling (app/auth/throttle.py), failures counted over the last 15 minutes:
     LOGIN_WINDOW_MINUTES = 15
+    LOGIN_MAX_FAILURES = 5  # one username from one address: that address waits for that username
+    LOGIN_MAX_FAILURES_ADDRESS = 30  # one address, any usernames: that address waits for every username
+    LOGIN_MAX_FAILURES_USER = 10  # one username, any addresses: that username waits, at most the window
+    LOGIN_KNOWN_DEVICE_DAYS = 90  # a browser that signed in as someone is spared the limit above
     DEVICE_TOKEN_DAYS = 30
+    # Desktop sessions end after 30 minutes without a request, and 12 hours after sign-in.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", 30))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", 12))
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none, trust no header).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
 
 
@@ -92,6 +102,8 @@ def load_config(app, overrides: dict | None = None) -> None:
         if os.environ.get(name):
             app.config[name] = os.environ[name]
     app.config.update(overrides)
+    # A signed session cookie is not accepted past the absolute limit either.
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["SESSION_MAX_HOURS"])
     # Secure cookies whenever the deployment says it is served over HTTPS.
     if "SESSION_COOKIE_SECURE" not in overrides:
         app.config["SESSION_COOKIE_SECURE"] = app.config["PREFERRED_URL_SCHEME"] == "https"

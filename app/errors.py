@@ -2,24 +2,25 @@
 
 API codes (``error.code``):
 
-=====================  ======  ===============================================
-code                   status  meaning
-=====================  ======  ===============================================
-bad_request            400     the body is not JSON or not the expected shape
-validation_error       422     fields are wrong; ``details`` maps field -> messages
-unauthorized           401     sign in again (the phone keeps its outbox)
-invalid_credentials    401     POST /api/v1/session with a wrong username or password
-device_mismatch        401     a sync whose ``device_id`` is not the device the token was issued to
-csrf_failed            400     a cookie-authenticated change without X-CSRFToken
-forbidden              403     signed in, but not allowed to do this
-not_found              404     no such thing (or not yours to know about)
-method_not_allowed     405
-conflict               409     a photo id uploaded again with other bytes; the first stands
-payload_too_large      413     over 500 mutations, 2 MiB, or the photo limit
-unsupported_media      415     a photo that is not JPEG or PNG
-too_many_requests      429     too many failed sign-ins; see ``Retry-After``
-server_error           500
-=====================  ======  ===============================================
+========================  ======  ===============================================
+code                      status  meaning
+========================  ======  ===============================================
+bad_request               400     the body is not JSON or not the expected shape
+validation_error          422     fields are wrong; ``details`` maps field -> messages
+unauthorized              401     sign in again (the phone keeps its outbox)
+invalid_credentials       401     POST /api/v1/session with a wrong username or password
+device_mismatch           401     a sync whose ``device_id`` is not the device the token was issued to
+csrf_failed               400     a cookie-authenticated change without X-CSRFToken
+forbidden                 403     signed in, but not allowed to do this
+password_change_required  403     a desktop cookie of someone who must first choose a new password
+not_found                 404     no such thing (or not yours to know about)
+method_not_allowed        405
+conflict                  409     a photo id uploaded again with other bytes; the first stands
+payload_too_large         413     over 500 mutations, 2 MiB, or the photo limit
+unsupported_media         415     a photo that is not JPEG or PNG
+too_many_requests         429     too many failed sign-ins; see ``Retry-After``
+server_error              500
+========================  ======  ===============================================
 """
 from flask import jsonify
 from flask import render_template

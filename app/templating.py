@@ -30,6 +30,8 @@ def register(app) -> None:
     app.jinja_env.filters["mask_id"] = mask_id_number
     app.jinja_env.filters["mask_phone"] = mask_phone
     app.jinja_env.globals["current_locale"] = current_locale
+    from app.passwords import MIN_LENGTH
+    app.jinja_env.globals["password_min_length"] = MIN_LENGTH
 
     @app.context_processor
     def navigation():

@@ -427,12 +427,11 @@ class Generator:
 
     # reference data --------------------------------------------------------------------
     def company(self) -> None:
-        from werkzeug.security import generate_password_hash
-
         from app.demo import CHECKPOINTS
         from app.demo import ITEMS
+        from app.passwords import hash_password
 
-        self.hash = generate_password_hash(PASSWORD)
+        self.hash = hash_password(PASSWORD)
         start = self.day_start[0] - timedelta(days=30)
         ref = {"version": 1, "updated_at": start, "deleted_at": None}
         company = self.uid()
@@ -448,7 +447,8 @@ class Generator:
             uid = self.uid()
             users.append({"id": uid, "company_id": company, "username": username, "display_name": display,
                           "password_hash": self.hash, "role": role, "post": post, "is_team_lead": lead,
-                          "active": True, "locale": None, **ref})
+                          "active": True, "locale": None, "session_version": 0,
+                          "must_change_password": False, **ref})
             for s in sites:
                 rows["user_sites"].append({"user_id": uid, "site_id": s.id})
             return uid

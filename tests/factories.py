@@ -25,8 +25,8 @@ _HASH = {}
 def password_hash() -> str:
     """Hashing is slow on purpose; tests hash the shared password once."""
     if "h" not in _HASH:
-        from werkzeug.security import generate_password_hash
-        _HASH["h"] = generate_password_hash(PASSWORD)
+        from app.passwords import hash_password
+        _HASH["h"] = hash_password(PASSWORD)
     return _HASH["h"]
 
 

@@ -28,7 +28,6 @@ from wtforms import TextAreaField
 from wtforms import widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
-from wtforms.validators import EqualTo
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
@@ -37,6 +36,8 @@ from wtforms.validators import Regexp
 from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
 
+from app.auth.forms import new_password_validators
+from app.auth.forms import repeat_validators
 from app.models import DEFAULT_SITE_SETTINGS
 from app.models import POSTS
 from app.models import ROLES
@@ -278,18 +279,15 @@ class UserForm(FlaskForm):
 
 
 class NewUserForm(UserForm):
-    password = PasswordField(_l("Initial password"), validators=[
-        required(), Length(min=8, max=200, message=_l("Between %(min)d and %(max)d characters."))])
-    confirm = PasswordField(_l("Repeat the password"), validators=[
-        required(), EqualTo("password", message=_l("The passwords do not match."))])
+    password = PasswordField(_l("Initial password"), validators=new_password_validators())
+    confirm = PasswordField(_l("Repeat the password"), validators=repeat_validators())
 
 
 class PasswordForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=[
-        required(), Length(min=8, max=200, message=_l("Between %(min)d and %(max)d characters."))])
-    confirm = PasswordField(_l("Repeat the password"), validators=[
-        required(), EqualTo("password", message=_l("The passwords do not match."))])
-    sign_out = BooleanField(_l("Also sign out all their phones"))
+    """An administrator's reset; the person's phones are always signed out (app/auth/accounts.py)."""
+
+    password = PasswordField(_l("New password"), validators=new_password_validators())
+    confirm = PasswordField(_l("Repeat the password"), validators=repeat_validators())
 
 
 # --- checkpoints and routes --------------------------------------------------------------

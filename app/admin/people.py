@@ -21,6 +21,8 @@ from app.admin.forms import NewUserForm
 from app.admin.forms import PasswordForm
 from app.admin.forms import UserForm
 from app.admin.views import form_page
+from app.auth import accounts
+from app.auth import sessions
 from app.errors import error_response
 from app.extensions import db
 from app.models import ROLES
@@ -111,7 +113,10 @@ def user_edit(user_id):
         elif user.id == current_user.id and form.role.data != "admin":
             form.role.errors.append(_("You cannot take the administrator role from yourself."))
         else:
+            new_role = form.role.data != user.role
             _fill(user, form)
+            if new_role:
+                accounts.role_changed(user)
             db.session.commit()
             flash(_("%(name)s saved.", name=user.display_name), "success")
             return redirect(url_for("admin.users"))
@@ -127,13 +132,16 @@ def _devices(user: User) -> list[DeviceToken]:
 
 @bp.route("/users/<user_id>/password", methods=["GET", "POST"])
 def user_password(user_id):
-    """Set a new password, and optionally sign out their phones."""
+    """Set a new password: the person's desktop sessions and phones end, and at their next
+    desktop sign-in they choose their own."""
     user = lookups.get_user_or_404(user_id)
     form = PasswordForm()
     if form.validate_on_submit():
-        user.set_password(form.password.data)
-        revoked = services.revoke_devices(user) if form.sign_out.data else 0
+        myself = user.id == current_user.id
+        revoked = accounts.set_password(user, form.password.data, reset_by_admin=not myself)
         db.session.commit()
+        if myself:
+            sessions.start(user)
         flash(_("New password set for %(name)s.", name=user.display_name), "success")
         if revoked:
             flash(_("%(count)d phones signed out.", count=revoked), "info")
@@ -147,7 +155,7 @@ def user_deactivate(user_id):
     user = lookups.get_user_or_404(user_id)
     if user.id == current_user.id:
         return error_response(422, _("You cannot deactivate yourself."))
-    services.set_active(user, False)
+    accounts.set_active(user, False)
     db.session.commit()
     flash(_("%(name)s can no longer sign in; their phones are signed out.", name=user.display_name),
           "success")
@@ -158,7 +166,7 @@ def user_deactivate(user_id):
 def user_reactivate(user_id):
     """Let a deactivated person sign in again (with new phone sign-ins)."""
     user = lookups.get_user_or_404(user_id)
-    services.set_active(user, True)
+    accounts.set_active(user, True)
     db.session.commit()
     flash(_("%(name)s can sign in again.", name=user.display_name), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))

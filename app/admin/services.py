@@ -338,24 +338,6 @@ def plain_quantity(value: Decimal) -> str:
 
 # --- people ------------------------------------------------------------------------------
 
-def revoke_devices(user) -> int:
-    """Revoke every live device token of the user (a lost phone, or a leaver)."""
-    now = utcnow()
-    count = 0
-    for token in db.session.scalars(select(DeviceToken).where(
-            DeviceToken.user_id == user.id, DeviceToken.revoked_at.is_(None))):
-        token.revoked_at = now
-        count += 1
-    return count
-
-
-def set_active(user, active: bool) -> None:
-    """Deactivating also revokes the person's phones, so a leaver's token stops at once."""
-    user.active = active
-    if not active:
-        revoke_devices(user)
-
-
 def username_taken(username: str, except_id: str | None = None) -> bool:
     """Usernames are unique across the whole installation."""
     from app.models import User

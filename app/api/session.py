@@ -34,6 +34,7 @@ def user_body(user) -> dict:
 @bp.route("/session", methods=["POST"])
 @csrf.exempt
 def session_create():
+    """Sign a phone in; the same checks and throttle as the desktop form (``authenticate``)."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return api_error(400, "bad_request", _("The request body must be a JSON object."))
@@ -73,6 +74,6 @@ def session_delete():
         tokens.revoke(g.device_token)
         db.session.commit()
     else:
-        from flask_login import logout_user
-        logout_user()
+        from app.auth.routes import sign_out_everywhere
+        sign_out_everywhere()
     return "", 204

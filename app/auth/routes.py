@@ -1,4 +1,4 @@
-"""Desktop sign-in and sign-out, and the language switch."""
+"""Desktop sign-in and sign-out, one's own password, and the language switch."""
 from urllib.parse import urlsplit
 
 from flask import abort
@@ -10,13 +10,15 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_login import login_user
-from flask_login import logout_user
 from sqlalchemy import select
 from werkzeug.exceptions import TooManyRequests
 
+from app import passwords
+from app.auth import accounts
 from app.auth import bp
+from app.auth import sessions
 from app.auth import throttle
+from app.auth.forms import ChangePasswordForm
 from app.auth.forms import LoginForm
 from app.extensions import db
 from app.models import User
@@ -35,15 +37,34 @@ def too_many(seconds: int):
 
 
 def authenticate(username: str, password: str, address: str) -> User | None:
-    """The active user with these credentials; raises 429 while throttled."""
-    wait = throttle.retry_after(username, address)
+    """The active user with these credentials; raises 429 while throttled.
+
+    Used by the desktop form and the phone's ``POST /api/v1/session`` alike. On success a
+    stale hash is replaced (committed here) and this browser is remembered as one that
+    signed in as them (``throttle.remember_known``).
+    """
+    user = find_user(username)
+    known = user is not None and user.id in throttle.known_user_ids()
+    wait = throttle.retry_after(username, address, known=known)
     if wait:
         raise too_many(wait)
-    user = find_user(username)
-    if user is None or not user.is_active or not user.check_password(password or ""):
+    if user is None:
+        passwords.spend_time(password or "")
+        ok = False
+    else:
+        ok = user.check_password(password or "") and user.is_active
+    if not ok:
         throttle.record_failure(username, address)
         return None
+    db.session.commit()  # a hash re-made with today's parameters
+    throttle.remember_known(user.id)
     return user
+
+
+def throttled_page(template: str, err: TooManyRequests, **context):
+    response = make_response(render_template(template, throttled=err.user_message, **context), 429)
+    response.headers["Retry-After"] = str(err.retry_after)
+    return response
 
 
 def _safe_next(target: str | None) -> str:
@@ -61,14 +82,13 @@ def login():
         try:
             user = authenticate(form.username.data, form.password.data, request.remote_addr or "")
         except TooManyRequests as err:
-            response = make_response(render_template("auth/login.html", form=form,
-                                                     throttled=err.user_message), 429)
-            response.headers["Retry-After"] = str(err.retry_after)
-            return response
+            return throttled_page("auth/login.html", err, form=form)
         if user is None:
             form.password.errors.append(_("Wrong username or password."))
         else:
-            login_user(user)
+            sessions.start(user)
+            if user.must_change_password:
+                return redirect(url_for("auth.password"))
             return redirect(_safe_next(request.args.get("next")))
     status = 200 if not form.errors else 422
     return render_template("auth/login.html", form=form), status
@@ -76,9 +96,46 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    """Sign out: this session and every other desktop session of the person end."""
+    sign_out_everywhere()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+def sign_out_everywhere() -> None:
+    """End the signed-in person's desktop sessions, this one included (phones stay)."""
+    if current_user.is_authenticated:
+        sessions.end_everywhere(current_user)
+        db.session.commit()
+    sessions.forget()
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def password():
+    """Choose one's own password; the only page open after an administrator's reset."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path))
+    user = current_user._get_current_object()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        address = request.remote_addr or ""
+        wait = throttle.retry_after(user.username, address, known=user.id in throttle.known_user_ids())
+        if wait:
+            return throttled_page("auth/password.html", too_many(wait), form=form)
+        if not user.check_password(form.current.data):
+            throttle.record_failure(user.username, address)
+            form.current.errors.append(_("This is not your current password."))
+        else:
+            phones = accounts.set_password(user, form.password.data)
+            db.session.commit()
+            sessions.start(user)  # this browser goes on, under the new session version
+            flash(_("Your password is changed. Every other sign-in of yours has ended."), "success")
+            if phones:
+                flash(_("%(count)d phones signed out: sign in on them with the new password.",
+                        count=phones), "info")
+            return redirect(url_for("main.index"))
+    status = 200 if not form.errors else 422
+    return render_template("auth/password.html", form=form), status
 
 
 @bp.route("/lang/<code>", methods=["POST"])

@@ -52,3 +52,14 @@ def verify(token: str) -> DeviceToken | None:
 
 def revoke(row: DeviceToken) -> None:
     row.revoked_at = utcnow()
+
+
+def revoke_all(user) -> int:
+    """Revoke every live token of ``user``; how many there were. Each phone then gets 401,
+    keeps its outbox and asks its person to sign in again. The caller commits."""
+    now = utcnow()
+    rows = db.session.scalars(select(DeviceToken).where(
+        DeviceToken.user_id == user.id, DeviceToken.revoked_at.is_(None))).all()
+    for row in rows:
+        row.revoked_at = now
+    return len(rows)

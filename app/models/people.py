@@ -5,14 +5,15 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean
 from sqlalchemy import Column
 from sqlalchemy import ForeignKey
+from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Table
+from sqlalchemy import false
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
-from werkzeug.security import check_password_hash
-from werkzeug.security import generate_password_hash
 
+from app import passwords
 from app.extensions import db
 from app.models.base import IdMixin
 from app.models.base import Synced
@@ -45,14 +46,33 @@ class User(UserMixin, Synced, db.Model):
     is_team_lead: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
+    # Part of every desktop session's id: one more ends all of this person's sessions.
+    session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    # Set by an administrator's reset: until they choose their own, they may only do that.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                       server_default=false())
 
     sites = relationship("Site", secondary=user_sites, order_by="Site.name")
 
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session: the user and their session version."""
+        return f"{self.id}:{self.session_version or 0}"
+
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        """Store an Argon2id hash of ``password`` (``app.passwords``)."""
+        self.password_hash = passwords.hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        """Whether ``password`` is this person's.
+
+        .. note:: A correct password whose stored hash is werkzeug's, or Argon2id with
+           other parameters, is re-hashed in place; the caller commits.
+        """
+        if not passwords.verify(self.password_hash, password):
+            return False
+        if passwords.needs_rehash(self.password_hash):
+            self.set_password(password)
+        return True
 
     @property
     def is_active(self) -> bool:
@@ -91,5 +111,5 @@ class LoginAttempt(IdMixin, db.Model):
 
     __tablename__ = "login_attempts"
     username: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
-    address: Mapped[str] = mapped_column(String(64), nullable=False)
+    address: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)

@@ -47,6 +47,7 @@ BODY_ROUTES = {
     "auth.login": "signs the caller in; no site data in or out",
     "auth.logout": "ends the caller's own session",
     "auth.set_language": "stores the caller's own language; <code> is a language code",
+    "auth.password": "changes the caller's own password; no ids in the body",
     "api.session_create": "a phone signs in; no ids in the body",
     "api.session_delete": "revokes the caller's own token only",
     "api.sync": "site ids travel inside each mutation; tests/integration/sync checks every "

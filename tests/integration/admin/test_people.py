@@ -44,7 +44,7 @@ def test_create_person_who_then_signs_in(app, desk, count, world):
     ({"post": "chef"}, "不是有效的选择"),
     ({"sites": []}, "请至少选择一个小区"),
     ({"sites": ["not-a-site"]}, "请从列出的小区中选择"),
-    ({"password": "short", "confirm": "short"}, "长度须为 8 到 200 个字符"),
+    ({"password": "short", "confirm": "short"}, "密码长度须为 10 到 200 个字符"),
     ({"confirm": "different"}, "两次输入的密码不一致"),
 ])
 def test_bad_person_is_refused(desk, count, world, changes, message):
