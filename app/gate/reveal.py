@@ -25,9 +25,9 @@ from app.privacy import audit
 @review_required
 def reveal(visit_id):
     """Show one full number of the visit, once, after recording who asked and why."""
-    row = visit_of_or_404(visit_id)
     if not may_reveal(current_user):
         abort(403)
+    row = visit_of_or_404(visit_id)
     form = RevealForm()
     if form.validate_on_submit():
         value = getattr(row, form.field.data)

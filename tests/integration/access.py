@@ -18,6 +18,7 @@ ANYONE = ROLES
 REVIEW = ("manager", "supervisor", "admin")  # app.office.access.may_review
 FOLLOWUPS = ("lead", "staff") + REVIEW  # app.office.access.may_work_followups
 ADMIN = ("admin",)
+REVEAL = ("supervisor", "admin")  # app.gate.reveal: a full number, with a reason
 
 ACCESS = {
     # Open to anyone, with why: none of them shows or takes a site's data.
@@ -35,6 +36,7 @@ ACCESS = {
     # Anyone signed in: their own session, their own records through the API.
     "main.index": SIGNED_IN,  # reviewers to the dashboard, staff and leads to follow-ups, guards a home page
     "auth.logout": SIGNED_IN,
+    "auth.password": SIGNED_IN,
     "api.session_show": SIGNED_IN,
     "api.session_delete": SIGNED_IN,
     "api.sync": SIGNED_IN,
@@ -55,6 +57,7 @@ ACCESS = {
     "patrols.plan_edit": REVIEW,  # a manager edits the plans of their own site only
     "gate.visits": REVIEW,
     "gate.visit": REVIEW,
+    "gate.reveal": REVEAL,
     "gate.lists_page": REVIEW,
     "gate.lists_import": REVIEW,
     "gate.vehicle_new": REVIEW,
@@ -105,6 +108,7 @@ ACCESS = {
     "admin.item_new": ADMIN,
     "admin.item_edit": ADMIN,
     "admin.users": ADMIN,
+    "admin.audit": ADMIN,
     "admin.user_new": ADMIN,
     "admin.user_edit": ADMIN,
     "admin.user_password": ADMIN,
