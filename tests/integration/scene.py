@@ -125,7 +125,7 @@ class Person:
         return self.desk.open(path, method=method, data=data if method != "GET" else None)
 
     def by_token(self, method, path, **request):
-        """The phone's call: the bearer token and no cookie (nobody sends neither)."""
+        """The phone's call: the bearer token and no cookie; nobody, who has no phone, sends neither."""
         if self.phone is None:
             return self.desk.open(path, method=method, **request)
         self.phone.client.delete_cookie("session")
