@@ -48,7 +48,7 @@ class Writer(threading.Thread):
             while not self.stop.is_set():
                 with conn:
                     conn.execute("INSERT INTO login_attempts (id, username, address, at) "
-                                 "VALUES (?, 'writer', '127.0.0.1', CURRENT_TIMESTAMP)", (str(uuid.uuid4()),))
+                                 "VALUES (?, 'writer', '192.0.2.1', CURRENT_TIMESTAMP)", (str(uuid.uuid4()),))
                 self.written += 1
         except sqlite3.Error as err:  # pragma: no cover - the assertion below says what
             self.error = err
