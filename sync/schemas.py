@@ -443,6 +443,9 @@ class SyncResponseSchema(Schema):
     changes = fields.List(fields.Nested(ChangeSchema), required=True)
     cursor = fields.String(required=True)
     has_more = fields.Boolean(required=True)
+    results_minimal = fields.Boolean(metadata={
+        "description": "present (true) when the request said `Prefer: return=minimal`: `results` "
+                       "then lists only the mutations not applied exactly as sent"})
 
 
 def flatten_errors(errors: Any, prefix: str = "") -> dict[str, list[str]]:

@@ -167,8 +167,13 @@ def parse_cursor(cursor: str | None) -> int | None:
     return int(cursor)
 
 
-def pull(user, cursor: int, now: datetime, site_ids, limit: int = PAGE_SIZE) -> tuple[list[dict], str, bool]:
-    """One page of changes for ``user`` after ``cursor``: (changes, next cursor, has_more)."""
+def pull(user, cursor: int, now: datetime, site_ids, limit: int = PAGE_SIZE,
+         leave_out: frozenset[int] = frozenset()) -> tuple[list[dict], str, bool]:
+    """One page of changes for ``user`` after ``cursor``: (changes, next cursor, has_more).
+
+    :param leave_out: change-log seqs the caller already holds; a row whose newest change
+        is one of them is skipped, though the cursor still moves past it
+    """
     viewer = Viewer(user.id, user.role, frozenset(site_ids), now)
     log = ChangeLog.__table__
     rows = db.session.execute(
@@ -184,8 +189,9 @@ def pull(user, cursor: int, now: datetime, site_ids, limit: int = PAGE_SIZE) -> 
     for seq, entity_type, entity_id in rows:
         latest[(entity_type, entity_id)] = seq
     by_type: dict[str, list[str]] = defaultdict(list)
-    for entity_type, entity_id in latest:
-        by_type[entity_type].append(entity_id)
+    for (entity_type, entity_id), seq in latest.items():
+        if seq not in leave_out:
+            by_type[entity_type].append(entity_id)
 
     out: dict[tuple[str, str], dict] = {}
     for sync_type, ids in by_type.items():

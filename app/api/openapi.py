@@ -204,10 +204,18 @@ def _paths(spec: APISpec) -> None:
     spec.path(path="/sync", operations={"post": {
         "operationId": "sync", "tags": ["sync"], "security": bearer,
         "summary": "Push mutations from the outbox and pull changes since a cursor",
+        "parameters": [{"name": "Prefer", "in": "header", "required": False,
+                        "description": "`return=minimal`: leave out the results of mutations "
+                                       "applied exactly as sent (RFC 7240)",
+                        "schema": {"type": "string", "enum": ["return=minimal"]}}],
         "requestBody": {"required": True, "content": {JSON: {"schema": "SyncRequest"}}},
         "responses": {
-            "200": {"description": "one result per mutation, in request order, and a page of changes",
-                    "content": {JSON: {"schema": "SyncResponse"}}},
+            "200": {"description": "one result per mutation, in request order (with "
+                                   "`Prefer: return=minimal` only those not applied as sent), "
+                                   "and a page of changes, less what this push itself wrote",
+                    "content": {JSON: {"schema": "SyncResponse"}},
+                    "headers": {"Preference-Applied": {"schema": {"type": "string"},
+                                                       "description": "`return=minimal` when honoured"}}},
             "400": _error("the body is not a JSON object"),
             "401": unauthorized,
             "413": _error("more than 500 mutations or 2 MiB"),

@@ -20,6 +20,7 @@ from app.api.auth import token_required
 from app.api.changes import iso
 from app.api.changes import parse_cursor
 from app.api.changes import pull
+from app.api.compression import compressed
 from app.api.store import SqlStore
 from app.errors import api_error
 from app.extensions import db
@@ -27,14 +28,18 @@ from app.followups.sweep import settle_after_sync
 from app.gate.watch import record_hits as record_watch_hits
 from app.models import new_id
 from app.models import utcnow
+from app.models.base import written_changes
 from app.scoping import visible_site_ids
 from sync import messages as m
+from sync.envelope import APPLIED
 from sync.envelope import SyncRequest
 from sync.reconcile import apply_batch
 from sync.schemas import SyncRequestSchema
 from sync.schemas import flatten_errors
 
 ATTEMPTS = 3
+# Rows the server makes from a phone's record rather than the phone's record itself.
+DERIVED_TYPES = frozenset({"followup"})
 
 
 @bp.route("/sync", methods=["POST"])
@@ -73,7 +78,7 @@ def sync():
                        client_time=envelope["client_time"], mutations=envelope["mutations"],
                        pending=envelope["pending"])
     try:
-        results = _push(push)
+        results, written = _push(push)
     except DBAPIError as err:
         # The parameters could hold a visitor's phone or ID number: log the kind only.
         current_app.logger.error("sync push failed: %s", type(err.orig).__name__)
@@ -83,15 +88,20 @@ def sync():
     now = utcnow()
     changes, next_cursor, has_more = pull(
         user, cursor, now, visible_site_ids(user),
-        limit=current_app.config.get("SYNC_PAGE_SIZE", 1000))
+        limit=current_app.config.get("SYNC_PAGE_SIZE", 1000),
+        leave_out=echoes(results, written) if cursor else frozenset())
     db.session.rollback()  # the pull only read
-    return jsonify({
-        "server_time": iso(now),
-        "results": [translate_result(r.to_json()) for r in results],
-        "changes": changes,
-        "cursor": next_cursor,
-        "has_more": has_more,
-    })
+    answered = [translate_result(r.to_json()) for r in results]
+    body = {"server_time": iso(now), "results": answered, "changes": changes,
+            "cursor": next_cursor, "has_more": has_more}
+    minimal = prefers_minimal()
+    if minimal:
+        body["results"] = [r for r, sent in zip(answered, envelope["mutations"]) if not plain(r, sent)]
+        body["results_minimal"] = True
+    response = jsonify(body)
+    if minimal:
+        response.headers["Preference-Applied"] = "return=minimal"
+    return compressed(response)
 
 
 def _push(push: SyncRequest):
@@ -105,13 +115,38 @@ def _push(push: SyncRequest):
             results = apply_batch(push, SqlStore(db.session), utcnow(), new_id)
             record_watch_hits(push.mutations, results, utcnow())
             settle_after_sync(visible_site_ids(g.api_user) if push.mutations else [], utcnow())
+            written = written_changes(db.session)
             db.session.commit()
-            return results
+            return results, written
         except (IntegrityError, OperationalError):
             db.session.rollback()
             if attempt == ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def prefers_minimal() -> bool:
+    """``Prefer: return=minimal`` (RFC 7240): the phone can rebuild plain results itself."""
+    wanted = request.headers.get("Prefer", "").replace(" ", "").lower().split(",")
+    return "return=minimal" in wanted
+
+
+def plain(result: dict, sent: dict) -> bool:
+    """A result that says no more than "applied, as you sent it", so a minimal answer omits it."""
+    return (result.get("status") == APPLIED and set(result) == {"id", "status", "entity_id"}
+            and result["id"] == sent.get("id") and result["entity_id"] == sent.get("entity_id"))
+
+
+def echoes(results, written) -> frozenset[int]:
+    """Change-log rows of this push that would only send the phone what it just sent.
+
+    Those are the writes to the records its applied mutations name. A follow-up is never
+    one (the server derives it, and its version is the next edit's ``base_version``), nor
+    is a record whose mutation met a conflict (the server kept something else).
+    """
+    own = {r.entity_id for r in results if r.status == APPLIED and r.entity_id and not r.conflict}
+    return frozenset(seq for seq, entity_type, entity_id in written
+                     if entity_id in own and entity_type not in DERIVED_TYPES)
 
 
 def _too_large():

@@ -106,6 +106,7 @@ def _serialise_writers(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_lock(session):
     session.info.pop("change_lock", None)
+    session.info.pop("change_rows", None)
 
 
 def _modified(session: Session, obj: Synced) -> bool:
@@ -133,15 +134,27 @@ def _log_changes(session, flush_context, instances):
     if not touched:
         return
     _serialise_writers(session)
+    written = session.info.setdefault("change_rows", [])
     for obj in touched:
-        session.add(ChangeLog(
+        row = ChangeLog(
             entity_type=obj.sync_type,
             entity_id=obj.id,
             site_id=obj.change_site_id(),
             op="delete" if obj.is_gone() else "upsert",
             version=obj.version,
             at=utcnow(),
-        ))
+        )
+        session.add(row)
+        written.append(row)
+
+
+def written_changes(session: Session) -> list[tuple[int, str, str]]:
+    """``(seq, entity_type, entity_id)`` of the change-log rows this transaction wrote.
+
+    Read before commit (it flushes): a push's answer uses it to leave out its own writes.
+    """
+    session.flush()
+    return [(row.seq, row.entity_type, row.entity_id) for row in session.info.get("change_rows", [])]
 
 
 def touch(obj: Synced) -> None:

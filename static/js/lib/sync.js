@@ -101,6 +101,17 @@ async function uploadPhotos(token, userId) {
   }
 }
 
+/**
+ * Every mutation's result. A minimal answer (``Prefer: return=minimal``) lists only those
+ * that were not applied exactly as sent; each one it leaves out was applied as sent.
+ */
+export function expandResults(batch, response) {
+  const listed = response.results || [];
+  if (!response.results_minimal) return listed;
+  const byId = new Map(listed.map((r) => [r.id, r]));
+  return batch.map((entry) => byId.get(entry.id) || { id: entry.id, status: "applied", entity_id: entry.entity_id });
+}
+
 async function exchange(token, user, deviceId) {
   let size = BATCH_SIZE;
   let cursor = await getMeta("cursor", null);
@@ -116,7 +127,9 @@ async function exchange(token, user, deviceId) {
     };
     let response;
     try {
-      response = await request("/api/v1/sync", { method: "POST", json: body, token });
+      response = await request("/api/v1/sync", {
+        method: "POST", json: body, token, headers: { Prefer: "return=minimal" },
+      });
     } catch (err) {
       if (err instanceof ApiError && err.status === 413 && size > 1) {
         size = Math.max(1, Math.floor(batch.length / 2));
@@ -124,14 +137,15 @@ async function exchange(token, user, deviceId) {
       }
       throw err;
     }
-    await acknowledge(batch, response.results);
+    const results = expandResults(batch, response);
+    await acknowledge(batch, results);
     await applyChanges(response.changes);
     if (response.cursor !== undefined) {
       cursor = response.cursor;
       await setMeta("cursor", cursor);
     }
     announce({ type: "progress" });
-    const answered = (response.results || []).length;
+    const answered = results.length;
     if (answered < batch.length) throw new Error("the server did not answer for every mutation");
     if (!batch.length && !response.has_more) return;
   }
