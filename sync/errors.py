@@ -23,6 +23,14 @@ class Deferred(SyncError):
         self.waiting_for = waiting_for
 
 
+class Raced(SyncError):
+    """Another transaction journaled some of this push's ids first: roll back, run it again."""
+
+    def __init__(self, mutation_ids: list[str]):
+        super().__init__(f"journaled meanwhile by another push: {', '.join(mutation_ids[:5])}")
+        self.mutation_ids = mutation_ids
+
+
 class UnknownType(SyncError):
     """No handler is registered for this mutation type."""
 

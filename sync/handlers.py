@@ -6,6 +6,7 @@ phone with a newer app is told to wait for the server rather than silently ignor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from typing import Callable
 
@@ -41,9 +42,18 @@ class Handler:
         if not isinstance(data, dict):
             raise reject("data", m.NOT_A_LIST)
         try:
-            return self.schema().load(data)
+            return built(self.schema).load(data)
         except ValidationError as err:
             raise Rejected(flatten_errors(err.messages)) from None
+
+
+@cache
+def built(schema: type[Schema]) -> Schema:
+    """One instance per schema and process: building one deep-copies all its fields.
+
+    Loading keeps no state on the instance, so one serves every mutation and request.
+    """
+    return schema()
 
 
 HANDLERS: dict[str, Handler] = {}

@@ -9,7 +9,7 @@ so the rest of the push still applies and the phone's outbox moves on.
 """
 from __future__ import annotations
 
-import unicodedata
+import re
 from typing import Any
 
 from sync import messages as m
@@ -20,12 +20,16 @@ MAX_KEY = 64
 CUT = "…"
 
 
+# NUL and lone surrogates (the "Cs" category is exactly U+D800 to U+DFFF).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def _bad_text(text: str) -> bool:
-    return "\x00" in text or any(unicodedata.category(ch) == "Cs" for ch in text)
+    return _UNSTORABLE.search(text) is not None
 
 
 def _clean_text(text: str) -> str:
-    return "".join("\ufffd" if ch == "\x00" or unicodedata.category(ch) == "Cs" else ch for ch in text)
+    return _UNSTORABLE.sub("\ufffd", text)
 
 
 def problems(raw: dict[str, Any]) -> dict[str, list[str]]:

@@ -55,6 +55,10 @@ class MemoryStore:
                 raise KeyError(f"journal row {entry.mutation_id} was never claimed")
             self.journal_rows[entry.mutation_id] = copy.deepcopy(entry)
 
+    def count_duplicates(self, repeats):
+        for mutation_id, count in repeats.items():
+            self.journal_rows[mutation_id].duplicates += count
+
     def waiting_for(self, entity_ids):
         wanted = set(entity_ids)
         return [copy.deepcopy(e) for e in sorted(self.journal_rows.values(), key=lambda e: e.mutation_id)

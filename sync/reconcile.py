@@ -1,13 +1,16 @@
 """Journal, apply, defer: one push of mutations against a store, in one transaction.
 
-``apply_batch`` is the engine's entry point. It journals every mutation before deciding
-anything (claiming its id under the store's unique key), answers repeats from the journal,
-applies the rest through their handlers, parks the ones whose parent has not arrived, and
-applies parked ones as soon as their parent does, whichever request brings it.
+``apply_batch`` is the engine's entry point. It reads which ids the journal already holds
+and answers those repeats from it, applies the rest through their handlers, parks the
+ones whose parent has not arrived, applies parked ones as soon as their parent does
+(whichever request brings it), and journals each new mutation once, as decided, under the
+store's unique key. If another transaction journaled one of those ids in the meantime,
+``Raced`` is raised: the caller rolls back and runs the push again, which then finds them.
 """
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
@@ -30,10 +33,12 @@ from sync.envelope import Mutation
 from sync.envelope import Result
 from sync.envelope import SyncRequest
 from sync.errors import Deferred
+from sync.errors import Raced
 from sync.errors import Rejected
 from sync.errors import reject
 from sync.handlers import HANDLERS
 from sync.handlers import PARENT_FIELDS
+from sync.handlers import built
 from sync.handlers import lookup
 from sync.schemas import MutationSchema
 from sync.schemas import flatten_errors
@@ -72,7 +77,7 @@ def apply_batch(request: SyncRequest, store: Store, now: datetime,
 def parse_mutation(raw: dict[str, Any]) -> Mutation:
     """The header of a raw mutation, validated; ``Rejected`` with field messages otherwise."""
     try:
-        loaded = MutationSchema().load(raw)
+        loaded = built(MutationSchema).load(raw)
     except ValidationError as err:
         raise Rejected(flatten_errors(err.messages)) from None
     return Mutation(id=loaded["id"], seq=loaded["seq"], type=loaded["type"],
@@ -91,6 +96,9 @@ class _Batch:
         self.unstorable: dict[str, dict[str, list[str]]] = {}
         self.parked: dict[str, list[JournalEntry]] = defaultdict(list)
         self.waiting_cache: dict[str, list[JournalEntry]] = {}
+        # Rows journaled before this push: which were decided anew, and how often repeated.
+        self.decided: set[str] = set()
+        self.repeats: Counter[str] = Counter()
 
     # -- the request ---------------------------------------------------------------------
     def run(self) -> list[Result]:
@@ -98,16 +106,15 @@ class _Batch:
         firsts: dict[str, JournalEntry] = {}
         for entry in entries:
             firsts.setdefault(entry.mutation_id, entry)
-        # Sorted so that two transactions claiming overlapping ids lock them in one order.
-        claimed = self.store.claim(sorted(firsts.values(), key=lambda e: e.mutation_id))
-        earlier = self.store.journal([i for i in firsts if i not in claimed])
-        self._prefetch([firsts[i] for i in claimed])
+        earlier = self.store.journal(list(firsts))
+        fresh = [firsts[i] for i in sorted(firsts) if i not in earlier]
+        self._prefetch(fresh)
 
         answers: list[Result | str] = []
         done: set[str] = set()
         for entry in entries:
             ident = entry.mutation_id
-            if ident in claimed and ident not in done:
+            if ident not in earlier and ident not in done:
                 done.add(ident)
                 self.touched[ident] = entry
                 if ident in self.unstorable:
@@ -118,13 +125,18 @@ class _Batch:
                     self._apply(entry)
                 answers.append(ident)  # read at the end: a parked one may apply later on
             else:
-                first = self.touched.get(ident) or earlier.get(ident)
-                if first is None:
-                    raise RuntimeError(f"mutation {ident} neither claimed nor journaled")
+                first = self.touched.get(ident) or earlier[ident]
                 answers.append(self._repeat(entry, first))
 
         self._observe_device(entries)
-        self.store.save_journal(self.touched.values())
+        # Each new row is written once, as decided; sorted so that two transactions
+        # inserting overlapping ids take their locks in one order.
+        claimed = self.store.claim(fresh)
+        if len(claimed) != len(fresh):
+            raise Raced(sorted({e.mutation_id for e in fresh} - claimed))
+        new = set(claimed)
+        self.store.save_journal([e for i, e in self.touched.items() if i not in new and i in self.decided])
+        self.store.count_duplicates({i: n for i, n in self.repeats.items() if i not in new})
         results = [Result.from_json(self.touched[a].result) if isinstance(a, str) else a
                    for a in answers]
         for result, entry in zip(results, entries):
@@ -188,12 +200,14 @@ class _Batch:
         self.touched[first.mutation_id] = first
         if entry.content_hash != first.content_hash:
             if len(first.reuses) < MAX_REUSES:
+                self.decided.add(first.mutation_id)
                 first.reuses.append({"received_at": self.now.isoformat(), "device_id": entry.device_id,
                                      "user_id": entry.user_id, "content_hash": entry.content_hash,
                                      "raw": bounded(entry.raw, entry.content_hash)})
             return Result(entry.mutation_id, REJECTED, errors={"id": [m.MUTATION_ID_REUSED]},
                           code="mutation_id_reused")
         first.duplicates += 1
+        self.repeats[first.mutation_id] += 1
         previous = Result.from_json(first.result) if first.result else None
         if first.status == REJECTED and previous is not None:
             # Still `duplicate` (SYNC.md), but carrying the first answer's errors so that a
@@ -214,6 +228,7 @@ class _Batch:
     # -- one mutation --------------------------------------------------------------------
     def _apply(self, entry: JournalEntry) -> None:
         """Decide one journaled mutation: applied, deferred or rejected; wake its waiters."""
+        self.decided.add(entry.mutation_id)
         mutation = None
         try:
             mutation = parse_mutation(entry.raw)

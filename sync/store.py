@@ -68,6 +68,8 @@ class Store(Protocol):
     def claim(self, entries: list[JournalEntry]) -> set[str]:
         """Insert journal rows for ids never seen; return the ids this call inserted.
 
+        The engine claims each new row once, already decided, at the end of the push.
+
         The unique key on the mutation id decides races: of two transactions claiming one
         id at once, exactly one gets it back; the other sees it as already journaled.
         """
@@ -76,7 +78,13 @@ class Store(Protocol):
         """Journal rows by mutation id (missing ids are left out)."""
 
     def save_journal(self, entries: Iterable[JournalEntry]) -> None:
-        """Write back status, result and counters of claimed or earlier rows."""
+        """Write back what deciding a journaled row sets: status, result, times, reuses.
+
+        The body and the arrival fields are written once, by ``claim``, and never again.
+        """
+
+    def count_duplicates(self, repeats: dict[str, int]) -> None:
+        """Add ``repeats[id]`` to each journaled row's ``duplicates`` counter."""
 
     def waiting_for(self, entity_ids: Iterable[str]) -> list[JournalEntry]:
         """Deferred rows waiting for any of these entity ids."""

@@ -167,6 +167,16 @@ class StoreContract:
         store.save_journal([entry])
         assert store.journal([entry.mutation_id])[entry.mutation_id] == entry
 
+    def test_duplicates_are_counted_without_rewriting_the_row(self):
+        store = self.setup_store()
+        a, b = journal_entry(wid("m:a"), self.world), journal_entry(wid("m:b"), self.world, duplicates=4)
+        store.claim([a, b])
+        store.count_duplicates({a.mutation_id: 1, b.mutation_id: 2})
+        store.count_duplicates({})
+        got = store.journal([a.mutation_id, b.mutation_id])
+        assert (got[a.mutation_id].duplicates, got[b.mutation_id].duplicates) == (1, 6)
+        assert got[a.mutation_id].raw == a.raw
+
     def test_bodies_and_reuses_come_back_as_given_whatever_the_store_hides(self):
         store = self.setup_store()
         raw = {"id": "x", "type": "visit.check_in",

@@ -171,8 +171,8 @@ def pull(user, cursor: int, now: datetime, site_ids, limit: int = PAGE_SIZE,
          leave_out: frozenset[int] = frozenset()) -> tuple[list[dict], str, bool]:
     """One page of changes for ``user`` after ``cursor``: (changes, next cursor, has_more).
 
-    :param leave_out: change-log seqs the caller already holds; a row whose newest change
-        is one of them is skipped, though the cursor still moves past it
+    :param leave_out: change-log seqs the caller already holds; a row all of whose changes
+        on this page are among them is skipped, though the cursor still moves past it
     """
     viewer = Viewer(user.id, user.role, frozenset(site_ids), now)
     log = ChangeLog.__table__
@@ -186,11 +186,14 @@ def pull(user, cursor: int, now: datetime, site_ids, limit: int = PAGE_SIZE,
     next_cursor = str(rows[-1].seq) if rows else str(cursor)
 
     latest: dict[tuple[str, str], int] = {}
+    news: set[tuple[str, str]] = set()  # rows with a change the caller does not hold
     for seq, entity_type, entity_id in rows:
         latest[(entity_type, entity_id)] = seq
-    by_type: dict[str, list[str]] = defaultdict(list)
-    for (entity_type, entity_id), seq in latest.items():
         if seq not in leave_out:
+            news.add((entity_type, entity_id))
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for entity_type, entity_id in latest:
+        if (entity_type, entity_id) in news:
             by_type[entity_type].append(entity_id)
 
     out: dict[tuple[str, str], dict] = {}

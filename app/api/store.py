@@ -17,6 +17,7 @@ from typing import Iterable
 
 from sqlalchemy import inspect
 from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy import update
 
 from app.models import DEFAULT_SITE_SETTINGS
@@ -61,8 +62,11 @@ KIND_MODELS = {
 STORE_MANAGED = {"version", "updated_at"}
 JOURNAL_COLUMNS = [c.key for c in JournalRow.__table__.columns]
 ENTRY_FIELDS = {f.name for f in fields(JournalEntry)}
-# Written once, when the row is claimed: the journal keeps bodies as they came.
-WRITTEN_ONCE = {"raw"}
+JOURNAL_FIELDS = [name for name in JOURNAL_COLUMNS if name in ENTRY_FIELDS]
+# What deciding (or re-deciding) a journaled mutation changes; the body and its arrival
+# are written once, when the row is claimed.
+DECIDED = ("mutation_id", "type", "entity_id", "seq", "at_phone", "at_corrected", "clock_flag",
+           "status", "result", "waiting_for", "applied_at", "duplicates", "reuses")
 DEVICE_COLUMNS = [c.key for c in SyncDevice.__table__.columns]
 
 
@@ -110,6 +114,16 @@ class SqlStore:
         return set(self.session.execute(stmt, rows).scalars())
 
     def journal(self, mutation_ids: Iterable[str]) -> dict[str, JournalEntry]:
+        """Journaled rows by id; on SQLite, the push's first read, taken under the write lock.
+
+        SQLite has one writer at a time. A push that read before it wrote would decide on
+        what another push may change before this one's first write, so it takes the lock
+        now, as ``BEGIN IMMEDIATE`` would. PostgreSQL needs no such thing: its row locks
+        (``get(..., for_update=True)``) and the journal's unique key do the work.
+        """
+        if not self.postgres and not self.session.info.get("sqlite_writer"):
+            self.session.execute(text("UPDATE sync_devices SET device_id = device_id WHERE 0"))
+            self.session.info["sqlite_writer"] = True
         ids = list(mutation_ids)
         if not ids:
             return {}
@@ -118,9 +132,19 @@ class SqlStore:
         return {row["mutation_id"]: _entry(row) for row in rows}
 
     def save_journal(self, entries: Iterable[JournalEntry]) -> None:
-        rows = [{k: v for k, v in _journal_row(e).items() if k not in WRITTEN_ONCE} for e in entries]
+        rows = [_decision(e) for e in entries]
         if rows:
             self.session.execute(update(JournalRow), rows)
+
+    def count_duplicates(self, repeats: dict[str, int]) -> None:
+        """One statement per distinct count: a re-pushed batch is one UPDATE, not one per row."""
+        by_count: dict[int, list[str]] = defaultdict(list)
+        for mutation_id, count in repeats.items():
+            by_count[count].append(mutation_id)
+        table = JournalRow.__table__
+        for count, ids in sorted(by_count.items()):
+            self.session.execute(update(table).where(table.c.mutation_id.in_(ids))
+                                 .values(duplicates=table.c.duplicates + count))
 
     def waiting_for(self, entity_ids: Iterable[str]) -> list[JournalEntry]:
         ids = list(entity_ids)
@@ -265,8 +289,18 @@ class SqlStore:
 
 
 def _journal_row(entry: JournalEntry) -> dict[str, Any]:
-    """A journal entry as a row; the numbers in it are sealed by the column types."""
-    row = {k: v for k, v in asdict(entry).items() if k in JOURNAL_COLUMNS}
+    """A journal entry as a row; the numbers in it are sealed by the column types.
+
+    Read attribute by attribute: ``asdict`` would deep-copy every body for nothing.
+    """
+    row = {name: getattr(entry, name) for name in JOURNAL_FIELDS}
+    row["has_numbers"] = sealed.has_numbers(entry.raw) or sealed.reuses_have_numbers(entry.reuses)
+    return row
+
+
+def _decision(entry: JournalEntry) -> dict[str, Any]:
+    """What ``save_journal`` writes of an entry: its key and what deciding it sets."""
+    row = {name: getattr(entry, name) for name in DECIDED}
     row["has_numbers"] = sealed.has_numbers(entry.raw) or sealed.reuses_have_numbers(entry.reuses)
     return row
 

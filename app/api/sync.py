@@ -33,6 +33,8 @@ from app.scoping import visible_site_ids
 from sync import messages as m
 from sync.envelope import APPLIED
 from sync.envelope import SyncRequest
+from sync.errors import Raced
+from sync.handlers import built
 from sync.reconcile import apply_batch
 from sync.schemas import SyncRequestSchema
 from sync.schemas import flatten_errors
@@ -61,7 +63,7 @@ def sync():
     if isinstance(payload.get("mutations"), list) and len(payload["mutations"]) > limit_count:
         return _too_large()
     try:
-        envelope = SyncRequestSchema().load(payload)
+        envelope = built(SyncRequestSchema).load(payload)
     except ValidationError as err:
         return api_error(422, "validation_error", details=translate_errors(flatten_errors(err.messages)))
     cursor = parse_cursor(envelope["cursor"])
@@ -118,7 +120,7 @@ def _push(push: SyncRequest):
             written = written_changes(db.session)
             db.session.commit()
             return results, written
-        except (IntegrityError, OperationalError):
+        except (IntegrityError, OperationalError, Raced):
             db.session.rollback()
             if attempt == ATTEMPTS - 1:
                 raise

@@ -107,6 +107,8 @@ def _serialise_writers(session: Session) -> None:
 def _forget_lock(session):
     session.info.pop("change_lock", None)
     session.info.pop("change_rows", None)
+    session.info.pop("change_pending", None)
+    session.info.pop("sqlite_writer", None)
 
 
 def _modified(session: Session, obj: Synced) -> bool:
@@ -134,18 +136,27 @@ def _log_changes(session, flush_context, instances):
     if not touched:
         return
     _serialise_writers(session)
-    written = session.info.setdefault("change_rows", [])
-    for obj in touched:
-        row = ChangeLog(
-            entity_type=obj.sync_type,
-            entity_id=obj.id,
-            site_id=obj.change_site_id(),
-            op="delete" if obj.is_gone() else "upsert",
-            version=obj.version,
-            at=utcnow(),
-        )
-        session.add(row)
-        written.append(row)
+    now = utcnow()
+    session.info.setdefault("change_pending", []).extend({
+        "entity_type": obj.sync_type,
+        "entity_id": obj.id,
+        "site_id": obj.change_site_id(),
+        "op": "delete" if obj.is_gone() else "upsert",
+        "version": obj.version,
+        "at": now,
+    } for obj in touched)
+
+
+@event.listens_for(Session, "after_flush")
+def _write_changes(session, flush_context):
+    """The flush's change-log rows in one statement, after the rows they describe."""
+    pending = session.info.pop("change_pending", None)
+    if not pending:
+        return
+    table = ChangeLog.__table__
+    written = session.connection().execute(
+        table.insert().returning(table.c.seq, table.c.entity_type, table.c.entity_id), pending)
+    session.info.setdefault("change_rows", []).extend(tuple(row) for row in written)
 
 
 def written_changes(session: Session) -> list[tuple[int, str, str]]:
@@ -154,7 +165,7 @@ def written_changes(session: Session) -> list[tuple[int, str, str]]:
     Read before commit (it flushes): a push's answer uses it to leave out its own writes.
     """
     session.flush()
-    return [(row.seq, row.entity_type, row.entity_id) for row in session.info.get("change_rows", [])]
+    return list(session.info.get("change_rows", []))
 
 
 def touch(obj: Synced) -> None:

@@ -63,13 +63,22 @@ def _derived(purpose: bytes) -> bytes:
     return cache[purpose]
 
 
+def _aead() -> AESGCM:
+    """The cipher, keyed once per app: a push seals and opens a thousand values."""
+    cache = current_app.extensions.setdefault("privacy_keys", {})
+    cipher = cache.get("aead")
+    if cipher is None:
+        cipher = cache["aead"] = AESGCM(_derived(b"encrypt"))
+    return cipher
+
+
 def encrypt(value: str | None, context: str) -> str | None:
     """AES-256-GCM with a random nonce; ``context`` (e.g. ``visit.phone``) is bound as AAD,
     so a ciphertext copied into another column does not decrypt."""
     if value is None or value == "":
         return value
     nonce = secrets.token_bytes(12)
-    sealed = AESGCM(_derived(b"encrypt")).encrypt(nonce, value.encode("utf-8"), context.encode())
+    sealed = _aead().encrypt(nonce, value.encode("utf-8"), context.encode())
     return PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
 
 
@@ -80,7 +89,7 @@ def decrypt(token: str | None, context: str) -> str | None:
         raise DataKeyError("not an encrypted value")
     body = token[len(PREFIX):]
     raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-    plain = AESGCM(_derived(b"encrypt")).decrypt(raw[:12], raw[12:], context.encode())
+    plain = _aead().decrypt(raw[:12], raw[12:], context.encode())
     return plain.decode("utf-8")
 
 

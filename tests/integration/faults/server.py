@@ -42,7 +42,29 @@ def serve():
     })
     with app.app_context():
         install_faults(db.engine)
+    add_floor(app)
     return Wrapper(app)
+
+
+def add_floor(app) -> None:
+    """``POST /__floor``: the benchmark's baseline, a route that parses a push and stores nothing.
+
+    It reads and parses the same body on the same gunicorn, Flask and JSON provider, so a
+    push's speed over this one's is what the app does beyond HTTP and parsing.
+    """
+    import json
+
+    from flask import jsonify
+    from flask import request
+
+    from app.extensions import csrf
+
+    @csrf.exempt
+    def floor():
+        payload = json.loads(request.get_data(cache=False))
+        return jsonify({"results": len(payload.get("mutations") or []), "changes": []})
+
+    app.add_url_rule("/__floor", "bench_floor", floor, methods=["POST"])
 
 
 class Wrapper:

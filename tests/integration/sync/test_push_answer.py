@@ -5,6 +5,8 @@ from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
 
+from app.extensions import db
+from app.models import Visit
 from tests.integration.sync.helpers import check_in
 from tests.integration.sync.test_api_pull import by_type
 from tests.integration.sync.test_api_pull import pull_all
@@ -157,3 +159,18 @@ def test_an_up_to_date_phones_answer_is_under_5_percent_of_its_push(guard, world
         else response.json
     assert body["results"] == [] and body["changes"] == []
     assert len(response.data) <= 0.05 * sent, (len(response.data), sent)
+
+
+def test_a_change_by_someone_else_to_the_same_record_still_comes_back(app, guard, world):
+    """The office corrects a visit; the phone, not yet told, checks the visitor out. Its own
+    write is not echoed, but the correction must still reach it."""
+    visit = check_in(guard.outbox, world.site1, host_name="李四")
+    cursor = guard.push([visit], cursor=pull_all(guard)[1]).json["cursor"]
+    with app.app_context():
+        db.session.get(Visit, visit["entity_id"]).host_name = "李思"
+        db.session.commit()
+    leave = guard.mutation("visit.check_out", {}, entity_id=visit["entity_id"])
+    body = guard.push([leave], cursor=cursor).json
+    assert body["results"][0]["status"] == "applied" and "conflict" not in body["results"][0]
+    changed = by_type(body["changes"])["visit"][visit["entity_id"]]
+    assert changed["data"]["host_name"] == "李思" and changed["data"]["checked_out_at"]
