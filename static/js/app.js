@@ -45,6 +45,9 @@ function startSync() {
 
 async function main() {
   const screen = document.body.dataset.screen;
+  // The screen's modules load while the device id and the language are read: on a cold
+  // start they are the longest wait, and nothing in them runs before show().
+  const screenModule = import(`./features/${screen}.js`);
   await deviceId();
   await loadLocale();
   translateTree();
@@ -56,7 +59,7 @@ async function main() {
   registerWorker();
   if ((await getMeta("auth_state")) === "expired" && screen !== "login") showAuthBanner();
   refreshBadge();
-  const module = await import(`./features/${screen}.js`);
+  const module = await screenModule;
   await module.show();
   startSync();
   askPersistence();

@@ -26,6 +26,9 @@ export const PURPOSES = () => [
   ["other", t("Other")],
 ];
 const ID_PATTERN = /^(\d{17}[\dX]|\d{15})$/;
+// One collator for every comparison: localeCompare with a locale makes one per call, which
+// for a site's few hundred units was most of the screen's drawing time.
+const UNIT_ORDER = new Intl.Collator("zh-CN", { numeric: true });
 
 function purposeName(code) {
   const found = PURPOSES().find(([value]) => value === code);
@@ -336,7 +339,7 @@ export async function show() {
   const [units, vehicles, watch, visits, w, filters] = await Promise.all([
     rows("unit", ctx.siteId), rows("vehicle", ctx.siteId), rows("watch", ctx.siteId), insideNow(ctx.siteId), waiting(),
     rows("watch_filter", ctx.siteId)]);
-  units.sort((a, b) => String(a.code).localeCompare(String(b.code), "zh-CN", { numeric: true }));
+  units.sort((a, b) => UNIT_ORDER.compare(String(a.code), String(b.code)));
   const maxMinutes = Number(setting(ctx.site, "visit_max_minutes"));
   let flagging = null;
   const flagSlot = h("div", { id: "flag-slot" });

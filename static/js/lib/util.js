@@ -91,18 +91,28 @@ export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+// Making an Intl.DateTimeFormat costs far more than formatting with one (a gate screen
+// formats a time per visitor inside): one per style and time zone, made once.
+const formats = new Map();
+
+function formatter(style, timeZone, options) {
+  const key = `${style}|${timeZone || ""}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat("zh-CN", { ...options, hour12: false, timeZone: timeZone || undefined });
+    formats.set(key, format);
+  }
+  return format;
+}
+
 /** "HH:MM" of a date in a time zone (the site's; the phone's when none). */
 export function clock(date, timeZone) {
-  return new Intl.DateTimeFormat("zh-CN", {
-    hour: "2-digit", minute: "2-digit", hour12: false, timeZone: timeZone || undefined,
-  }).format(date);
+  return formatter("clock", timeZone, { hour: "2-digit", minute: "2-digit" }).format(date);
 }
 
 export function dateTime(date, timeZone) {
-  return new Intl.DateTimeFormat("zh-CN", {
-    month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false,
-    timeZone: timeZone || undefined,
-  }).format(date);
+  return formatter("dateTime", timeZone, { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" })
+    .format(date);
 }
 
 /** Minutes since local midnight in a time zone. */
