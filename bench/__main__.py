@@ -25,18 +25,9 @@ from bench.report import BELOW  # noqa: E402
 from bench.report import Figure  # noqa: E402
 from bench.report import save  # noqa: E402
 from bench.report import table  # noqa: E402
+from bench.sync_throughput import pg_answers  # noqa: E402
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/estate_bench"
-
-
-def pg_answers(url: str) -> bool:
-    import psycopg
-
-    try:
-        psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", connect_timeout=3).close()
-        return True
-    except psycopg.Error:
-        return False
 
 
 def server_figures(label: str, pg_url: str | None, quick: bool) -> list[Figure]:
