@@ -112,7 +112,10 @@ def test_every_operation_answers_as_documented(case, app, phone):
         aim(case, phone)
     REQUESTS[label] += 1
     try:
-        case.call_and_validate(headers=phone.headers(), checks=CHECKS, app=app)
+        # The WSGI transport hands schemathesis the body as sent: ask for it uncompressed
+        # (gzip itself is tested in tests/integration/sync/test_push_answer.py).
+        case.call_and_validate(headers={**phone.headers(), "Accept-Encoding": "identity"},
+                               checks=CHECKS, app=app)
     except BaseException:
         FAILED.add(label)
         raise
