@@ -32,7 +32,7 @@ ARRIVAL = {"received_at", "updated_at", "applied_at", "created_at", "uploaded_at
            "first_seen_at", "client_time", "ended_received_at", "finished_received_at",
            "checked_out_received_at"}
 # Per table: columns that count deliveries or order them in time (a retry moves them).
-DELIVERY = {"sync_journal": {"duplicates", "reuses"}, "change_log": {"seq", "tx", "at"}}
+DELIVERY = {"sync_journal": {"duplicates", "reuses"}, "change_log": {"seq", "at"}}
 
 
 class Database:
