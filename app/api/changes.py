@@ -20,8 +20,6 @@ from typing import Callable
 
 from sqlalchemy import or_
 from sqlalchemy import select
-from sqlalchemy import text
-from sqlalchemy import tuple_
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -160,37 +158,16 @@ def register_change_type(sync_type: str, model, serialize: Callable[[Any, Viewer
     REGISTRY[sync_type] = ChangeType(sync_type, model, many, visible, tuple(load_options))
 
 
-FIRST = (0, 0)
-
-
-def parse_cursor(cursor: str | None) -> tuple[int, int] | None:
-    """The ``(tx, seq)`` a cursor stands for; ``None`` if it is not one of ours.
-
-    ``"<seq>"`` is ``(0, seq)``: SQLite's cursors, and every cursor written before the
-    change log carried transaction ids (all of whose rows have ``tx`` 0).
-    """
+def parse_cursor(cursor: str | None) -> int | None:
+    """The change-log position a cursor stands for; ``None`` if it is not one of ours."""
     if cursor is None or cursor == "":
-        return FIRST
-    tx, _, seq = cursor.rpartition(":")
-    parts = (tx or "0", seq)
-    if not all(p.isdigit() and len(p) <= 18 for p in parts):
+        return 0
+    if not cursor.isdigit() or len(cursor) > 18:
         return None
-    return int(parts[0]), int(parts[1])
+    return int(cursor)
 
 
-def format_cursor(tx: int, seq: int) -> str:
-    return str(seq) if not tx else f"{tx}:{seq}"
-
-
-def horizon():
-    """On PostgreSQL, the oldest transaction still running: rows of it and of younger ones
-    are not read yet, since an older one may still commit rows that sort before them."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        return None
-    return db.session.scalar(text("SELECT txid_snapshot_xmin(txid_current_snapshot())"))
-
-
-def pull(user, cursor: tuple[int, int], now: datetime, site_ids, limit: int = PAGE_SIZE,
+def pull(user, cursor: int, now: datetime, site_ids, limit: int = PAGE_SIZE,
          leave_out: frozenset[int] = frozenset()) -> tuple[list[dict], str, bool]:
     """One page of changes for ``user`` after ``cursor``: (changes, next cursor, has_more).
 
@@ -199,21 +176,18 @@ def pull(user, cursor: tuple[int, int], now: datetime, site_ids, limit: int = PA
     """
     viewer = Viewer(user.id, user.role, frozenset(site_ids), now)
     log = ChangeLog.__table__
-    stmt = (select(log.c.tx, log.c.seq, log.c.entity_type, log.c.entity_id)
-            .where(tuple_(log.c.tx, log.c.seq) > tuple_(*cursor), log.c.entity_type.in_(list(REGISTRY)),
-                   or_(log.c.site_id.in_(list(viewer.site_ids)), log.c.site_id.is_(None)))
-            .order_by(log.c.tx, log.c.seq).limit(limit + 1))
-    oldest_running = horizon()
-    if oldest_running is not None:
-        stmt = stmt.where(log.c.tx < oldest_running)
-    rows = db.session.execute(stmt).all()
+    rows = db.session.execute(
+        select(log.c.seq, log.c.entity_type, log.c.entity_id)
+        .where(log.c.seq > cursor, log.c.entity_type.in_(list(REGISTRY)),
+               or_(log.c.site_id.in_(list(viewer.site_ids)), log.c.site_id.is_(None)))
+        .order_by(log.c.seq).limit(limit + 1)).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
-    next_cursor = format_cursor(rows[-1].tx, rows[-1].seq) if rows else format_cursor(*cursor)
+    next_cursor = str(rows[-1].seq) if rows else str(cursor)
 
     latest: dict[tuple[str, str], int] = {}
     news: set[tuple[str, str]] = set()  # rows with a change the caller does not hold
-    for _, seq, entity_type, entity_id in rows:
+    for seq, entity_type, entity_id in rows:
         latest[(entity_type, entity_id)] = seq
         if seq not in leave_out:
             news.add((entity_type, entity_id))
@@ -233,7 +207,7 @@ def pull(user, cursor: tuple[int, int], now: datetime, site_ids, limit: int = PA
         for ident in ids:
             row = found.get(ident)
             op = DELETE if row is None else kind.visible(row, viewer)
-            if op == DELETE and cursor == FIRST and row is not None and not row.is_gone():
+            if op == DELETE and cursor == 0 and row is not None and not row.is_gone():
                 continue  # "no longer yours": a first sync never had it
             if op is not None:
                 shown[ident] = (op, row)

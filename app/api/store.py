@@ -42,6 +42,7 @@ from app.models import SyncDevice
 from app.models import User
 from app.models import Visit
 from app.models import StockMovement
+from app.models.base import _serialise_writers
 from app.models.people import user_sites
 from app.models.stock import signed_quantity
 from app.privacy import journal as sealed
@@ -97,9 +98,14 @@ class SqlStore:
         return sealed.fingerprint(raw)
 
     def claim(self, entries: list[JournalEntry]) -> set[str]:
-        """Insert the rows in one statement; a conflicting id is skipped, not an error."""
+        """Insert the rows in one statement; a conflicting id is skipped, not an error.
+
+        The change-log lock comes first so that a sync transaction never holds a claimed
+        id while it waits for that lock (the other order could deadlock on PostgreSQL).
+        """
         if not entries:
             return set()
+        _serialise_writers(self.session)
         insert = _dialect_insert(self.session)
         table = JournalRow.__table__
         rows = [_journal_row(e) for e in entries]

@@ -17,7 +17,6 @@ from sqlalchemy.exc import OperationalError
 
 from app.api import bp
 from app.api.auth import token_required
-from app.api.changes import FIRST
 from app.api.changes import iso
 from app.api.changes import parse_cursor
 from app.api.changes import pull
@@ -92,7 +91,7 @@ def sync():
     changes, next_cursor, has_more = pull(
         user, cursor, now, visible_site_ids(user),
         limit=current_app.config.get("SYNC_PAGE_SIZE", 1000),
-        leave_out=echoes(results, written) if cursor != FIRST else frozenset())
+        leave_out=echoes(results, written) if cursor else frozenset())
     db.session.rollback()  # the pull only read
     answered = [translate_result(r.to_json()) for r in results]
     body = {"server_time": iso(now), "results": answered, "changes": changes,

@@ -25,6 +25,7 @@ from app.followups.facts import pending_facts
 from app.followups.facts import site_facts
 from app.models import Site
 from app.models import utcnow
+from app.models.base import _serialise_writers
 from app.models.sweep import SweepRun
 from sync import sweep
 
@@ -89,7 +90,7 @@ def sweep_site(report: SiteReport, now: datetime) -> SiteReport:
 
 
 def _take_turn(site_id: str, now: datetime) -> None:
-    """Queue behind any other sweep of this site (the upsert locks the site's row)."""
+    """Queue behind any other sweep of this site, then behind other writers of synced rows."""
     if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
@@ -97,6 +98,7 @@ def _take_turn(site_id: str, now: datetime) -> None:
     stmt = insert(SweepRun.__table__).values(site_id=site_id, as_of=now, ran_at=utcnow())
     db.session.execute(stmt.on_conflict_do_update(
         index_elements=["site_id"], set_={"as_of": stmt.excluded.as_of, "ran_at": stmt.excluded.ran_at}))
+    _serialise_writers(db.session)
 
 
 def settle_after_sync(site_ids: list[str], now: datetime) -> int:

@@ -8,14 +8,12 @@ import uuid
 from datetime import datetime
 from datetime import timezone
 
-from sqlalchemy import BigInteger
 from sqlalchemy import DateTime
-from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import event
-from sqlalchemy import func
 from sqlalchemy import inspect
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import mapped_column
@@ -78,17 +76,10 @@ class Synced(IdMixin):
 
 
 class ChangeLog(db.Model):
-    """Append-only log of writes to synced rows; ``(tx, seq)`` is the pull cursor.
-
-    ``tx`` is the writing transaction's id on PostgreSQL (0 on SQLite): a pull reads only
-    rows of transactions older than every one still running (``app.api.changes``), so a
-    row committed late can never land behind a cursor, and writers take no common lock.
-    """
+    """Append-only log of writes to synced rows; its ``seq`` is the pull cursor."""
 
     __tablename__ = "change_log"
-    __table_args__ = (Index("ix_change_log_tx_seq", "tx", "seq"),)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    tx: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
     entity_type: Mapped[str] = mapped_column(String(32), nullable=False)
     entity_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
     site_id: Mapped[str | None] = mapped_column(String(36), index=True)
@@ -97,9 +88,24 @@ class ChangeLog(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 
+def _serialise_writers(session: Session) -> None:
+    """On PostgreSQL, writers of the change log take one transaction lock in turn.
+
+    Without it a transaction could commit a lower ``seq`` after a pull has already read a
+    higher one, and that pull's cursor would skip the row forever.
+    """
+    if session.info.get("change_lock"):
+        return
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(74210001)"))
+    session.info["change_lock"] = True
+
+
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
-def _forget_transaction(session):
+def _forget_lock(session):
+    session.info.pop("change_lock", None)
     session.info.pop("change_rows", None)
     session.info.pop("change_pending", None)
     session.info.pop("sqlite_writer", None)
@@ -129,6 +135,7 @@ def _log_changes(session, flush_context, instances):
             touched.append(obj)
     if not touched:
         return
+    _serialise_writers(session)
     now = utcnow()
     session.info.setdefault("change_pending", []).extend({
         "entity_type": obj.sync_type,
@@ -147,12 +154,8 @@ def _write_changes(session, flush_context):
     if not pending:
         return
     table = ChangeLog.__table__
-    connection = session.connection()
-    insert = table.insert()
-    if connection.dialect.name == "postgresql":
-        insert = insert.values(tx=func.txid_current())
-    written = connection.execute(
-        insert.returning(table.c.seq, table.c.entity_type, table.c.entity_id), pending)
+    written = session.connection().execute(
+        table.insert().returning(table.c.seq, table.c.entity_type, table.c.entity_id), pending)
     session.info.setdefault("change_rows", []).extend(tuple(row) for row in written)
 
 

@@ -22,6 +22,7 @@ from app.extensions import db
 from app.models.base import IdMixin
 from app.models.base import Synced
 from app.models.base import UTCDateTime
+from app.models.base import _serialise_writers
 from app.models.base import utcnow
 
 
@@ -69,7 +70,11 @@ class FollowUp(Synced, db.Model):
 
     @classmethod
     def lock(cls, ident: str) -> "FollowUp | None":
-        """Load a follow-up to change it, its row locked as the sync locks it (PostgreSQL)."""
+        """Load a follow-up to change it: change-log lock first, then the row (PostgreSQL).
+
+        Taking the locks in the same order as the sync does means the two never deadlock.
+        """
+        _serialise_writers(db.session)
         return db.session.scalar(select(cls).where(cls.id == ident).with_for_update())
 
 

@@ -28,6 +28,7 @@ from app.extensions import db
 from app.models import DEFAULT_SITE_SETTINGS
 from app.models import Site
 from app.models.base import UTCDateTime
+from app.models.base import _serialise_writers
 from app.privacy import journal
 
 SETTING = "privacy_retention_days"
@@ -91,6 +92,7 @@ def _blank_rows(rows, dry_run: bool) -> int:
 def purge_site(site_id: str, code: str, name: str, days: int, now: datetime, dry_run: bool) -> Report:
     """Remove (or count) the numbers of one site's visits checked in before its cutoff."""
     report = Report(code, name, days, now - timedelta(days=days))
+    _serialise_writers(db.session)
     old = _old_visits(site_id, report.cutoff)
     if dry_run:
         report.visits = db.session.scalar(
@@ -112,6 +114,7 @@ def purge_unlinked(cutoffs: dict[str, datetime], default_cutoff: datetime, only:
     """Journal rows with numbers that belong to no visit (a refused check-in, a reused id):
     gone once they arrived before the cutoff of the site their body names (the default
     retention when it names none of ours)."""
+    _serialise_writers(db.session)
     latest = max([default_cutoff, *cutoffs.values()])
     visit_ids = sa.select(VISITS.c.id)
     rows = db.session.execute(

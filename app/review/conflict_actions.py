@@ -18,6 +18,7 @@ from app.models import Conflict
 from app.models import FollowUp
 from app.models import StockCount
 from app.models import utcnow
+from app.models.base import _serialise_writers
 from sync.context import derived_id
 
 # A lost status is put back by the desk action that leads to it; a resolved follow-up is
@@ -41,6 +42,7 @@ class Refusal(Exception):
 
 
 def lock(conflict_id: str) -> Conflict:
+    _serialise_writers(db.session)
     return db.session.scalar(select(Conflict).where(Conflict.id == conflict_id).with_for_update())
 
 

@@ -30,6 +30,7 @@ from app.models import StockMovement
 from app.models import Store
 from app.models import book_quantities
 from app.models import utcnow
+from app.models.base import _serialise_writers
 from app.models.base import touch
 from app.followups import desk
 from app.scoping import visible_site_ids
@@ -62,7 +63,8 @@ def may_decide(user, site_id: str) -> bool:
 
 
 def _locked(count_id: str) -> StockCount | None:
-    """The count, its row locked, re-read."""
+    """The count, locked in the sync's order (change log first, then the row), re-read."""
+    _serialise_writers(db.session)
     return db.session.scalar(select(StockCount).where(StockCount.id == count_id)
                              .with_for_update().execution_options(populate_existing=True))
 
