@@ -96,7 +96,7 @@ class _Batch:
         self.unstorable: dict[str, dict[str, list[str]]] = {}
         self.parked: dict[str, list[JournalEntry]] = defaultdict(list)
         self.waiting_cache: dict[str, list[JournalEntry]] = {}
-        # Rows journaled before this push: which were decided anew, and how often repeated.
+        # Mutations decided (applied, parked, refused) in this push, and repeats by id.
         self.decided: set[str] = set()
         self.repeats: Counter[str] = Counter()
 
@@ -134,9 +134,12 @@ class _Batch:
         claimed = self.store.claim(fresh)
         if len(claimed) != len(fresh):
             raise Raced(sorted({e.mutation_id for e in fresh} - claimed))
-        new = set(claimed)
-        self.store.save_journal([e for i, e in self.touched.items() if i not in new and i in self.decided])
-        self.store.count_duplicates({i: n for i, n in self.repeats.items() if i not in new})
+        # Rows journaled before: a decided one is written whole, its counter with it; one
+        # only repeated gets its counter raised, nothing else rewritten.
+        rewritten = {i for i in self.touched if i not in claimed and i in self.decided}
+        self.store.save_journal([self.touched[i] for i in sorted(rewritten)])
+        self.store.count_duplicates({i: n for i, n in self.repeats.items()
+                                     if i not in claimed and i not in rewritten})
         results = [Result.from_json(self.touched[a].result) if isinstance(a, str) else a
                    for a in answers]
         for result, entry in zip(results, entries):

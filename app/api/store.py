@@ -293,14 +293,16 @@ def _journal_row(entry: JournalEntry) -> dict[str, Any]:
 
     Read attribute by attribute: ``asdict`` would deep-copy every body for nothing.
     """
-    row = {name: getattr(entry, name) for name in JOURNAL_FIELDS}
-    row["has_numbers"] = sealed.has_numbers(entry.raw) or sealed.reuses_have_numbers(entry.reuses)
-    return row
+    return _columns_of(entry, JOURNAL_FIELDS)
 
 
 def _decision(entry: JournalEntry) -> dict[str, Any]:
     """What ``save_journal`` writes of an entry: its key and what deciding it sets."""
-    row = {name: getattr(entry, name) for name in DECIDED}
+    return _columns_of(entry, DECIDED)
+
+
+def _columns_of(entry: JournalEntry, names) -> dict[str, Any]:
+    row = {name: getattr(entry, name) for name in names}
     row["has_numbers"] = sealed.has_numbers(entry.raw) or sealed.reuses_have_numbers(entry.reuses)
     return row
 

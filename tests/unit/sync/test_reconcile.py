@@ -25,6 +25,17 @@ def test_a_repeat_is_a_duplicate_with_no_second_effect(store, world, guard):
     assert store.journal_rows[mutation["id"]].duplicates == 1
 
 
+def test_a_repeat_is_counted_once_when_its_row_is_also_decided_anew(store, world, guard):
+    """A parked check-out sent again together with its visit: woken and repeated in one push."""
+    visit = guard.m("visit.check_in", visit_data(world))
+    leave = guard.m("visit.check_out", entity_id=visit["entity_id"])
+    assert guard.push_one(leave).status == "deferred"
+    results = guard.push(leave, visit)
+    assert [r.status for r in results] == ["duplicate", "applied"]
+    assert store.journal_rows[leave["id"]].duplicates == 1
+    assert store.journal_rows[leave["id"]].status == "applied"
+
+
 def test_a_repeat_within_one_request_is_a_duplicate(store, world, guard):
     mutation = guard.m("visit.check_in", visit_data(world))
     first, second = guard.push(mutation, dict(mutation))
