@@ -137,14 +137,18 @@ def _log_changes(session, flush_context, instances):
         return
     _serialise_writers(session)
     now = utcnow()
-    session.info.setdefault("change_pending", []).extend({
-        "entity_type": obj.sync_type,
-        "entity_id": obj.id,
-        "site_id": obj.change_site_id(),
-        "op": "delete" if obj.is_gone() else "upsert",
-        "version": obj.version,
-        "at": now,
-    } for obj in touched)
+    for obj in touched:
+        log_change(session, entity_type=obj.sync_type, entity_id=obj.id, site_id=obj.change_site_id(),
+                   op="delete" if obj.is_gone() else "upsert", version=obj.version, at=now)
+
+
+def log_change(session: Session, **row) -> None:
+    """Queue one change-log row (columns of ``ChangeLog`` but ``seq``) for this flush's insert.
+
+    Rows keep the order they are queued in: call it from a ``before_flush`` listener.
+    """
+    _serialise_writers(session)
+    session.info.setdefault("change_pending", []).append(row)
 
 
 @event.listens_for(Session, "after_flush")

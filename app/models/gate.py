@@ -20,10 +20,10 @@ from sqlalchemy.orm import relationship
 from sqlalchemy.orm import validates
 
 from app.extensions import db
-from app.models.base import ChangeLog
 from app.models.base import IdMixin
 from app.models.base import Synced
 from app.models.base import UTCDateTime
+from app.models.base import log_change
 from app.models.base import utcnow
 from sync.privacy import normalise_phone  # noqa: F401  (the gate's lists import it from here)
 from app.privacy.columns import Sealed
@@ -102,8 +102,8 @@ def _log_watch_filters(session, flush_context, instances):
              if isinstance(obj, WatchEntry) and obj.site_id
              and (obj not in session.dirty or session.is_modified(obj))}
     for site_id in sorted(sites):
-        session.add(ChangeLog(entity_type=WATCH_FILTER, entity_id=site_id, site_id=site_id,
-                              op="upsert", version=1, at=utcnow()))
+        log_change(session, entity_type=WATCH_FILTER, entity_id=site_id, site_id=site_id,
+                   op="upsert", version=1, at=utcnow())
 
 
 class WatchHit(IdMixin, db.Model):
