@@ -61,7 +61,17 @@ function attentionItem(item, user) {
     mine ? form : h("p", { class: "meta" }, t("Recorded by someone else; they can fix it after signing in.")));
 }
 
-export async function show() {
+/** A fix of a rejected record is being typed: a redraw now would throw the typing away. */
+function editing() {
+  return document.querySelector("form.fix:focus-within") !== null;
+}
+
+/**
+ * Draw the screen. ``keepEdits``: a redraw nobody asked for (a sync ended) gives way to a
+ * fix being typed, checked when the new screen is ready to replace the old one, since the
+ * guard may start typing while it is being read from the phone's database.
+ */
+export async function show({ keepEdits = false } = {}) {
   const user = await currentUser();
   const [w, s, users, attention, space, auth, photos] = await Promise.all([
     waiting(), state(), getMeta("users", {}), all("attention"), estimate(), getMeta("auth_state"), all("photos")]);
@@ -93,6 +103,7 @@ export async function show() {
     window.location.assign("/m/login");
   }));
   const mineAttention = attention.sort((a, b) => a.seq - b.seq);
+  if (keepEdits && editing()) return;
   render(
     h("section", { class: "card" },
       h("div", { class: "row" },
@@ -128,5 +139,5 @@ export async function show() {
 }
 
 window.addEventListener("estate-synced", () => {
-  if (document.body.dataset.screen === "sync" && !document.querySelector("form.fix:focus-within")) show();
+  if (document.body.dataset.screen === "sync" && !editing()) show({ keepEdits: true });
 });
