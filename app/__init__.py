@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.config import load_config
 
     load_config(app, config)
+    warn_of_test_passwords(app)
     register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
@@ -24,6 +25,14 @@ def create_app(config: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_security(app)
     return app
+
+
+def warn_of_test_passwords(app: Flask) -> None:
+    from app import passwords
+
+    if passwords.PROFILE == "test" and not app.testing:
+        app.logger.warning("ESTATE_PASSWORD_PROFILE=test: new passwords get the test suite's cheap "
+                           "Argon2 parameters; unset it outside tests")
 
 
 def register_extensions(app: Flask) -> None:

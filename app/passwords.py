@@ -8,15 +8,25 @@ Hashes made before Argon2 (werkzeug's ``pbkdf2:…`` and ``scrypt:…``) still v
 correct password stored that way, or with parameters other than these, is re-hashed at
 the next successful sign-in (``needs_rehash``).
 """
+import os
+
 from argon2 import PasswordHasher
 from argon2 import Type
 from argon2.exceptions import InvalidHashError
 from argon2.exceptions import VerificationError
 from werkzeug.security import check_password_hash
 
-TIME_COST = 3  # passes over memory
-MEMORY_COST = 64 * 1024  # KiB: 64 MiB
-PARALLELISM = 4  # lanes
+#: passes over memory, KiB of memory (64 MiB), lanes
+STANDARD = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 4}
+#: The test suite's: the same algorithm and code at a fraction of the cost, so that its
+#: thousands of sign-ins take seconds, not minutes. ``ESTATE_PASSWORD_PROFILE=test`` in the
+#: environment selects it (``tests/conftest.py`` sets it; the servers tests start inherit
+#: it); nothing else does, and ``create_app`` warns when an app that is not testing runs
+#: with it.
+TEST = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+PROFILE = "test" if os.environ.get("ESTATE_PASSWORD_PROFILE") == "test" else "standard"
+PARAMETERS = TEST if PROFILE == "test" else STANDARD
+TIME_COST, MEMORY_COST, PARALLELISM = (PARAMETERS[k] for k in ("time_cost", "memory_cost", "parallelism"))
 HASH_LEN = 32
 SALT_LEN = 16
 
@@ -33,7 +43,7 @@ _DUMMY = {}
 
 
 def hash_password(password: str) -> str:
-    """An Argon2id hash (``$argon2id$v=19$m=65536,t=3,p=4$…``) of ``password``."""
+    """An Argon2id hash (``$argon2id$v=19$m=65536,t=3,p=4$…`` with the standard profile)."""
     return HASHER.hash(password)
 
 

@@ -6,12 +6,17 @@ second leg); the schema is made once per run and every test starts from empty ta
 import os
 import tempfile
 
-import pytest
+# Before the app is imported: Argon2id at the test profile's cost (app/passwords.py), here
+# and in every server the tests start. tests/integration/auth/test_passwords.py checks the
+# standard profile in an interpreter without it.
+os.environ.setdefault("ESTATE_PASSWORD_PROFILE", "test")
 
-from tests import factories
-from tests.figures import FIGURES
-from tests.pg import ensure_database
-from tests.pg import psycopg_url
+import pytest  # noqa: E402
+
+from tests import factories  # noqa: E402
+from tests.figures import FIGURES  # noqa: E402
+from tests.pg import ensure_database  # noqa: E402
+from tests.pg import psycopg_url  # noqa: E402
 
 TMP = tempfile.mkdtemp(prefix="estate-tests-")
 

@@ -1,5 +1,10 @@
 """Passwords: Argon2id, old hashes re-made at sign-in, at least 10 characters, and the
 change an administrator's reset forces."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from argon2 import PasswordHasher
 from werkzeug.security import generate_password_hash
@@ -19,12 +24,26 @@ def _store_hash(app, username: str, stored: str) -> None:
         db.session.commit()
 
 
+# What this run's hashes start with (the suite runs the cheap test profile).
+PREFIX = "$argon2id$v=19$m={memory_cost},t={time_cost},p={parallelism}$".format(**passwords.PARAMETERS)
+
+
 def test_production_parameters():
-    """The parameters every hash is made with: RFC 9106's low-memory profile, above OWASP's
-    minimum for Argon2id (19 MiB, t=2, p=1)."""
+    """The parameters every hash is made with outside the test suite: RFC 9106's low-memory
+    profile, above OWASP's minimum for Argon2id (19 MiB, t=2, p=1)."""
+    environment = {k: v for k, v in os.environ.items() if k != "ESTATE_PASSWORD_PROFILE"}
+    made = subprocess.run(
+        [sys.executable, "-c", "from app import passwords; print(passwords.PROFILE, passwords.hash_password('x'))"],
+        env=environment, cwd=Path(__file__).resolve().parents[3], capture_output=True, text=True,
+        check=True).stdout.split()
+    assert made[0] == "standard"
+    assert made[1].startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert passwords.STANDARD["memory_cost"] >= 19 * 1024 and passwords.STANDARD["time_cost"] >= 2
+
+
+def test_this_run_hashes_with_its_profile():
     stored = passwords.hash_password("demo1234")
-    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
-    assert passwords.MEMORY_COST >= 19 * 1024 and passwords.TIME_COST >= 2
+    assert stored.startswith(PREFIX)
     assert passwords.verify(stored, "demo1234")
     assert not passwords.verify(stored, "demo12345")
     assert not passwords.needs_rehash(stored)
@@ -45,7 +64,7 @@ def test_werkzeug_hash_is_rehashed_at_sign_in(app, browser, person, world, metho
     assert not person("manager1").password_hash.startswith("$argon2id$")  # not on a failure
     assert browser().login("manager1").status_code == 302
     stored = person("manager1").password_hash
-    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert stored.startswith(PREFIX)
     assert browser().login("manager1").status_code == 302
 
 
@@ -67,7 +86,7 @@ def test_unknown_username_still_spends_a_hash(browser, world):
     """Unknown usernames are checked against a throwaway hash, so that timing does not tell."""
     passwords._DUMMY.clear()
     assert browser().login("nobody", "whatever123").status_code == 422
-    assert passwords._DUMMY["hash"].startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert passwords._DUMMY["hash"].startswith(PREFIX)
 
 
 # --- setting passwords ---------------------------------------------------------------------
