@@ -600,6 +600,8 @@ class Generator:
 
     # the gate ---------------------------------------------------------------------------
     def visits(self) -> None:
+        from app.models.gate import visit_search_text
+
         visits = Buffer(self.sink, "visits")
         incidents = Buffer(self.sink, "incidents", parents=(visits,))
         purposes = weighted(PURPOSES)
@@ -632,6 +634,7 @@ class Generator:
                     "checked_out_received_at": None if still_in else self.arrival(out_at),
                     "checked_out_mutation_id": None if still_in else self.uid(),
                 })
+                row["search_text"] = visit_search_text(row["visitor_name"], row["unit"], row["host_name"], row["plate"])
                 if not still_in:
                     row["version"] = 2
                     row["updated_at"] = max(row["updated_at"], row["checked_out_received_at"])

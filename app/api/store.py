@@ -46,7 +46,7 @@ from app.models.base import _serialise_writers
 from app.models.people import user_sites
 from app.models.stock import signed_quantity
 from app.privacy import journal as sealed
-from app.privacy.numbers import DERIVED
+from app.privacy.numbers import DERIVED as NUMBER_KEYS
 from sync.envelope import DeviceState
 from sync.envelope import JournalEntry
 from sync.store import REFERENCE_KINDS
@@ -68,6 +68,9 @@ JOURNAL_FIELDS = [name for name in JOURNAL_COLUMNS if name in ENTRY_FIELDS]
 DECIDED = ("mutation_id", "type", "entity_id", "seq", "at_phone", "at_corrected", "clock_flag",
            "status", "result", "waiting_for", "applied_at", "duplicates", "reuses")
 DEVICE_COLUMNS = [c.key for c in SyncDevice.__table__.columns]
+
+# Columns the server computes on every write; the sync engine neither reads nor writes them.
+DERIVED = NUMBER_KEYS + ("search_text",)
 
 
 def _dialect_insert(session):

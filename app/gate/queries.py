@@ -13,6 +13,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_
+from sqlalchemy import case
 from sqlalchemy import exists
 from sqlalchemy import false
 from sqlalchemy import func
@@ -32,6 +33,7 @@ from app.models import Visit
 from app.models import WatchEntry
 from app.models import WatchHit
 from app.models.base import UTCDateTime
+from app.models.gate import PLATE_END
 from app.models.gate import normalise_plate
 from app.office.filters import ListFilters
 from app.office.filters import within
@@ -206,17 +208,29 @@ def visits_query(f: ListFilters, now: datetime, site_clocks: dict[str, GateClock
     return stmt.order_by(primary, Visit.id.desc() if f.descending else Visit.id.asc())
 
 
+def _escaped(text: str) -> str:
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
 def search(q: str):
-    """Visitor name, unit, host (any part, any case) or plate (as the phone writes it); a
-    whole phone or ID number, or a phone's last four digits, by their stored keys."""
-    text = q.lower()
-    conditions = [func.lower(column).contains(text, autoescape=True)
-                  for column in (Visit.visitor_name, Visit.unit, Visit.host_name)]
-    plate = normalise_plate(q)
-    if plate:
-        conditions.append(plate_key(Visit.plate).contains(plate, autoescape=True))
-    conditions += numbers.searched(Visit, q)
-    return or_(*conditions)
+    """Visitor name, unit, host (any part, any case) or plate (as the phone writes it), all
+    in ``search_text``; a phone's last four digits; a whole phone or ID number by its MAC.
+
+    Every term reads only columns of ``ix_visits_site_text``: the MACs are looked up in
+    their own indexes first and come back as ids, so a search of months of visits never
+    reads a row that does not match.
+    """
+    typed = "".join(ch for ch in q if ch.isprintable()).strip()
+    words = typed.upper()
+    conditions = [Visit.search_text.like(f"%{_escaped(words)}%", escape="/")] if words else []
+    plate = normalise_plate(typed)
+    if plate and plate != words:
+        conditions.append(Visit.search_text.like(f"%{_escaped(plate)}%{PLATE_END}%", escape="/"))
+    conditions += numbers.tail_searched(Visit, typed)
+    whole = numbers.whole_searched(Visit, typed)
+    if whole:
+        conditions.append(Visit.id.in_(select(Visit.id).where(or_(*whole))))
+    return or_(*conditions) if conditions else false()
 
 
 def marks(visit_ids: list[str]) -> tuple[set[str], set[str]]:
@@ -244,14 +258,15 @@ class Counts:
 
 def counts(f: ListFilters, site_clocks: dict[str, GateClock]) -> Counts:
     """Inside and overdue now at the chosen sites, and how many of those inside came before
-    the first day shown (so a list of today does not hide yesterday's visitor)."""
-    base = select(func.count(Visit.id)).where(Visit.site_id.in_(f.site_ids), Visit.deleted_at.is_(None), inside())
-    earlier = base.where(Visit.checked_in_at < f.start) if f.start is not None else None
-    return Counts(
-        inside=db.session.scalar(base) or 0,
-        overdue=db.session.scalar(base.where(overdue(site_clocks))) or 0,
-        earlier_inside=(db.session.scalar(earlier) or 0) if earlier is not None else 0,
-    )
+    the first day shown (so a list of today does not hide yesterday's visitor): one pass
+    over the open visits, which ``ix_visits_site_still_in`` holds."""
+    def of(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    earlier = of(Visit.checked_in_at < f.start) if f.start is not None else literal(0)
+    row = db.session.execute(select(func.count(), of(overdue(site_clocks)), earlier).where(
+        Visit.site_id.in_(f.site_ids), Visit.deleted_at.is_(None), inside())).one()
+    return Counts(inside=row[0] or 0, overdue=int(row[1] or 0), earlier_inside=int(row[2] or 0))
 
 
 # --- one visit --------------------------------------------------------------------------

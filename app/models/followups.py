@@ -34,7 +34,12 @@ class FollowUp(Synced, db.Model):
     """
 
     __tablename__ = "followups"
-    __table_args__ = (Index("ix_followups_site_status_due", "site_id", "status", "due_at"),)
+    # The dashboard's daily counts of follow-ups opened, resolved and due (with the
+    # timely-handling rate) read these alone (0008).
+    __table_args__ = (Index("ix_followups_site_status_due", "site_id", "status", "due_at"),
+                      Index("ix_followups_site_opened", "site_id", "opened_at", "deleted_at"),
+                      Index("ix_followups_site_resolved", "site_id", "resolved_at", "deleted_at"),
+                      Index("ix_followups_site_due", "site_id", "due_at", "deleted_at", "resolved_at"))
     sync_type = "followup"
     site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), nullable=False, index=True)
     source_type: Mapped[str] = mapped_column(String(24), nullable=False)

@@ -105,10 +105,13 @@ class Visit(Recorded, db.Model):
     """
 
     __tablename__ = "visits"
-    # ix_visits_site_open: who is still inside (and since when) at a site, from the index
-    # alone; its first two columns also serve check-out ranges (migration 0004).
-    __table_args__ = (Index("ix_visits_site_in", "site_id", "checked_in_at"),
-                      Index("ix_visits_site_open", "site_id", "checked_out_at", "checked_in_at"))
+    # ix_visits_site_still_in: who is still inside (and since when) at a site, from the index
+    # alone; its first two columns also serve check-out ranges (migrations 0004, 0008).
+    # ix_visits_site_text: a site's visits by day with what the lists count and search, so
+    # counts by day and searches over months read the index, not the rows (migration 0008).
+    __table_args__ = (Index("ix_visits_site_text", "site_id", "checked_in_at", "deleted_at", "search_text",
+                            "phone_tail", "id"),
+                      Index("ix_visits_site_still_in", "site_id", "checked_out_at", "checked_in_at", "deleted_at"))
     sync_type = "visit"
     visitor_name: Mapped[str] = mapped_column(String(60), nullable=False)
     purpose: Mapped[str] = mapped_column(String(16), nullable=False)
@@ -121,6 +124,7 @@ class Visit(Recorded, db.Model):
     unit: Mapped[str | None] = mapped_column(String(32))
     host_name: Mapped[str | None] = mapped_column(String(60))
     plate: Mapped[str | None] = mapped_column(String(16))
+    search_text: Mapped[str | None] = mapped_column(String(255))  # gate.visit_search_text
     note: Mapped[str | None] = mapped_column(Text)
     checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
     checked_in_at_phone: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
@@ -142,6 +146,15 @@ class Visit(Recorded, db.Model):
         from app.privacy import numbers
 
         self.id_mac = numbers.id_mac(value)
+        return value
+
+    @validates("visitor_name", "unit", "host_name", "plate")
+    def _index_text(self, key, value):
+        from app.models.gate import visit_search_text
+
+        words = {name: getattr(self, name) for name in ("visitor_name", "unit", "host_name", "plate")}
+        words[key] = value
+        self.search_text = visit_search_text(**words)
         return value
 
     def __repr__(self):  # never the phone or ID number, even in a traceback

@@ -56,10 +56,19 @@ def searched(model, q: str) -> list:
     """Conditions under which a row of ``model`` (with the three derived columns) matches a
     search box's text: the whole phone number, the whole ID number, or a phone's last four
     digits. Empty when the text can be none of these."""
+    return tail_searched(model, q) + whole_searched(model, q)
+
+
+def tail_searched(model, q: str) -> list:
+    """A phone's last four digits, as typed."""
+    text = (q or "").strip()
+    return [model.phone_tail == text] if TAIL.match(text) else []
+
+
+def whole_searched(model, q: str) -> list:
+    """A whole phone or ID number, by its lookup MAC (each has its own index)."""
     text = (q or "").strip()
     conditions = []
-    if TAIL.match(text):
-        conditions.append(model.phone_tail == text)
     if TYPED_PHONE.match(text) and MIN_PHONE <= len(phone_key(text)) <= MAX_PHONE:
         conditions.append(model.phone_mac == phone_mac(text))
     number = id_key(text)

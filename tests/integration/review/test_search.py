@@ -139,3 +139,34 @@ def test_a_common_name_is_counted_up_to_a_hundred_and_old_visits_are_left_out(ap
     assert counts(page)["visits"] == 100 and "100+" in page
     with desk_for("manager1").get("/review/search?q=陈旧") as response:
         assert counts(response.get_data(as_text=True))["visits"] == 0
+
+
+def test_a_plate_typed_with_separators_finds_plates_only(app, world, phone_for, desk_for):
+    guard = phone_for("guard1")
+    guard.push_ok([check_in(guard.outbox, world.site1, visitor_name="甲", plate="浙A·67890"),
+                   check_in(guard.outbox, world.site1, visitor_name="乙", unit="67890")])
+    desk = desk_for("manager1")
+    by_plate = desk.text("/review/search?q=6-7890")
+    assert counts(by_plate)["visits"] == 1 and "甲" in by_plate
+    assert counts(desk.text("/review/search?q=67890"))["visits"] == 2
+
+
+def test_latin_names_match_in_any_case_on_every_database(app, world, phone_for, desk_for):
+    guard = phone_for("guard1")
+    guard.push_ok([check_in(guard.outbox, world.site1, visitor_name="Tom Lee", host_name="Ann", unit="B-1203")])
+    desk = desk_for("manager1")
+    for q in ("tom", "LEE", "b-1203", "aNn"):
+        assert counts(desk.text(f"/review/search?q={q}"))["visits"] == 1, q
+
+
+def test_a_whole_phone_number_finds_its_visitor(records, desk_for):
+    html = desk_for("manager1").text("/review/search?q=138-0013-4567")
+    assert counts(html)["visits"] == 1 and "王小明" in html
+
+
+def test_control_characters_in_the_box_are_ignored(records, desk_for):
+    desk = desk_for("manager1")
+    response = desk.get("/review/search?q=王小%1F明")
+    assert response.status_code == 200
+    assert counts(response.get_data(as_text=True))["visits"] == 1
+    assert sum(counts(desk.text("/review/search?q=%1E%1E")).values()) == 0
