@@ -138,6 +138,7 @@ def test_a_day_reviewed_from_the_desk(opened, live, tmp_path, shots):
     desk.fill(".office-search input[name=q]", f"粤b7k{digits}")
     desk.press(".office-search input[name=q]", "Enter")
     desk.wait_for_url(re.compile(r".*/review/search\?q=.*"))
+    desk.screenshot(path=str(shots / "office-search.png"), full_page=True)
     desk.click(f"#group-visits a:has-text('{name}')")
     desk.wait_for_url(re.compile(rf".*/gate/visits/{visit_id}$"))
     text = desk.inner_text("main")
