@@ -22,7 +22,8 @@ NO_CACHE = {"Cache-Control": "no-cache"}
 def render_screen(screen: str) -> str:
     """A screen's shell in Chinese; the app translates it again if English is chosen."""
     with force_locale("zh_CN"):
-        return render_template("phone/shell.html", screen=screen, screens=shell.SCREENS)
+        return render_template("phone/shell.html", screen=screen, screens=shell.SCREENS,
+                               modules=shell.modules_of(screen))
 
 
 def _page(screen: str) -> Response:
