@@ -46,8 +46,12 @@ class MemoryStore:
                 claimed.add(entry.mutation_id)
         return claimed
 
-    def journal(self, mutation_ids):
-        return {i: copy.deepcopy(self.journal_rows[i]) for i in mutation_ids if i in self.journal_rows}
+    def journal(self, mutation_ids, *, bodies=True):
+        found = {i: copy.deepcopy(self.journal_rows[i]) for i in mutation_ids if i in self.journal_rows}
+        if not bodies:
+            for entry in found.values():
+                entry.raw = {}
+        return found
 
     def save_journal(self, entries):
         for entry in entries:

@@ -106,7 +106,12 @@ class _Batch:
         firsts: dict[str, JournalEntry] = {}
         for entry in entries:
             firsts.setdefault(entry.mutation_id, entry)
-        earlier = self.store.journal(list(firsts))
+        # A repeat is answered from the row's hash and first answer; only a row still
+        # parked may be applied now, and only that needs its body.
+        earlier = self.store.journal(list(firsts), bodies=False)
+        unsettled = [i for i, e in earlier.items() if e.status not in (APPLIED, REJECTED)]
+        if unsettled:
+            earlier.update(self.store.journal(unsettled))
         fresh = [firsts[i] for i in sorted(firsts) if i not in earlier]
         self._prefetch(fresh)
 

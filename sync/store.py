@@ -74,8 +74,13 @@ class Store(Protocol):
         id at once, exactly one gets it back; the other sees it as already journaled.
         """
 
-    def journal(self, mutation_ids: Iterable[str]) -> dict[str, JournalEntry]:
-        """Journal rows by mutation id (missing ids are left out)."""
+    def journal(self, mutation_ids: Iterable[str], *, bodies: bool = True) -> dict[str, JournalEntry]:
+        """Journal rows by mutation id (missing ids are left out).
+
+        With ``bodies=False`` each entry's ``raw`` is ``{}``: answering a repeat needs only
+        its hash, status and first answer, and the body is the dearest column to read (a
+        store that seals bodies decrypts them).
+        """
 
     def save_journal(self, entries: Iterable[JournalEntry]) -> None:
         """Write back what deciding a journaled row sets: status, result, times, reuses.

@@ -157,6 +157,18 @@ class StoreContract:
         assert list(got) == [entry.mutation_id]
         assert got[entry.mutation_id] == entry
 
+    def test_journal_without_bodies_leaves_only_the_body_out(self):
+        store = self.setup_store()
+        entry = journal_entry(wid("m:a"), self.world, raw={"id": "x", "data": {"phone": "13812345678"}},
+                              status="applied", result={"id": "x", "status": "applied"})
+        store.claim([entry])
+        entry.reuses = [{"raw": {"id": "x", "data": {}}}]
+        store.save_journal([entry])
+        got = store.journal([entry.mutation_id], bodies=False)[entry.mutation_id]
+        assert got.raw == {}
+        got.raw = entry.raw
+        assert got == entry
+
     def test_save_journal_updates_status_result_and_counters(self):
         store = self.setup_store()
         entry = journal_entry(wid("m:a"), self.world)

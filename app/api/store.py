@@ -94,6 +94,8 @@ class SqlStore:
         self._sites: dict[str, SiteRef | None] = {}
         self._references: dict[tuple[str, str], dict | None] = {}
         self._movements: dict[str, list] = {}
+        # ``has_numbers`` of rows read without their bodies: a rewrite cannot see the body.
+        self._stored_numbers: dict[str, bool] = {}
 
     # -- journal -----------------------------------------------------------------------
     def fingerprint(self, raw: dict[str, Any]) -> str:
@@ -116,7 +118,7 @@ class SqlStore:
                 .returning(table.c.mutation_id))
         return set(self.session.execute(stmt, rows).scalars())
 
-    def journal(self, mutation_ids: Iterable[str]) -> dict[str, JournalEntry]:
+    def journal(self, mutation_ids: Iterable[str], *, bodies: bool = True) -> dict[str, JournalEntry]:
         """Journaled rows by id; on SQLite, the push's first read, taken under the write lock.
 
         SQLite has one writer at a time. A push that read before it wrote would decide on
@@ -131,11 +133,20 @@ class SqlStore:
         if not ids:
             return {}
         table = JournalRow.__table__
-        rows = self.session.execute(select(table).where(table.c.mutation_id.in_(ids))).mappings()
-        return {row["mutation_id"]: _entry(row) for row in rows}
+        columns = table.c if bodies else [c for c in table.c if c.key != "raw"]
+        rows = self.session.execute(select(*columns).where(table.c.mutation_id.in_(ids))).mappings().all()
+        if bodies:
+            for row in rows:
+                self._stored_numbers.pop(row["mutation_id"], None)
+            return {row["mutation_id"]: _entry(row) for row in rows}
+        self._stored_numbers.update((row["mutation_id"], bool(row["has_numbers"])) for row in rows)
+        return {row["mutation_id"]: _entry({**row, "raw": {}}) for row in rows}
 
     def save_journal(self, entries: Iterable[JournalEntry]) -> None:
         rows = [_decision(e) for e in entries]
+        for row in rows:
+            if row["mutation_id"] in self._stored_numbers:
+                row["has_numbers"] = row["has_numbers"] or self._stored_numbers[row["mutation_id"]]
         if rows:
             self.session.execute(update(JournalRow), rows)
 

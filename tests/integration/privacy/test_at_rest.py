@@ -164,3 +164,17 @@ def test_a_number_too_short_to_be_a_phone_has_no_tail_and_no_mac(app, world, pho
     with app.app_context():
         row = db.session.scalars(sa.select(Visit)).one()
         assert row.phone == "12345" and row.phone_tail is None and row.phone_mac is None
+
+
+def test_a_reuse_without_numbers_keeps_the_row_marked_for_the_purge(app, world, phone_for):
+    """A repeat is answered without reading the stored body; rewriting the row for a reuse
+    must still know that the body holds numbers, or the retention purge would pass it by."""
+    guard = phone_for("guard1")
+    mutation = check_in(guard.outbox, world.site1, visitor_name="赵六", phone=TYPED_PHONE, id_number=ID_NUMBER)
+    assert guard.push([mutation]).json["results"][0]["status"] == "applied"
+    bare = {**mutation, "data": {k: v for k, v in mutation["data"].items() if k not in ("phone", "id_number")}}
+    assert guard.push([bare]).json["results"][0]["code"] == "mutation_id_reused"
+    with app.app_context():
+        row = db.session.get(JournalRow, mutation["id"])
+        assert row.raw["data"]["phone"] == TYPED_PHONE and len(row.reuses) == 1
+        assert row.has_numbers
