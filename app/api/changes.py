@@ -25,6 +25,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Building
 from app.models import ChangeLog
+from app.models.base import among
 from app.models import Checkpoint
 from app.models import Complaint
 from app.models import Finding
@@ -199,7 +200,7 @@ def pull(user, cursor: int, now: datetime, site_ids, limit: int = PAGE_SIZE,
     out: dict[tuple[str, str], dict] = {}
     for sync_type, ids in by_type.items():
         kind = REGISTRY[sync_type]
-        stmt = select(kind.model).where(kind.model.id.in_(ids))
+        stmt = select(kind.model).where(among(kind.model.id, ids))
         if kind.load_options:
             stmt = stmt.options(*kind.load_options)
         found = {row.id: row for row in db.session.scalars(stmt)}
@@ -241,7 +242,7 @@ def _items(rows: list[Item], viewer) -> dict[str, dict]:
 def _followups(rows: list[FollowUp], viewer) -> dict[str, dict]:
     notes = defaultdict(list)
     for event in db.session.scalars(
-            select(FollowUpEvent).where(FollowUpEvent.followup_id.in_([r.id for r in rows]),
+            select(FollowUpEvent).where(among(FollowUpEvent.followup_id, [r.id for r in rows]),
                                         FollowUpEvent.kind == "note")
             .order_by(FollowUpEvent.at, FollowUpEvent.id)):
         notes[event.followup_id].append({"at": iso(event.at), "user_id": event.user_id,
@@ -262,7 +263,7 @@ def _with_photos(serialize_one):
     def many(rows, viewer):
         named = {p for r in rows for p in (r.photo_ids or [])}
         uploaded = set(db.session.scalars(
-            select(Photo.id).where(Photo.id.in_(named), Photo.uploaded.is_(True)))) if named else set()
+            select(Photo.id).where(among(Photo.id, named), Photo.uploaded.is_(True)))) if named else set()
         out = {}
         for row in rows:
             body = serialize_one(row, viewer)

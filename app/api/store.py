@@ -43,6 +43,7 @@ from app.models import User
 from app.models import Visit
 from app.models import StockMovement
 from app.models.base import _serialise_writers
+from app.models.base import among
 from app.models.people import user_sites
 from app.models.stock import signed_quantity
 from app.privacy import journal as sealed
@@ -134,7 +135,7 @@ class SqlStore:
             return {}
         table = JournalRow.__table__
         columns = table.c if bodies else [c for c in table.c if c.key != "raw"]
-        rows = self.session.execute(select(*columns).where(table.c.mutation_id.in_(ids))).mappings().all()
+        rows = self.session.execute(select(*columns).where(among(table.c.mutation_id, ids, self.session))).mappings().all()
         if bodies:
             for row in rows:
                 self._stored_numbers.pop(row["mutation_id"], None)
@@ -157,7 +158,7 @@ class SqlStore:
             by_count[count].append(mutation_id)
         table = JournalRow.__table__
         for count, ids in sorted(by_count.items()):
-            self.session.execute(update(table).where(table.c.mutation_id.in_(ids))
+            self.session.execute(update(table).where(among(table.c.mutation_id, ids, self.session))
                                  .values(duplicates=table.c.duplicates + count))
 
     def waiting_for(self, entity_ids: Iterable[str]) -> list[JournalEntry]:
@@ -166,7 +167,7 @@ class SqlStore:
             return []
         table = JournalRow.__table__
         rows = self.session.execute(
-            select(table).where(table.c.status == "deferred", table.c.waiting_for.in_(ids))
+            select(table).where(table.c.status == "deferred", among(table.c.waiting_for, ids, self.session))
             .order_by(table.c.mutation_id)).mappings()
         return [_entry(row) for row in rows]
 
@@ -199,7 +200,7 @@ class SqlStore:
         model = KIND_MODELS[kind]
         wanted = [i for i in ids if (kind, i) not in self._objects]
         if wanted:
-            found = {o.id: o for o in self.session.scalars(select(model).where(model.id.in_(wanted)))}
+            found = {o.id: o for o in self.session.scalars(select(model).where(among(model.id, wanted, self.session)))}
             for ident in wanted:
                 if ident in found:
                     self._objects[(kind, ident)] = found[ident]
