@@ -21,6 +21,8 @@ from app.api.changes import iso
 from app.api.changes import parse_cursor
 from app.api.changes import pull
 from app.api.compression import compressed
+from app.api.echoes import echoes
+from app.api.echoes import held_repeats
 from app.api.store import SqlStore
 from app.errors import api_error
 from app.extensions import db
@@ -40,8 +42,6 @@ from sync.schemas import SyncRequestSchema
 from sync.schemas import flatten_errors
 
 ATTEMPTS = 3
-# Rows the server makes from a phone's record rather than the phone's record itself.
-DERIVED_TYPES = frozenset({"followup"})
 
 
 @bp.route("/sync", methods=["POST"])
@@ -91,7 +91,8 @@ def sync():
     changes, next_cursor, has_more = pull(
         user, cursor, now, visible_site_ids(user),
         limit=current_app.config.get("SYNC_PAGE_SIZE", 1000),
-        leave_out=echoes(results, written) if cursor else frozenset())
+        leave_out=echoes(results, written) | held_repeats(results, envelope["mutations"], cursor)
+        if cursor else frozenset())
     db.session.rollback()  # the pull only read
     answered = [translate_result(r.to_json()) for r in results]
     body = {"server_time": iso(now), "results": answered, "changes": changes,
@@ -137,18 +138,6 @@ def plain(result: dict, sent: dict) -> bool:
     """A result that says no more than "applied, as you sent it", so a minimal answer omits it."""
     return (result.get("status") == APPLIED and set(result) == {"id", "status", "entity_id"}
             and result["id"] == sent.get("id") and result["entity_id"] == sent.get("entity_id"))
-
-
-def echoes(results, written) -> frozenset[int]:
-    """Change-log rows of this push that would only send the phone what it just sent.
-
-    Those are the writes to the records its applied mutations name. A follow-up is never
-    one (the server derives it, and its version is the next edit's ``base_version``), nor
-    is a record whose mutation met a conflict (the server kept something else).
-    """
-    own = {r.entity_id for r in results if r.status == APPLIED and r.entity_id and not r.conflict}
-    return frozenset(seq for seq, entity_type, entity_id in written
-                     if entity_id in own and entity_type not in DERIVED_TYPES)
 
 
 def _too_large():

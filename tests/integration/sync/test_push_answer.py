@@ -174,3 +174,51 @@ def test_a_change_by_someone_else_to_the_same_record_still_comes_back(app, guard
     assert body["results"][0]["status"] == "applied" and "conflict" not in body["results"][0]
     changed = by_type(body["changes"])["visit"][visit["entity_id"]]
     assert changed["data"]["host_name"] == "李思" and changed["data"]["checked_out_at"]
+
+
+def test_a_push_sent_again_after_a_lost_answer_gets_none_of_its_own_records_back(guard, world):
+    """The phone never saw the first answer, so it pushes the batch again with its old
+    cursor: everything is a duplicate, and the records it made are not sent back."""
+    _, cursor, _ = pull_all(guard)
+    visits = [check_in(guard.outbox, world.site1, visitor_name=f"访客{i}") for i in range(20)]
+    assert guard.push(visits, cursor=cursor).status_code == 200  # the answer "is lost"
+    again = guard.push(visits, cursor=cursor).json
+    assert [r["status"] for r in again["results"]] == ["duplicate"] * 20
+    assert again["changes"] == [] and int(again["cursor"]) > int(cursor)
+
+
+def test_a_record_changed_since_it_was_made_still_comes_back_to_a_repeat(app, guard, phone_for, world):
+    _, cursor, _ = pull_all(guard)
+    kept, changed = check_in(guard.outbox, world.site1), check_in(guard.outbox, world.site1, host_name="李四")
+    guard.push([kept, changed], cursor=cursor)
+    lead = phone_for("lead1")
+    assert lead.push([lead.mutation("visit.check_out", {}, entity_id=changed["entity_id"])]).json[
+        "results"][0]["status"] == "applied"
+    again = guard.push([kept, changed], cursor=cursor).json
+    assert [r["status"] for r in again["results"]] == ["duplicate", "duplicate"]
+    visits = by_type(again["changes"])["visit"]
+    assert set(visits) == {changed["entity_id"]} and visits[changed["entity_id"]]["data"]["checked_out_at"]
+
+
+def test_a_repeated_check_out_does_not_hide_a_visit_someone_else_made(app, phone_for, world):
+    """The check-out is this phone's, the visit another phone's: the visit's creation is not
+    the lead's to be spared, whatever the lead's phone shows of it."""
+    from app.api.echoes import held_repeats
+    from app.models import ChangeLog
+    from sync.envelope import Result
+
+    gate, lead = phone_for("guard1"), phone_for("lead1")
+    visit = check_in(gate.outbox, world.site1)
+    gate.push([visit])
+    leave = lead.mutation("visit.check_out", {}, entity_id=visit["entity_id"])
+    lead.push([leave])
+    again = lead.push([leave]).json["results"][0]
+    assert again["status"] == "duplicate" and again["first_status"] == "applied"
+    mine = check_in(gate.outbox, world.site1)
+    gate.push([mine])
+    with app.app_context():
+        made = {row.entity_id: row.seq for row in db.session.query(ChangeLog).filter(ChangeLog.version == 1)}
+        repeated = [Result(leave["id"], "duplicate", entity_id=visit["entity_id"], extra={"first_status": "applied"}),
+                    Result(mine["id"], "duplicate", entity_id=mine["entity_id"], extra={"first_status": "applied"})]
+        held = held_repeats(repeated, [leave, mine], 0)
+    assert made[visit["entity_id"]] not in held and made[mine["entity_id"]] in held
