@@ -79,6 +79,12 @@ class Phone:
           return keys.length >= 30;
         }""", timeout=90000, polling=250)
 
+    def installed(self):
+        """The app is installed as after a phone's first visit: the worker controls the page
+        and holds every file, so that it opens with the network gone."""
+        self.wait_controlled()
+        self.wait_precached()
+
     # -- session ----------------------------------------------------------------------
     def sign_in(self, username: str, password: str = PASSWORD, expect_home: bool = True):
         self.open("login")

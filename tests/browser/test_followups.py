@@ -32,6 +32,7 @@ def test_status_change_and_note_offline_reach_the_server(phone, browser, live):
     card = worker.page.locator(f"#mine li[data-followup='{followup_id}']")
     assert "待处理" in card.inner_text()
     assert "巡视发现" in card.locator(".source").inner_text()  # what called for it
+    worker.installed()
     worker.page.context.set_offline(True)
     card.locator("summary").click()
     card.locator("button[data-status=in_progress]").click()

@@ -38,6 +38,7 @@ def test_walk_in_delivery_takes_at_most_six_taps(phone, live):
 def test_double_tap_on_submit_records_once(phone, live):
     page = phone.page
     phone.sign_in("guard1")
+    phone.installed()
     live.stop()
     page.context.set_offline(True)
     name = f"双击{uuid.uuid4().hex[:4]}"
@@ -57,6 +58,7 @@ def test_roster_watch_list_and_returning_visitor_work_offline(phone, live):
     phone.sign_in("guard1")
     kinds = {r["type"] for r in phone.dump(["refdata"])["refdata"]}
     assert {"vehicle", "watch", "unit"} <= kinds
+    phone.installed()
     live.stop()
     page.context.set_offline(True)
     phone.open("gate")
@@ -115,6 +117,7 @@ def test_watch_filter_warns_offline_without_holding_a_number(phone, live):
     watch = [r["data"] for r in refdata if r["type"] == "watch"]
     assert watch and all(not {"salt", "phone_hash", "plate_hash", "id_hash"} & set(w) for w in watch)
     assert [r["type"] for r in refdata if "salt" in r["data"]] == ["watch_filter"]
+    phone.installed()
     live.stop()
     page.context.set_offline(True)
     phone.open("gate")

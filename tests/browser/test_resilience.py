@@ -14,6 +14,7 @@ def visits_named(live, name):
 def test_token_revoked_while_offline_sign_in_again_and_nothing_is_lost(phone, live):
     page = phone.page
     phone.sign_in("guard2")
+    phone.installed()
     page.context.set_offline(True)
     names = [f"撤销{uuid.uuid4().hex[:4]}" for _ in range(2)]
     for name in names:

@@ -38,6 +38,7 @@ def test_recording_asks_for_background_sync(phone, live):
 def test_signing_out_keeps_unsynced_entries_and_clears_the_rest(phone, live):
     page = phone.page
     phone.sign_in("cs1")
+    phone.installed()
     page.context.set_offline(True)
     phone.register_visitor("未同步访客", phone="13711112222")
     phone.open("sync")
