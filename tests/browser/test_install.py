@@ -31,8 +31,7 @@ def test_cold_start_offline_opens_every_screen(launch_profile, live, cut):
     context = launch_profile()
     phone = Phone(first_page(context), live)
     phone.sign_in("manager1")
-    phone.wait_controlled()
-    phone.wait_precached()
+    phone.installed()
     context.close()
 
     if cut == "server stopped":

@@ -56,8 +56,7 @@ def desk_in(opened, live, username):
 
 
 def go_offline(phone):
-    phone.wait_controlled()
-    phone.wait_precached()
+    phone.installed()
     phone.page.context.set_offline(True)
 
 

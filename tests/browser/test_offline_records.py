@@ -48,8 +48,7 @@ def test_offline_records_survive_reload_and_reach_the_server_once(phone, live, t
     """Patrol with finding and photo, visitor in and out, a stock count: offline, reload, sync."""
     name = f"访客{uuid.uuid4().hex[:6]}"
     phone.sign_in("manager1")
-    phone.wait_controlled()
-    phone.wait_precached()
+    phone.installed()
     user_id = phone.meta("user")["id"]
 
     # The network goes away: the server stops and the browser is offline.

@@ -12,8 +12,7 @@ def busy_phone(phone, live):
     """A manager's phone with a patrol under way, a visitor inside, a count begun, a follow-up."""
     page = phone.page
     phone.sign_in("manager1")
-    phone.wait_controlled()
-    phone.wait_precached()
+    phone.installed()
     phone.open("patrol")
     page.click("#routes li:has-text('日间巡视路线') button[data-route]")
     phone.wait_saved()

@@ -8,8 +8,7 @@ def cache_names(page):
 def test_a_new_worker_waits_and_the_half_filled_form_survives(phone, live):
     page = phone.page
     phone.sign_in("guard1")
-    phone.wait_controlled()
-    phone.wait_precached()
+    phone.installed()
     before = cache_names(page)
     phone.open("gate")
     page.fill("#checkin-form input[name=visitor_name]", "半填访客")
