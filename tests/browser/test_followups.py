@@ -67,6 +67,9 @@ def test_an_overdue_follow_up_is_red(phone):
       { type: 'followup', id: 'f0000000-0000-4000-8000-000000000002', op: 'upsert', version: 1,
         data: { title: '还有时间', status: 'open', assignee_id: userId,
                 due_at: new Date(Date.now() + 2 * 3600 * 1000 + 90000).toISOString(), notes: [] } },
+      { type: 'followup', id: 'f0000000-0000-4000-8000-000000000003', op: 'upsert', version: 1,
+        data: { title: '已经办完', status: 'closed', assignee_id: userId,
+                due_at: '2026-11-30T15:59:00Z', notes: [] } },
     ]))""", user_id)
     phone.open("followups")
     late = page.locator("#mine li:has-text('逾期的事')")
@@ -77,3 +80,5 @@ def test_an_overdue_follow_up_is_red(phone):
     assert "剩余 2小时1分" in fine.inner_text()
     color = late.locator(".due").evaluate("(el) => getComputedStyle(el).color")
     assert color == "rgb(185, 28, 28)"
+    # A finished one shows no clock, but its due time still says what it is.
+    assert page.locator("#mine li:has-text('已经办完') .due").inner_text().startswith("截止 ")

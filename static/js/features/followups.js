@@ -32,6 +32,13 @@ export function dueText(dueAt, now = Date.now()) {
     : { text: t("Overdue by %(span)s", { span: span(minutes) }), overdue: true };
 }
 
+/** The clock of an open follow-up beside its due time; a finished one names the time "due". */
+function dueLine(dueAt, active, due) {
+  if (!dueAt) return active ? due.text : "";
+  const at = dateTime(new Date(dueAt));
+  return active ? `${due.text} · ${at}` : `${t("Due")} ${at}`;
+}
+
 /** What called for a follow-up, so "手套" reads as a stock difference, not a chore. */
 export const SOURCE_NAMES = () => ({
   finding: t("Patrol finding"), incident: t("Suspicious person"), patrol: t("Missed checkpoints"),
@@ -92,7 +99,7 @@ function card(row, overlay, names) {
       overlay ? h("span", { class: "tag warn" }, t("Waiting")) : null),
     row.source_type && SOURCE_NAMES()[row.source_type]
       ? h("div", { class: "meta source" }, SOURCE_NAMES()[row.source_type]) : null,
-    h("div", { class: "meta due" }, active ? due.text : "", row.due_at ? ` · ${dateTime(new Date(row.due_at))}` : ""),
+    h("div", { class: "meta due" }, dueLine(row.due_at, active, due)),
     h("details", {},
       h("summary", {}, t("Details")),
       notes.length ? h("ul", { class: "notes" }, notes.map((n) => h("li", {}, n.text || "",
