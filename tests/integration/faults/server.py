@@ -65,6 +65,65 @@ def add_floor(app) -> None:
         return jsonify({"results": len(payload.get("mutations") or []), "changes": []})
 
     app.add_url_rule("/__floor", "bench_floor", floor, methods=["POST"])
+    app.add_url_rule("/__least", "bench_least", csrf.exempt(least_storage), methods=["POST"])
+
+
+def least_storage():
+    """``POST /__least``: the least any push of new check-ins must store, and nothing more.
+
+    Each visit's numbers sealed and their lookup MACs made, then three multi-row inserts
+    through SQLAlchemy Core (the visits, their journal rows, their change-log rows) and
+    one commit. No token, no validation, no rules, no ORM objects, no answer beyond a
+    count. Fresh ids, so that the push measured after it on the same body is not a
+    repeat. The benchmark shows its speed beside the push's, as the same share of the
+    floor: what the storage alone leaves of the push's target.
+    """
+    import json
+    import uuid
+    from datetime import datetime
+    from datetime import timezone
+
+    from flask import jsonify
+    from flask import request
+    from sqlalchemy import insert
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models.base import ChangeLog
+    from app.models.gate import visit_search_text
+    from app.models.journal import JournalRow
+    from app.models.people import User
+    from app.models.records import Visit
+    from app.privacy import numbers
+
+    payload = json.loads(request.get_data(cache=False))
+    now = datetime.now(timezone.utc)
+    user = db.session.scalar(select(User.id).limit(1))
+    visits, journal, changes = [], [], []
+    for mutation in payload.get("mutations") or []:
+        data, entity, mutation_id = mutation["data"], str(uuid.uuid4()), str(uuid.uuid4())
+        visits.append({
+            "id": entity, "site_id": data["site_id"], "user_id": user, "device_id": payload.get("device_id"),
+            "mutation_id": mutation_id, "received_at": now, "version": 1,
+            "visitor_name": data["visitor_name"], "purpose": data["purpose"], "party_size": data["party_size"],
+            "phone": data["phone"], "id_number": data["id_number"], "unit": data["unit"], "plate": data["plate"],
+            "phone_mac": numbers.phone_mac(data["phone"]), "phone_tail": numbers.phone_tail(data["phone"]),
+            "id_mac": numbers.id_mac(data["id_number"]),
+            "search_text": visit_search_text(data["visitor_name"], data["unit"], None, data["plate"]),
+            "checked_in_at": now, "checked_in_at_phone": now, "updated_at": now})
+        journal.append({
+            "mutation_id": mutation_id, "device_id": payload.get("device_id") or "bench", "user_id": user,
+            "type": mutation["type"], "entity_id": entity, "seq": mutation.get("seq"), "raw": mutation,
+            "content_hash": "0" * 64, "received_at": now, "clock_offset_ms": 0, "status": "applied",
+            "result": {"status": "applied"}, "duplicates": 0, "reuses": [], "has_numbers": True})
+        changes.append({"entity_type": "visit", "entity_id": entity, "site_id": data["site_id"],
+                        "op": "upsert", "version": 1, "at": now})
+    if visits:
+        db.session.execute(insert(JournalRow), journal)
+        db.session.execute(insert(Visit), visits)
+        db.session.execute(insert(ChangeLog), changes)
+    db.session.commit()
+    return jsonify({"stored": len(visits)})
 
 
 class Wrapper:
