@@ -34,6 +34,7 @@ from app.models import Store
 from app.models import Unit
 from app.models import FollowUp
 from sync.context import derived_id
+from sync.id_numbers import resident_id
 
 MISSED_DAY = {"CHHY": -9, "JGY": -6}  # the round misses the locked rooms
 NO_PATROL_DAY = {"CHHY": -5, "JGY": -11}
@@ -288,9 +289,8 @@ class Story:
     def id_number(self) -> str:
         """An 18-digit resident ID number with a valid check digit (GB 11643)."""
         born = date(1965, 1, 1) + timedelta(days=self.rng.randint(0, 37 * 365))
-        body = self.rng.choice(t.ID_REGIONS) + born.strftime("%Y%m%d") + f"{self.rng.randint(0, 999):03d}"
-        weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-        return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
+        return resident_id(self.rng.choice(t.ID_REGIONS) + born.strftime("%Y%m%d")
+                           + f"{self.rng.randint(0, 999):03d}")
 
     def plate(self, site) -> str:
         region = PLATE_REGION[site.code] if self.rng.random() < 0.7 else self.rng.choice(t.OTHER_PLATE_REGIONS)

@@ -78,7 +78,7 @@ def scenes(rec: Recorder, world, foreign: dict, followup: tuple[str, int]) -> li
 
     out.append(Scene("visit.check_in", [], rec.mutation("visit.check_in", {
         "site_id": site, "visitor_name": "王五", "purpose": "delivery", "party_size": 1,
-        "phone": "13800001111", "id_number": "110101199003071234"}),
+        "phone": "13800001111", "id_number": "110101199001061234"}),
         "visitor_name", "site_id", world.site2))
     parent = visit()
     out.append(Scene("visit.check_out", [parent], rec.mutation("visit.check_out", entity_id=parent["entity_id"]),

@@ -38,6 +38,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from bench.report import Figure
+from sync.id_numbers import resident_id
 from tests.integration.faults import harness
 from tests.integration.faults.workload import Recorder
 
@@ -96,7 +97,7 @@ class Phone:
             out.append(self.recorder.mutation("visit.check_in", {
                 "site_id": self.site_id, "visitor_name": f"访客{n}", "purpose": "delivery",
                 "party_size": 1, "phone": f"139{n % 100_000_000:08d}",
-                "id_number": f"11010119900101{n % 10000:04d}", "unit": "1-1-101", "plate": "粤B12345"}))
+                "id_number": resident_id(f"1101011990{n % 10000:04d}123"), "unit": "1-1-101", "plate": "粤B12345"}))
         return out
 
     def body(self, mutations: list[dict]) -> bytes:

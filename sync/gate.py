@@ -16,7 +16,7 @@ from sync.schemas import EmptySchema
 from sync.schemas import VisitCheckInSchema
 from sync.schemas import VisitFlagSchema
 
-VISIT_FIELDS = ("visitor_name", "purpose", "party_size", "phone", "id_number", "unit",
+VISIT_FIELDS = ("visitor_name", "purpose", "party_size", "phone", "id_kind", "id_number", "unit",
                 "host_name", "plate", "note")
 
 

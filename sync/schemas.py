@@ -19,12 +19,16 @@ from marshmallow import post_load
 from marshmallow import validate
 from marshmallow import validates_schema
 
+from sync import id_numbers
 from sync import messages as m
 
 UUID_RE = re.compile(r"\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 DEVICE_ID_RE = re.compile(r"\A[A-Za-z0-9-]{8,64}\Z")
-PHONE_RE = re.compile(r"\A\+?[0-9][0-9 -]{2,19}\Z")
-ID_NUMBER_RE = re.compile(r"\A[0-9A-Za-z]{5,32}\Z")
+# Shapes the phone checks too (``sync.form_rules`` publishes them): written so that
+# ``re.fullmatch`` here and ``new RegExp(`^(?:${p})$`)`` there mean the same.
+FORMATS = {"phone": r"\+?[0-9][0-9 -]{2,19}", "id_number": r"[0-9A-Za-z]{5,32}"}
+PHONE_RE = re.compile(FORMATS["phone"])
+ID_NUMBER_RE = re.compile(FORMATS["id_number"])
 
 PURPOSES = ("visit", "delivery", "contractor", "decoration", "housekeeping", "other")
 CATEGORIES = ("security", "cleaning", "repair", "greenery", "fire", "parking", "other")
@@ -195,8 +199,9 @@ class VisitCheckInSchema(DataSchema):
     visitor_name = Text(60, required=True, required_message=m.VISITOR_NAME_REQUIRED)
     purpose = Choice(PURPOSES, m.PURPOSE_INVALID, required=True)
     party_size = Count(1, 99, m.PARTY_SIZE_INVALID, required=True)
-    phone = Text(20)
-    id_number = Text(32)
+    phone = Text(20, metadata={"format": "phone"})
+    id_kind = Choice(id_numbers.KINDS, m.ID_KIND_INVALID)
+    id_number = Text(32, metadata={"format": "id_number"})
     unit = Text(32)
     host_name = Text(60)
     plate = Text(16)
@@ -205,12 +210,29 @@ class VisitCheckInSchema(DataSchema):
     @validates_schema
     def _patterns(self, data, **kwargs):
         errors = {}
-        if data.get("phone") and not PHONE_RE.match(data["phone"]):
+        if data.get("phone") and not PHONE_RE.fullmatch(data["phone"]):
             errors["phone"] = [m.PHONE_INVALID]
-        if data.get("id_number") and not ID_NUMBER_RE.match(data["id_number"]):
-            errors["id_number"] = [m.ID_NUMBER_INVALID]
+        problem = id_number_problem(data.get("id_kind"), data.get("id_number"))
+        if problem:
+            errors["id_number"] = [problem]
         if errors:
             raise ValidationError(errors)
+
+
+def id_number_problem(kind: str | None, number: str | None) -> str | None:
+    """What is wrong with a visitor's document number for the kind chosen, if anything.
+
+    ``static/js/lib/rules.js`` (``idNumberProblem``) is the phone's copy of this rule.
+    """
+    if not number:
+        return None
+    if kind == "none":
+        return m.ID_WITH_NO_DOCUMENT
+    if id_numbers.has_check(number):
+        return None if id_numbers.check_holds(number) else m.ID_CHECK_FAILED
+    if kind == "resident":
+        return m.ID_NOT_RESIDENT
+    return None if ID_NUMBER_RE.fullmatch(number) else m.ID_NUMBER_INVALID
 
 
 class EmptySchema(DataSchema):
@@ -328,7 +350,7 @@ class ComplaintCreateSchema(DataSchema):
     @validates_schema
     def _rules(self, data, **kwargs):
         errors = {}
-        if data.get("owner_phone") and not PHONE_RE.match(data["owner_phone"]):
+        if data.get("owner_phone") and not PHONE_RE.fullmatch(data["owner_phone"]):
             errors["owner_phone"] = [m.PHONE_INVALID]
         households = data.get("households")
         if (data.get("kind") == "collective" and households is not None

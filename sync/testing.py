@@ -192,7 +192,7 @@ class StoreContract:
     def test_bodies_and_reuses_come_back_as_given_whatever_the_store_hides(self):
         store = self.setup_store()
         raw = {"id": "x", "type": "visit.check_in",
-               "data": {"phone": "+86 138-1234-5678", "id_number": "11010119900307123X", "unit": None}}
+               "data": {"phone": "+86 138-1234-5678", "id_number": "11010119900107123X", "unit": None}}
         entry = journal_entry(wid("m:a"), self.world, raw=raw, content_hash=store.fingerprint(raw),
                               status="deferred", waiting_for=wid("parent"))
         store.claim([entry])

@@ -277,7 +277,7 @@ def _with_photos(serialize_one):
 def _visit(row: Visit, viewer) -> dict:
     return {"site_id": row.site_id, "visitor_name": row.visitor_name, "purpose": row.purpose,
             "party_size": row.party_size, "phone": mask_phone(row.phone) or None,
-            "id_number": mask_id_number(row.id_number) or None, "unit": row.unit,
+            "id_number": mask_id_number(row.id_number) or None, "id_kind": row.id_kind, "unit": row.unit,
             "host_name": row.host_name, "plate": row.plate, "note": row.note,
             "checked_in_at": iso(row.checked_in_at), "checked_out_at": iso(row.checked_out_at)}
 

@@ -20,6 +20,8 @@ STATUS_LABELS = {
 FOLLOWUP_STATUSES = {
     "open": _l("Open"), "in_progress": _l("In progress"), "resolved": _l("Resolved"), "closed": _l("Closed"),
 }
+# The document a visitor showed (sync.id_numbers.KINDS), in the phone's words.
+ID_KINDS = {"resident": _l("Resident ID card"), "other": _l("Other document"), "none": _l("No document")}
 # What a watch entry matched on, in the phone's words.
 MATCHES = {"name": _l("name"), "phone": _l("phone number"), "plate": _l("plate"), "id_number": _l("ID number")}
 LATE_SYNC = timedelta(minutes=5)
@@ -31,6 +33,11 @@ CLOCK_FLAGS = {
 
 def purpose(value: str) -> str:
     return str(PURPOSE_LABELS.get(value, value))
+
+
+def id_kind(value: str | None) -> str:
+    """The document chosen; visits from before the choice existed say nothing."""
+    return str(ID_KINDS[value]) if value in ID_KINDS else ""
 
 
 def duration(delta: timedelta) -> str:

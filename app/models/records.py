@@ -118,6 +118,7 @@ class Visit(Recorded, db.Model):
     party_size: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     phone: Mapped[str | None] = mapped_column(Sealed("visit.phone"))
     id_number: Mapped[str | None] = mapped_column(Sealed("visit.id_number"))
+    id_kind: Mapped[str | None] = mapped_column(String(8))  # sync.id_numbers.KINDS
     phone_mac: Mapped[str | None] = mapped_column(String(64), index=True)
     id_mac: Mapped[str | None] = mapped_column(String(64), index=True)
     phone_tail: Mapped[str | None] = mapped_column(String(4))

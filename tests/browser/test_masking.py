@@ -26,6 +26,6 @@ def test_the_helpers_the_screens_use_agree(context):
     got = page.evaluate("""async () => {
       const u = await import('/static/js/lib/util.js');
       return [u.maskPhone('+86 138 1234 5678'), u.maskPhone('1234567'), u.maskIdNumber('E12345678'),
-              u.maskIdNumber('110101199003071234'), u.maskPlate('粤B12345')];
+              u.maskIdNumber('110101199001061234'), u.maskPlate('粤B12345')];
     }""")
     assert got == ["138****5678", "***4567", "E1***5678", "110101********1234", "粤B***45"]

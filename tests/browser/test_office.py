@@ -20,7 +20,7 @@ from tests.browser.phone import Phone
 
 DESK = {"width": 1440, "height": 900}
 PHONE_NUMBER = "13800005678"
-ID_NUMBER = "110101199003071234"
+ID_NUMBER = "110101199001061234"
 
 
 @pytest.fixture()

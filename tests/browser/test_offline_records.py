@@ -3,7 +3,7 @@ import uuid
 
 from tests.browser.images import png
 
-ID_NUMBER = "110101199003071234"
+ID_NUMBER = "110101199001061234"
 PHONE_NUMBER = "13800001234"
 
 

@@ -82,7 +82,7 @@ def test_the_record_survives_killing_the_browser_right_after_saved(launch_profil
     live.stop()
     context.set_offline(True)
     name = f"断电{uuid.uuid4().hex[:4]}"
-    phone.register_visitor(name, id_number="110101199003071234")
+    phone.register_visitor(name, id_number="110101199001061234")
     os.kill(browser_pid(tmp_path / "profile"), signal.SIGKILL)
 
     context = launch_profile(offline=True)

@@ -9,7 +9,7 @@ def test_failed_statements_do_not_carry_their_parameters(app, ctx):
     """A database error is logged with its statement but without the values bound to it."""
     from app.extensions import db
 
-    secret = "110101199003071234"
+    secret = "110101199001061234"
     with pytest.raises(sa.exc.DBAPIError) as err:
         with db.engine.begin() as conn:
             conn.execute(sa.text("SELECT * FROM no_such_table WHERE x = :v"), {"v": secret})
@@ -22,7 +22,7 @@ def test_an_unhandled_error_logs_no_request_body(caplog):
     from app.extensions import csrf
     from tests.conftest import make_config
 
-    secret = "110101199003071234"
+    secret = "110101199001061234"
     app = create_app(make_config(TESTING=False))
 
     @app.route("/__boom", methods=["POST"])

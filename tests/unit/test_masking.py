@@ -53,5 +53,5 @@ def test_any_value_of_any_length_keeps_to_the_rule(kind):
 
 def test_the_familiar_forms_stay():
     assert mask_phone("13812345678") == "138****5678"
-    assert mask_id_number("110101199003071234") == "110101********1234"
+    assert mask_id_number("110101199001061234") == "110101********1234"
     assert mask_phone(None) == mask_id_number(None) == ""

@@ -14,6 +14,8 @@ from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
 
+from sync.id_numbers import resident_id
+
 CST = timezone(timedelta(hours=8))
 
 
@@ -51,7 +53,7 @@ class Recorder:
 def visit_scene(rec: Recorder, site_id: str, n: int) -> list[dict]:
     check_in = rec.mutation("visit.check_in", {
         "site_id": site_id, "visitor_name": f"访客{n}", "purpose": "delivery", "party_size": 1,
-        "phone": f"1381234{n % 10000:04d}", "id_number": f"11010119900101{n % 10000:04d}",
+        "phone": f"1381234{n % 10000:04d}", "id_number": resident_id(f"1101011990{n % 10000:04d}123"),
         "unit": "1-1-101", "plate": "粤B12345"})
     check_out = rec.mutation("visit.check_out", entity_id=check_in["entity_id"])
     return [check_in, check_out]

@@ -12,7 +12,7 @@ from tests.integration.sync.conftest import SyncPhone
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PHONE = "13812345678"
-ID_NUMBER = "110101199001011234"
+ID_NUMBER = "110101199001141234"
 
 
 def now() -> datetime:

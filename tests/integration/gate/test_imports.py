@@ -12,7 +12,7 @@ from app.models.gate import WatchEntry
 from tests.integration.gate.test_lists import table
 
 VEHICLES = "plate,unit,owner_name\n粤B10001,1-1-101,陈建国\n粤b·10002,1-1-102,\n粤BD10003,1-2-201,林大海\n"
-WATCH = "姓名,手机,身份证号,车牌,原因\n赵六,+86 139 0000 1111,,,多次尾随\n,,,粤A88888,拒不登记\n孙八,,11010119900307123x,,冒充快递员\n"
+WATCH = "姓名,手机,身份证号,车牌,原因\n赵六,+86 139 0000 1111,,,多次尾随\n,,,粤A88888,拒不登记\n孙八,,11010119900107123x,,冒充快递员\n"
 
 
 @pytest.fixture()
@@ -56,7 +56,7 @@ def test_a_good_watch_file_with_chinese_headings_writes_every_row(app, desk_for,
         rows = {(w.name, w.phone, w.id_number, w.plate, w.reason) for w in db.session.scalars(
             select(WatchEntry).where(WatchEntry.site_id == world.site2))}
     assert rows == {("赵六", "13900001111", None, None, "多次尾随"), (None, None, None, "粤A88888", "拒不登记"),
-                    ("孙八", None, "11010119900307123X", None, "冒充快递员")}
+                    ("孙八", None, "11010119900107123X", None, "冒充快递员")}
 
 
 def test_imported_rows_reach_the_phones(app, desk_for, world):

@@ -9,7 +9,7 @@ from app.models.gate import ResidentVehicle
 from app.models.gate import WatchEntry
 from tests.integration.sync.conftest import SyncPhone
 
-WATCH_PHONE, WATCH_ID = "13900001111", "110101199003071234"
+WATCH_PHONE, WATCH_ID = "13900001111", "110101199001061234"
 
 
 @pytest.fixture()
@@ -165,12 +165,12 @@ def test_editing_onto_a_taken_plate_is_422(app, rows, desk_for, world):
 
 def test_adding_to_the_watch_list_reaches_the_phones_masked(app, rows, desk_for, world, phone):
     response = desk_for("manager1").post("/gate/watch/new", {
-        "site_id": world.site1, "name": "孙八", "phone": "+86 135-0000-2222", "id_number": "11010119900307123x",
+        "site_id": world.site1, "name": "孙八", "phone": "+86 135-0000-2222", "id_number": "11010119900107123x",
         "plate": "", "reason": "冒充快递员"})
     assert response.status_code == 302
     with app.app_context():
         entry = db.session.scalar(select(WatchEntry).where(WatchEntry.name == "孙八"))
-        assert (entry.phone, entry.id_number, entry.plate) == ("13500002222", "11010119900307123X", None)
+        assert (entry.phone, entry.id_number, entry.plate) == ("13500002222", "11010119900107123X", None)
     change = phone.changes()[("watch", entry.id)]
     assert change["op"] == "upsert" and change["data"]["phone_masked"] == "135****2222"
     assert "13500002222" not in str(change)
@@ -227,11 +227,11 @@ def test_a_bad_watch_entry_is_422_and_writes_nothing(app, rows, desk_for, world,
 
 def test_a_refused_watch_form_does_not_echo_the_numbers_typed(rows, desk_for, world):
     response = desk_for("manager1").post("/gate/watch/new", {"site_id": world.site1, "name": "某人",
-                                                             "phone": "13588889999", "id_number": "110101198001019999",
+                                                             "phone": "13588889999", "id_number": "110101198001039999",
                                                              "reason": ""})
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    assert "13588889999" not in body and "110101198001019999" not in body
+    assert "13588889999" not in body and "110101198001039999" not in body
 
 
 # --- who may ------------------------------------------------------------------------------

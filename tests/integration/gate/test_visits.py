@@ -232,7 +232,7 @@ def test_the_visit_page_has_every_fact(app, client, gate, desk_for, world):
     """Phone time vs corrected time (a phone 10 minutes slow), arrival, clock flag, both guards,
     the incident with its photo and follow-up, and the watch entry it matched, masked."""
     with app.app_context():
-        db.session.add(WatchEntry(site_id=world.site1, name="赵六", phone="13900001111", id_number="110101199003071234",
+        db.session.add(WatchEntry(site_id=world.site1, name="赵六", phone="13900001111", id_number="110101199001061234",
                                   plate="粤B66666", reason="多次尾随"))
         db.session.commit()
     t = now()
@@ -262,7 +262,7 @@ def test_the_visit_page_has_every_fact(app, client, gate, desk_for, world):
     # Name and plate match as the desk compares them; the plate was also the server's match on arrival.
     assert '<span class="chip">姓名</span><span class="chip">车牌</span><div class="muted small">登记同步时由服务器比对发现，' in body
     assert PHONE not in body and ID_NUMBER not in body
-    assert "13900001111" not in body and "110101199003071234" not in body
+    assert "13900001111" not in body and "110101199001061234" not in body
 
 
 def test_a_visit_without_incident_or_match_says_so(gate, desk_for):

@@ -22,7 +22,7 @@ def roster(app, world):
         unit = db.session.query(Unit).filter_by(site_id=world.site1).first()
         car = ResidentVehicle(site_id=world.site1, plate="粤B·12345", unit_id=unit.id, owner_name="陈建国")
         watch = WatchEntry(site_id=world.site1, name="赵六", phone="+86 139 0000 1111",
-                           id_number="110101199003071234", plate="粤B66666", reason="多次尾随")
+                           id_number="110101199001061234", plate="粤B66666", reason="多次尾随")
         other = WatchEntry(site_id=world.site2, name="钱七", phone="13700000000", reason="别的小区")
         db.session.add_all([car, watch, other])
         db.session.commit()
@@ -71,7 +71,7 @@ def test_the_pull_carries_no_salt_or_hash_of_any_entry(api, roster):
             assert not {"salt", "phone_hash", "plate_hash", "id_hash"} & set(change["data"])
             assert not any("hash" in key for key in change["data"])
     text = json.dumps(raw, ensure_ascii=False)
-    for secret in ("13900001111", "110101199003071234", "粤B66666"):
+    for secret in ("13900001111", "110101199001061234", "粤B66666"):
         assert secret not in text
     with_salt = [c for c in raw if "salt" in json.dumps(c.get("data", {}))]
     assert [c["type"] for c in with_salt] == ["watch_filter"]  # one per site, not per entry
@@ -80,7 +80,7 @@ def test_the_pull_carries_no_salt_or_hash_of_any_entry(api, roster):
 def test_the_filter_answers_for_the_full_numbers_of_the_list(api, roster):
     row = next(c["data"] for c in pull(api) if c["type"] == "watch_filter")
     assert may_hold(row, "phone", "13900001111")
-    assert may_hold(row, "id", "110101199003071234")
+    assert may_hold(row, "id", "110101199001061234")
     assert may_hold(row, "plate", "粤B66666")
     assert not may_hold(row, "phone", "")
     bits = base64.b64decode(row["bits"])

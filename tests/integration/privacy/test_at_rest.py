@@ -13,7 +13,7 @@ from app.privacy import numbers
 from tests.integration.sync.helpers import check_in
 
 PHONE, TYPED_PHONE = "13812345678", "+86 138-1234-5678"
-ID_NUMBER = "11010119900307123X"
+ID_NUMBER = "11010119900107123X"
 OTHER_PHONE = "13598765432"
 
 

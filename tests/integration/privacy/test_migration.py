@@ -12,7 +12,7 @@ from sync.envelope import content_hash
 from tests.conftest import make_config
 from tests.integration.test_migrations import fresh_url  # noqa: F401  (the fixture)
 
-PHONE, ID_NUMBER, OTHER = "+86 138 1234 5678", "11010119900307123X", "13598765432"
+PHONE, ID_NUMBER, OTHER = "+86 138 1234 5678", "11010119900107123X", "13598765432"
 NOW = datetime(2026, 11, 27, 8, 0, 0)
 IDS = {name: f"00000000-0000-4000-8000-{n:012d}" for n, name in enumerate(
     ("company", "site", "user", "visit", "watch", "check_in", "patrol", "entity", "patrol_entity"))}

@@ -17,8 +17,8 @@ from app.privacy import purge
 from tests.integration.admin.test_sites import settings_data
 from tests.integration.sync.helpers import check_in
 
-OLD_PHONE, OLD_ID, REUSED = "13800000001", "110101198001010011", "13800000009"
-NEW_PHONE, NEW_ID = "13900000002", "110101199001010022"
+OLD_PHONE, OLD_ID, REUSED = "13800000001", "110101198001030011", "13800000009"
+NEW_PHONE, NEW_ID = "13900000002", "110101199001180022"
 KEPT_PHONE = "13700000003"  # site 2 keeps numbers 120 days
 REFUSED_PHONE = "13600000004"
 

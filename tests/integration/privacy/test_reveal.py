@@ -14,7 +14,7 @@ from app.models import utcnow
 from tests import factories
 from tests.integration.sync.helpers import check_in
 
-PHONE, ID_NUMBER = "13812345678", "11010119900307123X"
+PHONE, ID_NUMBER = "13812345678", "11010119900107123X"
 REASON = "派出所民警来电核实访客身份"
 
 

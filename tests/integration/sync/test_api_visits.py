@@ -7,7 +7,7 @@ from tests.integration.sync.helpers import check_in
 
 def test_check_in_is_applied_and_stored(app, guard, world):
     """Does a visit pushed by a guard's phone land in the database, journaled?"""
-    mutation = check_in(guard.outbox, world.site1, phone="13812345678", id_number="110101199001011234")
+    mutation = check_in(guard.outbox, world.site1, phone="13812345678", id_number="110101199001141234")
     response = guard.push([mutation])
     assert response.status_code == 200, response.json
     body = response.json
@@ -39,7 +39,7 @@ def test_check_out_before_check_in_is_deferred_then_applied(app, guard, world):
 
 
 def test_visit_change_carries_masked_numbers_only(guard, world):
-    mutation = check_in(guard.outbox, world.site1, phone="13812345678", id_number="110101199001011234")
+    mutation = check_in(guard.outbox, world.site1, phone="13812345678", id_number="110101199001141234")
     body = guard.push([mutation]).json
     visits = [c for c in body["changes"] if c["type"] == "visit"]
     assert visits and visits[0]["data"]["phone"] == "138****5678"
@@ -57,3 +57,23 @@ def test_rejected_check_in_says_why_in_chinese(app, guard, world):
     with app.app_context():
         assert db.session.get(JournalRow, mutation["id"]).status == "rejected"
         assert db.session.get(Visit, mutation["entity_id"]) is None
+
+
+def test_a_mistyped_id_number_is_refused_and_the_kind_is_kept(app, guard, world):
+    """A wrong GB 11643 check character is refused in Chinese and stores nothing; the
+    document the guard chose comes back in the pull and is stored with the visit."""
+    typo = check_in(guard.outbox, world.site1, id_kind="resident", id_number="110101199001141235")
+    result = guard.push([typo]).json["results"][0]
+    assert result["status"] == "rejected"
+    assert result["errors"]["id_number"] == ["证件号码最后一位与前面的数字对不上：请对照证件逐位核对。"]
+    assert "110101199001141235" not in str(result)
+    mended = check_in(guard.outbox, world.site1, id_kind="resident", id_number="110101199001141234")
+    none = check_in(guard.outbox, world.site1, id_kind="none")
+    body = guard.push([mended, none]).json
+    assert [r["status"] for r in body["results"]] == ["applied", "applied"]
+    kinds = {c["id"]: c["data"]["id_kind"] for c in body["changes"] if c["type"] == "visit"}
+    assert kinds == {mended["entity_id"]: "resident", none["entity_id"]: "none"}
+    with app.app_context():
+        assert db.session.get(Visit, typo["entity_id"]) is None
+        assert db.session.get(Visit, none["entity_id"]).id_kind == "none"
+        assert db.session.get(Visit, none["entity_id"]).id_number is None

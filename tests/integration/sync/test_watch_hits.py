@@ -38,8 +38,8 @@ def test_a_visit_with_a_listed_phone_number_is_recorded_as_a_hit(app, guard, wor
 
 
 def test_id_number_and_plate_match_too_and_each_field_is_recorded(app, guard, world):
-    entry = add_entry(app, world.site1, id_number="11010119900307123X", plate="粤B66666")
-    mutation = check_in(guard.outbox, world.site1, id_number="11010119900307123x", plate="粤B·66666")
+    entry = add_entry(app, world.site1, id_number="11010119900107123X", plate="粤B66666")
+    mutation = check_in(guard.outbox, world.site1, id_number="11010119900107123x", plate="粤B·66666")
     guard.push([mutation])
     assert [(h.watch_entry_id, h.field) for h in hits(app)] == [(entry, "id_number"), (entry, "plate")]
 

@@ -42,7 +42,7 @@ def test_check_in_refusals(change, field, message):
 
 def test_check_in_accepts_the_optional_fields_and_trims():
     loaded = schemas.VisitCheckInSchema().load({**CHECK_IN, "visitor_name": " 王五 ", "phone": "+86 138-1234-5678",
-                                                "id_number": "11010119900101123X", "unit": "3-2-1101",
+                                                "id_number": "11010119900115123X", "unit": "3-2-1101",
                                                 "plate": "沪A12345", "extra": "ignored"})
     assert loaded["visitor_name"] == "王五"
     assert loaded["unit"] == "3-2-1101"
