@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from app.i18n import catalogue_messages
 from app.phone import bp
 from app.phone import shell
+from sync import form_rules
 
 NO_CACHE = {"Cache-Control": "no-cache"}
 
@@ -44,7 +45,7 @@ def screen(screen):
 
 def catalogue(locale: str) -> dict[str, str]:
     """The phone's msgids and their translations; English is the msgid itself."""
-    ids = shell.phone_msgids()
+    ids = sorted({*shell.phone_msgids(), *form_rules.msgids()})
     if locale == "en":
         return {i: i for i in ids}
     messages = catalogue_messages(locale)
@@ -56,6 +57,14 @@ def strings(locale):
     if locale not in shell.LOCALES:
         abort(404)
     response = jsonify({"locale": locale, "messages": catalogue(locale)})
+    response.headers.update(NO_CACHE)
+    return response
+
+
+@bp.route("/m/rules.json")
+def rules():
+    """The rules forms are checked by before saving: the server's own (``sync.form_rules``)."""
+    response = jsonify(form_rules.rules())
     response.headers.update(NO_CACHE)
     return response
 
@@ -97,6 +106,7 @@ def worker_source() -> str:
     rendered = [render_screen(s).encode() for s in shell.SCREENS]
     rendered += [json.dumps(catalogue(loc), sort_keys=True).encode() for loc in shell.LOCALES]
     rendered.append(json.dumps(manifest(), sort_keys=True).encode())
+    rendered.append(json.dumps(form_rules.rules(), sort_keys=True).encode())
     source = (shell.static_root() / "sw.js").read_text(encoding="utf-8")
     return (source
             .replace('"__VERSION__"', json.dumps(shell.version(rendered)))

@@ -39,6 +39,7 @@ def precache_urls() -> list[str]:
     root = static_root()
     urls = [screen_path(s) for s in SCREENS]
     urls += [f"/m/i18n/{locale}.json" for locale in LOCALES]
+    urls.append("/m/rules.json")
     urls.append("/manifest.webmanifest")
     urls += ["/static/" + p.relative_to(root).as_posix() for p in static_files()]
     return urls
