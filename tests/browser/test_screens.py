@@ -1,5 +1,6 @@
 """Every phone screen, with data, offline: accessible (axe-core) and photographed at 390×844."""
 import json
+import re
 import uuid
 
 import pytest
@@ -62,15 +63,17 @@ def test_every_screen_is_accessible_and_photographed_offline(busy_phone, axe_sou
     assert busy_phone.errors == []
 
 
-def test_a_rejected_record_can_be_fixed_and_recorded_again(phone, live):
-    """Does a rejected mutation land in "needs attention", and does its fix reach the server?"""
+def test_a_rejected_record_can_be_fixed_and_recorded_again(phone, live, shots):
+    """A refused record reads as its form in Chinese, without ids, the reason beside its
+    field; the badge is not green while it waits; the fix reaches the server."""
     page = phone.page
     phone.sign_in("guard1")
     name = f"退回{uuid.uuid4().hex[:4]}"
     page.evaluate("""(name) => import('/static/js/lib/outbox.js').then(async (o) => {
       const siteId = await (await import('/static/js/lib/session.js')).currentSite();
       await o.record({ mutations: [{ type: 'visit.check_in', entity_id: crypto.randomUUID(),
-        data: { site_id: siteId, visitor_name: name, purpose: 'sightseeing', party_size: 1 } }] });
+        data: { site_id: siteId, visitor_name: name, purpose: 'sightseeing', party_size: 1,
+                phone: '13812345678', unit: '1-1-101' } }] });
     })""", name)
     assert phone.sync_until_empty() == 0
     attention = phone.dump(["attention"])["attention"]
@@ -79,13 +82,25 @@ def test_a_rejected_record_can_be_fixed_and_recorded_again(phone, live):
 
     phone.open("sync")
     item = page.locator("#attention li").first
-    assert "purpose" in item.inner_text()
-    item.locator("input[name=purpose]").fill("visit")
+    text = item.inner_text()
+    assert "来访事由" in text and "请选择来访事由" in text and "访客姓名" in text
+    assert "翠湖花园" in text  # the site by its name
+    for raw in ("purpose", "site_id", "visitor_name", "sightseeing", "13812345678"):
+        assert raw not in text
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", text), text
+    assert item.locator("input[name=phone]").get_attribute("placeholder") == "138****5678"
+    assert page.get_attribute("#sync-badge", "data-state") == "error"
+    assert "待处理" in page.text_content("#sync-badge")
+    page.screenshot(path=str(shots / "sync-attention.png"), full_page=True)
+
+    item.locator("select[name=purpose]").select_option("visit")
+    item.locator("input[name=phone]").fill("13812345678")
     item.locator("button[type=submit]").click()
     page.wait_for_selector("#toast:not([hidden])")
     assert phone.sync_until_empty() == 0
     assert phone.dump(["attention"])["attention"] == []
-    assert live.query("SELECT purpose FROM visits WHERE visitor_name = ?", (name,)) == [("visit",)]
+    assert live.query("SELECT purpose, phone_tail, unit FROM visits WHERE visitor_name = ?", (name,)) == \
+        [("visit", "5678", "1-1-101")]
 
 
 def test_entries_of_another_user_wait_for_them(phone, live):

@@ -8,24 +8,21 @@ import { clearDraft, keepDraft } from "../lib/drafts.js";
 import { t } from "../lib/i18n.js";
 import { record, waiting } from "../lib/outbox.js";
 import { rows } from "../lib/refdata.js";
+import { check, formRules, idNumberProblem, maxLengths } from "../lib/rules.js";
+import { ID_KINDS, PURPOSES } from "../lib/words.js";
 import { context, setting } from "../lib/site.js";
 import {
   clock, isoNow, maskAs, maskIdNumber, maskPhone, maskPlate, minutesOfDay, normaliseName, normalisePhone,
   normalisePlate, parseHM, sha256Hex, uuid,
 } from "../lib/util.js";
 import { mayHold } from "../lib/watchfilter.js";
-import { chipValue, chips, field, h, notice, once, render, rerender, signInFirst, toast, toastAfterRender } from "../ui/dom.js";
+import {
+  chipValue, chips, clearErrors, field, h, notice, once, render, rerender, showErrors, signInFirst, toast, toastAfterRender,
+} from "../ui/dom.js";
 import { photoPicker } from "../ui/photos.js";
 
-export const PURPOSES = () => [
-  ["delivery", t("Delivery")],
-  ["visit", t("Visit")],
-  ["contractor", t("Contractor")],
-  ["decoration", t("Decoration")],
-  ["housekeeping", t("Housekeeping")],
-  ["other", t("Other")],
-];
-const ID_PATTERN = /^(\d{17}[\dX]|\d{15})$/;
+export { ID_KINDS, PURPOSES };
+
 // One collator for every comparison: localeCompare with a locale makes one per call, which
 // for a site's few hundred units was most of the screen's drawing time.
 const UNIT_ORDER = new Intl.Collator("zh-CN", { numeric: true });
@@ -145,19 +142,23 @@ function flagForm(ctx, visit, onDone) {
   return form;
 }
 
-function checkInForm(ctx, units, vehicles, watch, watchFilter) {
+function checkInForm(ctx, units, vehicles, watch, watchFilter, rules) {
   const state = { idFull: "" };
-  const name = h("input", { name: "visitor_name", autocomplete: "off", required: true, enterkeyhint: "next" });
-  const unit = h("input", { name: "unit", autocomplete: "off", inputmode: "text", placeholder: "1-1-101" });
+  const longest = maxLengths(rules, "visit.check_in");
+  const name = h("input", { name: "visitor_name", autocomplete: "off", required: true, enterkeyhint: "next",
+    maxlength: longest.visitor_name });
+  const unit = h("input", { name: "unit", autocomplete: "off", inputmode: "text", placeholder: "1-1-101", maxlength: longest.unit });
   const suggestions = h("ul", { class: "suggest", id: "unit-suggestions" });
   const party = h("input", { name: "party_size", type: "number", min: "1", max: "99", value: "1", inputmode: "numeric",
     dataset: { initial: "1" } });
-  const phone = h("input", { name: "phone", type: "tel", autocomplete: "off", inputmode: "tel" });
-  const idNumber = h("input", { name: "id_number", autocomplete: "off", maxlength: "18", class: "masked" });
+  const phone = h("input", { name: "phone", type: "tel", autocomplete: "off", inputmode: "tel", maxlength: longest.phone });
+  const idNumber = h("input", { name: "id_number", autocomplete: "off", maxlength: longest.id_number, class: "masked",
+    autocapitalize: "characters" });
   const idEdit = h("button", { type: "button", class: "small", hidden: true }, t("Change"));
-  const host = h("input", { name: "host_name", autocomplete: "off" });
-  const plate = h("input", { name: "plate", autocomplete: "off", autocapitalize: "characters" });
-  const note = h("input", { name: "note", autocomplete: "off" });
+  const idInfo = h("div", { id: "id-info", "aria-live": "polite" });
+  const host = h("input", { name: "host_name", autocomplete: "off", maxlength: longest.host_name });
+  const plate = h("input", { name: "plate", autocomplete: "off", autocapitalize: "characters", maxlength: longest.plate });
+  const note = h("input", { name: "note", autocomplete: "off", maxlength: longest.note });
   const plateInfo = h("div", { id: "plate-info", "aria-live": "polite" });
   const phoneInfo = h("div", { id: "phone-info", "aria-live": "polite" });
   const watchAlert = h("div", { id: "watch-alert", role: "alert" });
@@ -240,24 +241,57 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter) {
     }
   };
 
+  // A number is masked only once it passes the check: a typo stays in view to be mended.
+  const idKind = () => chipValue(form, "id_kind") || "resident";
   const maskId = () => {
     const raw = idNumber.value.trim().toUpperCase();
+    idInfo.replaceChildren();
     if (!raw || idNumber.readOnly) return;
+    const problem = rules ? idNumberProblem(rules, idKind(), raw) : null;
+    if (problem) {
+      idInfo.append(notice(t(problem), "error"));
+      return;
+    }
     state.idFull = raw;
     idNumber.value = maskIdNumber(raw);
     idNumber.readOnly = true;
     idEdit.hidden = false;
     checkWatch();
   };
+  const unmaskId = () => {
+    if (!idNumber.readOnly) return;
+    idNumber.readOnly = false;
+    idNumber.value = state.idFull;
+    state.idFull = "";
+    idEdit.hidden = true;
+  };
   idNumber.addEventListener("blur", maskId);
-  idNumber.addEventListener("input", () => { if (idNumber.value.trim().length >= 18) maskId(); });
+  idNumber.addEventListener("input", () => {
+    idInfo.replaceChildren();
+    if (idNumber.value.trim().length >= 18) maskId();
+  });
   idEdit.addEventListener("click", () => {
     state.idFull = "";
     idNumber.readOnly = false;
     idNumber.value = "";
     idEdit.hidden = true;
+    idInfo.replaceChildren();
     idNumber.focus();
   });
+  const idField = h("div", { class: "field", id: "id-field" },
+    h("label", { for: "id-number" }, t("ID number")),
+    h("div", { class: "row" }, Object.assign(idNumber, { id: "id-number" }), idEdit),
+    h("p", { class: "hint" }, t("Shown masked once entered.")), idInfo);
+  const kindChips = chips("id_kind", ID_KINDS(), { value: "resident", legend: t("Document"), onchange: (kind) => {
+    idField.hidden = kind === "none";
+    if (kind === "none") {
+      unmaskId();
+      idNumber.value = "";
+      idInfo.replaceChildren();
+    } else if (idNumber.value.trim() && !idNumber.readOnly) {
+      maskId();
+    }
+  } });
   phone.addEventListener("input", lookupPhone);
   phone.addEventListener("change", checkWatch);
   plate.addEventListener("input", () => { plateCheck(); checkWatch(); });
@@ -280,10 +314,7 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter) {
     h("button", { type: "submit", class: "primary block", id: "checkin-submit" }, t("Register entry")),
     h("h3", {}, t("More details")),
     field(t("Phone number"), phone), phoneInfo,
-    h("div", { class: "field" },
-      h("label", { for: "id-number" }, t("ID number")),
-      h("div", { class: "row" }, Object.assign(idNumber, { id: "id-number" }), idEdit),
-      h("p", { class: "hint" }, t("Shown masked once entered."))),
+    kindChips, idField,
     field(t("Vehicle plate"), plate), plateInfo,
     field(t("Host's name"), host),
     field(t("Note"), note),
@@ -292,34 +323,35 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter) {
 
   form.addEventListener("submit", once(async () => {
     message.replaceChildren();
+    clearErrors(form);
     maskId();
-    const errors = [];
     const purpose = chipValue(form, "purpose");
-    const size = Number(party.value);
-    if (!name.value.trim()) errors.push(t("Enter the visitor's name."));
-    if (!purpose) errors.push(t("Choose a purpose."));
-    if (!Number.isInteger(size) || size < 1) errors.push(t("Party size must be at least 1."));
-    if (state.idFull && !ID_PATTERN.test(state.idFull)) errors.push(t("This ID number does not look right."));
-    const digits = normalisePhone(phone.value);
-    if (phone.value.trim() && digits.length < 7) errors.push(t("This phone number does not look right."));
-    if (errors.length) {
-      message.append(...errors.map((e) => notice(e, "error")));
-      return;
-    }
-    const id = uuid();
-    const at = isoNow();
+    const size = party.value.trim() === "" ? null : Number(party.value);
+    const kind = idKind();
+    const typedId = state.idFull || idNumber.value.trim().toUpperCase();
     const data = { site_id: ctx.siteId, visitor_name: name.value.trim(), purpose, party_size: size };
     for (const [key, el] of [["unit", unit], ["host_name", host], ["note", note]]) if (el.value.trim()) data[key] = el.value.trim();
     if (plate.value.trim()) data.plate = normalisePlate(plate.value);
+    if (kind === "none") data.id_kind = "none";
+    else if (typedId) Object.assign(data, { id_kind: kind, id_number: typedId });
+    // The number is checked as typed; it is sent as digits, the form the office searches.
+    const errors = check(rules, "visit.check_in", { ...data, phone: phone.value.trim() || null });
+    if (errors.id_number) {
+      unmaskId();
+      idInfo.replaceChildren();
+    }
+    if (showErrors(form, errors, message)) return;
+    const digits = normalisePhone(phone.value);
     if (digits) data.phone = digits;
-    if (state.idFull) data.id_number = state.idFull;
+    const id = uuid();
+    const at = isoNow();
     const visitors = digits ? [{ key: await visitorKey(digits), visitor_name: data.visitor_name, purpose,
       unit: data.unit || "", plate: data.plate || "", host_name: data.host_name || "", last_at: at }] : [];
     await record({
       mutations: [{ type: "visit.check_in", entity_id: id, data, at }],
       records: [{ id, kind: "visit", site_id: ctx.siteId, visitor_name: data.visitor_name, purpose, party_size: size,
         unit: data.unit || "", plate: data.plate || "", host_name: data.host_name || "", note: data.note || "",
-        phone: maskPhone(digits), id_number: maskIdNumber(state.idFull), checked_in_at: at, checked_out_at: null }],
+        phone: maskPhone(digits), id_number: maskIdNumber(data.id_number || ""), id_kind: data.id_kind || null, checked_in_at: at, checked_out_at: null }],
       visitors,
     });
     await clearDraft("gate-checkin");
@@ -336,9 +368,9 @@ export async function show() {
     render(signInFirst());
     return;
   }
-  const [units, vehicles, watch, visits, w, filters] = await Promise.all([
+  const [units, vehicles, watch, visits, w, filters, rules] = await Promise.all([
     rows("unit", ctx.siteId), rows("vehicle", ctx.siteId), rows("watch", ctx.siteId), insideNow(ctx.siteId), waiting(),
-    rows("watch_filter", ctx.siteId)]);
+    rows("watch_filter", ctx.siteId), formRules()]);
   units.sort((a, b) => UNIT_ORDER.compare(String(a.code), String(b.code)));
   const maxMinutes = Number(setting(ctx.site, "visit_max_minutes"));
   let flagging = null;
@@ -349,7 +381,7 @@ export async function show() {
     flagging.scrollIntoView({ block: "start" });
     flagging.querySelector("textarea").focus();
   };
-  const form = checkInForm(ctx, units, vehicles, watch, filters[0] || null);
+  const form = checkInForm(ctx, units, vehicles, watch, filters[0] || null, rules);
   render(
     dutyCard(ctx.site, ctx.tz),
     visits.length ? h("a", { class: "button block", href: "#inside-heading", id: "jump-inside" },

@@ -1,5 +1,5 @@
 /** The start screen: who is signed in, which site, and a big tile for each job. */
-import { getMeta, setMeta } from "../lib/db.js";
+import { all, getMeta, setMeta } from "../lib/db.js";
 import { t } from "../lib/i18n.js";
 import { waiting } from "../lib/outbox.js";
 import { rows } from "../lib/refdata.js";
@@ -10,6 +10,13 @@ function tile(href, title, detail) {
   return h("a", { class: "tile", href }, h("strong", {}, title), h("span", { class: "meta" }, detail));
 }
 
+/** What the header's badge says, in words: everyone's records on this phone count. */
+function syncLine(waitingCount, refusedCount) {
+  if (refusedCount) return t("%(count)s need attention", { count: refusedCount });
+  if (waitingCount) return t("%(count)s waiting", { count: waitingCount });
+  return t("Everything is synced");
+}
+
 export async function show() {
   const user = await currentUser();
   if (!user) {
@@ -18,8 +25,7 @@ export async function show() {
   }
   const siteId = await currentSite();
   const sites = (await rows("site")).filter((s) => user.site_ids.includes(s.id));
-  const w = await waiting();
-  const mine = w.byUser[user.id] || 0;
+  const [w, refused] = await Promise.all([waiting(), all("attention")]);
   const picker = sites.length > 1
     ? h("select", { id: "site-pick", "aria-label": t("Site"),
       onchange: async (e) => { await setMeta("site_id", e.target.value); window.location.reload(); } },
@@ -36,8 +42,8 @@ export async function show() {
       tile("/m/stock", t("Stock check"), t("Count the store")),
       tile("/m/followups", t("My follow-ups"), t("Due clocks and notes")),
     ),
-    h("a", { class: "button block", href: "/m/sync", style: "margin-top:.8rem" },
-      mine ? t("%(count)s waiting", { count: mine }) : t("Everything is synced")),
+    h("a", { class: refused.length ? "button block danger" : "button block", href: "/m/sync", id: "home-sync",
+      style: "margin-top:.8rem" }, syncLine(w.total, refused.length)),
   );
   await getMeta("sync_state");
 }

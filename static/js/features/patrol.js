@@ -9,15 +9,12 @@ import { record } from "../lib/outbox.js";
 import { rows } from "../lib/refdata.js";
 import { context } from "../lib/site.js";
 import { clock, isoNow, uuid } from "../lib/util.js";
+import { CATEGORIES, SEVERITIES } from "../lib/words.js";
 import { chipValue, chips, field, h, notice, once, render, rerender, signInFirst, toast, toastAfterRender } from "../ui/dom.js";
 import { photoPicker } from "../ui/photos.js";
 import { scanQR } from "../ui/scanner.js";
 
-export const CATEGORIES = () => [
-  ["security", t("Security")], ["cleaning", t("Cleaning")], ["repair", t("Repairs")],
-  ["greenery", t("Greenery")], ["fire", t("Fire safety")], ["parking", t("Parking")], ["other", t("Other")],
-];
-export const SEVERITIES = () => [["low", t("Low")], ["medium", t("Medium")], ["high", t("High")]];
+export { CATEGORIES, SEVERITIES };
 
 async function activePatrol(ctx) {
   return (await all("records")).find((r) => r.kind === "patrol" && r.user_id === ctx.user.id &&

@@ -5,8 +5,11 @@ import { discardAttention, recordAgain, waiting } from "../lib/outbox.js";
 import { currentUser, signOut } from "../lib/session.js";
 import { estimate, formatBytes } from "../lib/storage.js";
 import { state, syncNow } from "../lib/sync.js";
+import { check, formRules } from "../lib/rules.js";
+import { rows } from "../lib/refdata.js";
 import { dateTime } from "../lib/util.js";
-import { errorList, field, h, notice, once, render, toast, toastAfterRender } from "../ui/dom.js";
+import { choiceName, fieldLabel } from "../lib/words.js";
+import { h, notice, once, render, showErrors, toast, toastAfterRender } from "../ui/dom.js";
 import { refreshBadge } from "../ui/chrome.js";
 
 export const TYPE_NAMES = {
@@ -31,10 +34,61 @@ function errorText(kind) {
   return t("The last sync did not work. The phone will try again.");
 }
 
-function attentionItem(item, user) {
-  const editable = Object.entries(item.data).filter(([, v]) => v === null || ["string", "number"].includes(typeof v));
-  const inputs = editable.map(([name, value]) => field(name, h("input", { name, value: value ?? "" })));
-  const form = h("form", { class: "fix" }, inputs,
+// Numbers the phone keeps only masked once refused: typed again, or left out.
+const RETYPED = new Set(["phone", "id_number"]);
+
+/** A reference shown as what it names: the site by its name, never a bare id. */
+function referenceText(name, value, sites) {
+  if (name === "site_id") {
+    const site = sites.find((s) => s.id === value);
+    return site ? site.name : null;
+  }
+  return null;
+}
+
+/**
+ * A refused record as the form it was filled in: Chinese labels, values as the guard
+ * chose them (a purpose by its name, the site by its name), the server's reason beside
+ * its field, ids kept out of sight. Numbers are held only masked, so they are typed again.
+ */
+function attentionItem(item, user, rules, sites) {
+  const fields = (rules && rules.types[item.type]) || {};
+  const errors = item.errors || {};
+  const controls = [];
+  const facts = [];
+  const inputs = {};
+  for (const [name, value] of Object.entries(item.data)) {
+    const rule = fields[name];
+    const label = fieldLabel(name);
+    const reason = [].concat(errors[name] || []).join(" ");
+    if (!rule || !label) {
+      const shown = referenceText(name, value, sites);
+      if (shown) facts.push(h("p", { class: "meta" }, shown));
+      continue;
+    }
+    let input;
+    if (rule.kind === "choice") {
+      input = h("select", { name }, h("option", { value: "" }, "—"),
+        rule.choices.map((code) => h("option", { value: code, selected: code === value }, choiceName(name, code))));
+    } else if (RETYPED.has(name)) {
+      input = h("input", { name, value: "", placeholder: value || "", autocomplete: "off" });
+    } else if (rule.kind === "text" || rule.kind === "count" || rule.kind === "quantity") {
+      input = h("input", { name, value: value ?? "", maxlength: rule.max && rule.kind === "text" ? rule.max : null,
+        inputmode: rule.kind === "text" ? null : "decimal", autocomplete: "off" });
+    } else {
+      continue;
+    }
+    inputs[name] = { input, rule, value };
+    controls.push(h("div", { class: "field" },
+      h("label", {}, label, input),
+      RETYPED.has(name) && value ? h("p", { class: "hint" }, t("Type the number again, or leave it empty to send the record without it.")) : null,
+      reason ? h("p", { class: "field-error" }, reason) : null));
+  }
+  const shownErrors = new Set(Object.keys(inputs));
+  const other = Object.entries(errors).filter(([name]) => !shownErrors.has(name))
+    .map(([name, messages]) => notice([fieldLabel(name), [].concat(messages).join(" ")].filter(Boolean).join(t(": ")), "error"));
+  const rest = h("div", {}, other);
+  const form = h("form", { class: "fix", novalidate: true }, facts, rest, controls,
     h("div", { class: "actions" },
       h("button", { type: "submit", class: "primary" }, t("Record again")),
       h("button", { type: "button", class: "danger", onclick: async () => {
@@ -44,10 +98,15 @@ function attentionItem(item, user) {
       } }, t("Discard"))));
   form.addEventListener("submit", once(async () => {
     const data = { ...item.data };
-    for (const [name, value] of editable) {
-      const raw = form.elements[name].value;
-      data[name] = typeof value === "number" && raw !== "" && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
+    for (const [name, { input, rule }] of Object.entries(inputs)) {
+      const raw = input.value.trim();
+      if (RETYPED.has(name) && !raw) delete data[name];
+      else if (raw === "") data[name] = null;
+      else if (rule.kind === "count") data[name] = Number.isNaN(Number(raw)) ? raw : Number(raw);
+      else data[name] = raw;
     }
+    const problems = check(rules, item.type, data);
+    if (showErrors(form, problems, rest)) return;
     await recordAgain(item.id, data);
     window.dispatchEvent(new Event("estate-recorded"));
     toastAfterRender(t("Saved. It will be sent again."));
@@ -57,8 +116,8 @@ function attentionItem(item, user) {
   return h("li", { class: "attention" },
     h("strong", {}, (TYPE_NAMES[item.type] || (() => item.type))()),
     h("div", { class: "meta" }, dateTime(new Date(item.at))),
-    errorList(item.errors),
-    mine ? form : h("p", { class: "meta" }, t("Recorded by someone else; they can fix it after signing in.")));
+    mine ? form : [facts, other,
+      h("p", { class: "meta" }, t("Recorded by someone else; they can fix it after signing in."))]);
 }
 
 /** A fix of a rejected record is being typed: a redraw now would throw the typing away. */
@@ -73,8 +132,9 @@ function editing() {
  */
 export async function show({ keepEdits = false } = {}) {
   const user = await currentUser();
-  const [w, s, users, attention, space, auth, photos] = await Promise.all([
-    waiting(), state(), getMeta("users", {}), all("attention"), estimate(), getMeta("auth_state"), all("photos")]);
+  const [w, s, users, attention, space, auth, photos, rules, sites] = await Promise.all([
+    waiting(), state(), getMeta("users", {}), all("attention"), estimate(), getMeta("auth_state"), all("photos"),
+    formRules(), rows("site")]);
   const refused = photos.filter((p) => p.refused).length;
   const mine = user ? w.byUser[user.id] || 0 : 0;
   const others = Object.entries(w.byUser).filter(([id]) => !user || id !== user.id);
@@ -124,7 +184,7 @@ export async function show({ keepEdits = false } = {}) {
       button),
     h("h2", {}, t("Needs attention"), " ", h("span", { class: attention.length ? "tag bad" : "tag" }, String(attention.length))),
     mineAttention.length
-      ? h("ul", { class: "list", id: "attention" }, mineAttention.map((item) => attentionItem(item, user || {})))
+      ? h("ul", { class: "list", id: "attention" }, mineAttention.map((item) => attentionItem(item, user || {}, rules, sites)))
       : h("p", { class: "empty" }, t("Nothing needs attention.")),
     h("h2", {}, t("This phone")),
     h("section", { class: "card" },

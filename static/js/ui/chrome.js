@@ -1,5 +1,5 @@
 /** The header shared by every screen: its title and the sync badge (waiting count). */
-import { getMeta } from "../lib/db.js";
+import { all, getMeta } from "../lib/db.js";
 import { t } from "../lib/i18n.js";
 import { waiting } from "../lib/outbox.js";
 import { state } from "../lib/sync.js";
@@ -19,7 +19,7 @@ export async function refreshBadge() {
   const badge = document.getElementById("sync-badge");
   const text = document.getElementById("sync-badge-text");
   if (!badge) return;
-  const [w, s, attention] = await Promise.all([waiting(), state(), getMeta("auth_state")]);
+  const [w, s, auth, refused] = await Promise.all([waiting(), state(), getMeta("auth_state"), all("attention")]);
   let kind = "ok";
   let label = t("Synced");
   if (w.total) {
@@ -28,7 +28,12 @@ export async function refreshBadge() {
   }
   if (!navigator.onLine) kind = "offline";
   if (s.last_error && w.total) kind = "error";
-  if (attention === "expired") kind = "error";
+  if (auth === "expired") kind = "error";
+  // Never "synced" in green while a refused record waits for someone to mend it.
+  if (refused.length) {
+    kind = "error";
+    label = t("%(count)s need attention", { count: refused.length });
+  }
   badge.dataset.state = kind;
   badge.dataset.waiting = String(w.total);
   text.textContent = label;

@@ -125,12 +125,49 @@ export function notice(text, kind = "info") {
   return h("p", { class: `notice ${kind}`, role: kind === "error" ? "alert" : null }, text);
 }
 
-export function errorList(errors) {
-  const items = [];
-  for (const [fieldName, messages] of Object.entries(errors || {})) {
-    for (const message of [].concat(messages)) items.push(h("li", {}, `${fieldName}: ${message}`));
+/** Take away the messages ``showErrors`` put beside a form's fields. */
+export function clearErrors(form) {
+  for (const el of form.querySelectorAll(".field-error")) el.remove();
+  for (const el of form.querySelectorAll("[aria-invalid]")) {
+    el.removeAttribute("aria-invalid");
+    el.removeAttribute("aria-describedby");
   }
-  return items.length ? h("ul", { class: "errors" }, items) : null;
+}
+
+/**
+ * Each message beside its field (``{name: message}``, names of the form's controls), the
+ * field marked, and the first of them in the form scrolled to and focused, so that a
+ * guard with the keyboard open sees what to fix. Messages whose field the form does not
+ * show go to ``rest`` (an element) instead. Returns whether there was anything to show.
+ */
+export function showErrors(form, errors, rest = null) {
+  clearErrors(form);
+  let first = null;
+  const elsewhere = [];
+  for (const [name, message] of Object.entries(errors || {})) {
+    const control = form.querySelector(`[name="${name}"]`);
+    const box = control && (control.closest(".field") || control.closest("fieldset"));
+    if (!box) {
+      elsewhere.push(message);
+      continue;
+    }
+    const id = `error-${name}`;
+    box.append(h("p", { class: "field-error", id, role: "alert" }, message));
+    for (const el of box.querySelectorAll(`[name="${name}"]`)) {
+      el.setAttribute("aria-invalid", "true");
+      el.setAttribute("aria-describedby", id);
+    }
+    if (!first || (first.compareDocumentPosition(control) & Node.DOCUMENT_POSITION_PRECEDING)) first = control;
+  }
+  if (rest) rest.replaceChildren(...elsewhere.map((m) => notice(m, "error")));
+  if (first) {
+    const box = first.closest(".field") || first.closest("fieldset");
+    box.scrollIntoView({ block: "center" });
+    first.focus({ preventScroll: true });
+  } else if (elsewhere.length && rest) {
+    rest.scrollIntoView({ block: "center" });
+  }
+  return Boolean(first || elsewhere.length);
 }
 
 export function emptyState(text) {
