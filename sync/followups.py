@@ -50,11 +50,12 @@ def event_order(event: dict[str, Any]) -> tuple:
 def open_followup(ctx: Context, *, ident: str, site: Any, source_type: str, source_id: str,
                   category: str, severity: str | None, clock: str, title: str,
                   start: datetime, checkpoint_id: str | None = None,
-                  detail: dict[str, Any] | None = None) -> dict[str, Any]:
+                  detail: dict[str, Any] | None = None, post: str | None = None) -> dict[str, Any]:
     """Create (or bring back) a follow-up with its owner and clock; returns the record.
 
     ``start`` is the corrected time of the event that calls for it: its clock runs from
-    then, however late the phone synced (``received_at`` shows how late).
+    then, however late the phone synced (``received_at`` shows how late). ``post``, when
+    given, overrides the site's assignment rules (a decision only the manager takes).
     """
     existing = ctx.store.get("followup", ident)
     if existing is not None:
@@ -69,7 +70,7 @@ def open_followup(ctx: Context, *, ident: str, site: Any, source_type: str, sour
             event["at"] = start
             ctx.store.put("followup_event", event)
         return existing
-    post = rules.post_for(site.settings, source_type=source_type, category=category)
+    post = post or rules.post_for(site.settings, source_type=source_type, category=category)
     assignee = rules.owner_for(post, ctx.store.site_users(site.id))
     record = {
         "id": ident, "site_id": site.id, "source_type": source_type, "source_id": source_id,

@@ -37,7 +37,8 @@ def _count_followup(entity_id: str, data: dict[str, Any]) -> list[tuple[str, str
     check_id, item_id = data.get("check_id"), data.get("item_id")
     if not isinstance(check_id, str) or not isinstance(item_id, str):
         return []
-    return [("followup", derived_id("followup", "stock", check_id.lower(), item_id.lower()))]
+    return [("followup", derived_id("followup", kind, check_id.lower(), item_id.lower()))
+            for kind in ("stock", "stock_recount")]
 
 
 @handler("stock.count", "stock_count", StockCountSchema, related=_count_followup)
@@ -64,7 +65,14 @@ def count(ctx: Context, data: dict[str, Any]) -> None:
 
 
 def _settle_item(ctx: Context, site: Any, check: dict[str, Any], item: dict[str, Any]) -> None:
-    """The later count of an item in a check stands; a difference beyond tolerance is followed up."""
+    """The later count of an item in a check stands; a difference beyond tolerance is followed up.
+
+    The first count is the blind one, made before the book quantity was shown. A later
+    count that brings its difference back within tolerance cannot make it vanish: the
+    difference goes to the manager, with both figures and the recount's reason (its
+    note), to approve or send back. Counts are ordered by their own time, so the rule
+    holds whichever of them reaches the server first.
+    """
     counts = ctx.store.find("stock_count", check_id=check["id"], item_id=item["id"])
     ordered = sorted(counts, key=lambda c: (c["counted_at"], c["mutation_id"], c["id"]))
     standing = ordered[-1]
@@ -77,22 +85,38 @@ def _settle_item(ctx: Context, site: Any, check: dict[str, Any], item: dict[str,
                          reason=m.CONFLICT_SECOND_COUNT, loser_mutation_id=loser["mutation_id"],
                          winner_mutation_id=standing["mutation_id"])
     ident = derived_id("followup", "stock", check["id"], item["id"])
+    approval = derived_id("followup", "stock_recount", check["id"], item["id"])
     tolerance = rules.stock_tolerance(site.settings, item)
     beyond = rules.beyond_tolerance(standing["difference"], tolerance)
+    blind = ordered[0]
+    cleared = blind is not standing and not beyond and rules.beyond_tolerance(blind["difference"], tolerance)
+    detail = {"item_id": item["id"], "check_id": check["id"],
+              "book_qty": str(standing["book_qty"]), "counted_qty": str(standing["counted_qty"]),
+              "difference": str(standing["difference"]), "tolerance": str(tolerance)}
+    if blind is not standing:
+        detail.update(blind_qty=str(blind["counted_qty"]), blind_book_qty=str(blind["book_qty"]),
+                      blind_difference=str(blind["difference"]), reason=standing.get("note"))
     if beyond:
         open_followup(
             ctx, ident=ident, site=site, source_type="stock_count", source_id=standing["id"],
             category="stock", severity="medium", clock="stock_difference",
-            title=item.get("name") or "", start=standing["counted_at"],
-            detail={"item_id": item["id"], "check_id": check["id"],
-                    "book_qty": str(standing["book_qty"]), "counted_qty": str(standing["counted_qty"]),
-                    "difference": str(standing["difference"]), "tolerance": str(tolerance)},
+            title=item.get("name") or "", start=standing["counted_at"], detail=detail,
         )
     else:
         withdraw(ctx, ident)
+    if cleared:
+        open_followup(
+            ctx, ident=approval, site=site, source_type="stock_count", source_id=standing["id"],
+            category="stock", severity="medium", clock="stock_difference",
+            title=item.get("name") or "", start=standing["counted_at"],
+            detail={**detail, "cleared_by_recount": True}, post=rules.MANAGER,
+        )
+    else:
+        withdraw(ctx, approval)
+    owner = ident if beyond else approval if cleared else None
     for row in ordered:
         row["superseded"] = row is not standing
-        row["followup_id"] = ident if (row is standing and beyond) else None
+        row["followup_id"] = owner if row is standing else None
         ctx.store.put("stock_count", row)
 
 

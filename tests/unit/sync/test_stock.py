@@ -65,19 +65,46 @@ def test_a_second_count_the_later_stands_whatever_the_arrival(store, world, phon
     assert result.conflict["field"] == "counted_qty" and result.conflict["kept"] == "7.000"
     assert store.records["stock_count"][late["entity_id"]]["superseded"] is False
     assert store.records["stock_count"][early["entity_id"]]["superseded"] is True
-    # the later count matches the books: no follow-up stays open for the earlier one
-    assert all(f.get("deleted_at") for f in store.records["followup"].values())
+    # the later count matches the books, the earlier (blind) one did not: whichever
+    # arrived first, the difference is not followed up but goes to the manager to approve
+    live = [f for f in store.records["followup"].values() if not f.get("deleted_at")]
+    assert [(f["post"], f["detail"]["blind_qty"], f["detail"]["counted_qty"]) for f in live] == \
+        [("manager", "5.000", "7.000")]
 
 
-def test_a_recount_within_tolerance_withdraws_the_follow_up(store, world, phone):
+def test_a_recount_that_clears_the_difference_goes_to_the_manager_with_both_figures(store, world, phone):
+    """The blind count cannot be quietly undone: the difference's follow-up gives way to
+    one for the manager, holding the blind count, the recount and its reason."""
     keeper = phone("store1")
     check = wid("check:1")
-    keeper.push(begin(keeper, world, check), count(keeper, check, 5, at=NOW - timedelta(minutes=40)))
-    (followup,) = store.records["followup"].values()
-    assert followup["deleted_at"] is None
-    keeper.push(count(keeper, check, 7, at=NOW - timedelta(minutes=20)))
-    assert store.records["followup"][followup["id"]]["deleted_at"] is not None
+    blind = count(keeper, check, 5, at=NOW - timedelta(minutes=40))
+    keeper.push(begin(keeper, world, check), blind)
+    (difference,) = store.records["followup"].values()
+    assert difference["deleted_at"] is None and difference["assignee_id"] == world.user("store1")
+    recount = count(keeper, check, 7, at=NOW - timedelta(minutes=20), note="第一次漏数了货架下层")
+    keeper.push(recount)
+    assert store.records["followup"][difference["id"]]["deleted_at"] is not None
+    (approval,) = [f for f in store.records["followup"].values() if not f.get("deleted_at")]
+    assert approval["post"] == "manager" and approval["assignee_id"] == world.user("manager1")
+    assert approval["status"] == "open" and approval["source_id"] == recount["entity_id"]
+    assert approval["detail"].items() >= {"blind_qty": "5.000", "counted_qty": "7.000", "book_qty": "7",
+                                       "blind_difference": "-2.000", "difference": "0.000",
+                                       "reason": "第一次漏数了货架下层", "cleared_by_recount": True}.items()
+    rows = store.records["stock_count"]
+    assert rows[recount["entity_id"]]["followup_id"] == approval["id"]
+    assert rows[blind["entity_id"]]["superseded"] is True
     assert len(store.records["conflict"]) == 1
+
+
+def test_a_third_count_back_beyond_tolerance_takes_the_approval_back(store, world, phone):
+    keeper = phone("store1")
+    check = wid("check:1")
+    keeper.push(begin(keeper, world, check), count(keeper, check, 5, at=NOW - timedelta(minutes=40)),
+                count(keeper, check, 7, at=NOW - timedelta(minutes=30), note="重数"))
+    keeper.push(count(keeper, check, 4, at=NOW - timedelta(minutes=20), note="再数"))
+    (live,) = [f for f in store.records["followup"].values() if not f.get("deleted_at")]
+    assert live["post"] != "manager" and live["detail"]["counted_qty"] == "4.000"
+    assert live["detail"]["blind_qty"] == "5.000"
 
 
 def test_an_item_of_another_store_is_refused(store, world, phone):
