@@ -213,6 +213,7 @@ class SiteSettingsForm(FlaskForm):
     # At least the 7 days phones keep their own records, so no phone holds a purged visit.
     privacy_retention_days = minutes_field(_l("Keep visitors’ ID and phone numbers for (days)"), 7, 3650)
     clocks = FormField(_clock_form())
+    stock_blind = BooleanField(_l("Blind stock counts: the book quantity shows only after the first count"))
     stock_tolerance_default = DecimalField(_l("Stock tolerance (default)"), places=None, validators=[
         given(), parsed, finite, three_places,
         NumberRange(min=0, max=MAX_QUANTITY, message=_l("Between %(min)s and %(max)s."))])

@@ -45,6 +45,7 @@ def settings_form_data(site) -> dict:
         for w in site.setting("gate_windows") or []
     ]
     data["clocks"] = site.setting("clocks")
+    data["stock_blind"] = bool(site.setting("stock_blind"))
     data["stock_tolerance_default"] = Decimal(str(site.setting("stock_tolerance").get("default", 0)))
     return data
 
@@ -70,6 +71,7 @@ def apply_settings(site, form) -> None:
     clocks = dict(settings.get("clocks") or {})
     clocks.update(form.clocks.data)
     settings["clocks"] = clocks
+    settings["stock_blind"] = bool(form.stock_blind.data)
     tolerance = dict(settings.get("stock_tolerance") or {})
     tolerance["default"] = _json_number(form.stock_tolerance_default.data)
     settings["stock_tolerance"] = tolerance

@@ -228,7 +228,7 @@ def pull(user, cursor: int, now: datetime, site_ids, limit: int = PAGE_SIZE,
 # -- the core types --------------------------------------------------------------------
 
 def _site(row: Site, viewer) -> dict:
-    keys = ("gate_windows", "gate_day_end", "visit_max_minutes", "patrol_start", "stock_check_day")
+    keys = ("gate_windows", "gate_day_end", "visit_max_minutes", "patrol_start", "stock_check_day", "stock_blind")
     return {"name": row.name, "code": row.code, "timezone": row.timezone, "address": row.address,
             "settings": {k: row.setting(k) for k in keys}}
 

@@ -39,6 +39,8 @@ DEFAULT_SITE_SETTINGS = {
         "complaint_contact": 120,
     },
     "stock_tolerance": {"default": 0},
+    # Counters see an item's book quantity only after their first count of it.
+    "stock_blind": True,
     "device_token_days": 30,
     # Days a visitor's ID and phone numbers are kept after the check-in (`flask privacy purge`).
     "privacy_retention_days": 90,

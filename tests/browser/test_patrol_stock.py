@@ -1,4 +1,6 @@
 """Ending a patrol with missed checkpoints, a blind stock count, a full phone."""
+import json
+
 from tests.browser.images import png
 
 
@@ -30,7 +32,8 @@ def test_blind_count_shows_the_books_only_after_counting_and_lists_differences(p
     phone.sign_in("store1")
     phone.open("stock")
     page.click("label[for=size-0]")
-    assert page.is_checked("#stock-start input[name=blind]")
+    assert page.locator("#stock-start input[name=blind]").count() == 0  # the site's rule, not the counter's
+    assert "盲盘" in page.text_content("#blind-rule")
     page.click("#stock-start button[type=submit]")
     phone.wait_saved()
     first = page.locator("#count-items li").first
@@ -70,6 +73,69 @@ def test_blind_count_shows_the_books_only_after_counting_and_lists_differences(p
     assert [(c[0], float(c[1])) for c in counts][0] == (item_id, float(book + 2))
     assert float(counts[0][2]) == 1.0
     assert live.query("SELECT finished_at IS NOT NULL FROM stock_checks WHERE id = ?", (check_id,)) == [(1,)]
+
+
+def test_a_recount_after_the_book_is_shown_reaches_the_manager(phone, live, shots):
+    """The first count is kept; a recount asks first, needs a reason, and the difference
+    it clears reaches the server as the manager's to approve, with both figures."""
+    page = phone.page
+    phone.sign_in("store1")
+    phone.installed()
+    live.stop()
+    page.context.set_offline(True)
+    phone.open("stock")
+    page.click("label[for=size-5]")
+    page.click("#stock-start button[type=submit]")
+    phone.wait_saved()
+    first = page.locator("#count-items li").first
+    item_id = first.get_attribute("data-item")
+    book = next(r["data"]["book_qty"] for r in phone.dump(["refdata"])["refdata"]
+                if r["type"] == "item" and r["id"] == item_id)
+    first.locator("input[name=counted_qty]").fill(str(book - 3))
+    first.locator("button[type=submit]").click()
+    phone.wait_saved()
+    item = page.locator(f"#count-items li[data-item='{item_id}']")
+    assert "差异 -3" in item.inner_text()
+
+    item.locator("button[type=submit]").click()  # asks: nothing recorded yet
+    assert len(phone.outbox()) == 2
+    item.locator("textarea[name=note]").wait_for()
+    item.locator("input[name=counted_qty]").fill(str(book))
+    item.locator("button[type=submit]").click()
+    error = item.locator("#error-note")
+    error.wait_for()
+    assert error.text_content() == "请填写复盘原因。"
+    assert page.evaluate("document.activeElement.name") == "note"
+    assert len(phone.outbox()) == 2
+    item.locator("textarea[name=note]").fill("货架下层漏数")
+    item.locator("button[type=submit]").click()
+    phone.wait_saved()
+    item = page.locator(f"#count-items li[data-item='{item_id}']")
+    text = item.inner_text()
+    assert f"首次清点 {book - 3}，复盘 {book}" in text and "待经理审批" in text
+    item.scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "stock-recount.png"))
+    page.click("#finish-open")
+    assert page.locator("#finish-open").is_hidden()
+    finish_buttons = [b for b in page.locator("button:visible").all_inner_texts() if "完成" in b]
+    assert len(finish_buttons) == 1, finish_buttons
+    page.click("#finish-submit")
+    phone.wait_saved()
+    page.context.set_offline(False)
+    live.start()
+    assert phone.sync_until_empty() == 0
+
+    counts = live.query("SELECT counted_qty, superseded, note FROM stock_counts WHERE item_id = ? "
+                        "ORDER BY counted_at DESC LIMIT 2", (item_id,))
+    assert [(float(q), bool(s), n) for q, s, n in counts] == [(float(book), False, "货架下层漏数"),
+                                                             (float(book - 3), True, None)]
+    [(post, who, status, detail)] = live.query(
+        "SELECT f.post, u.username, f.status, f.detail FROM followups f JOIN users u ON u.id = f.assignee_id "
+        "WHERE f.detail LIKE ? AND f.detail LIKE ? AND f.deleted_at IS NULL", ("%cleared_by_recount%", f"%{item_id}%"))
+    assert (post, who, status) == ("manager", "manager1", "open")
+    detail = json.loads(detail)
+    assert float(detail["blind_qty"]) == book - 3 and float(detail["counted_qty"]) == book
+    assert detail["reason"] == "货架下层漏数"
 
 
 def test_a_full_phone_says_so_before_storing_a_photo(phone, tmp_path):

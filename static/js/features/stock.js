@@ -1,15 +1,19 @@
 /**
  * Stock check (库存抽查): pick a store, count a random sample of its items (or all), blind
- * by default: the book quantity shows only once a count is entered. The server compares
- * each count with the books as of the moment it was made.
+ * when the site says so (the counter cannot turn it off): the book quantity shows only
+ * once an item is counted. The first count is the blind one; a recount needs a second tap
+ * and a reason, and the server sends a difference it clears to the manager to approve.
+ * The server compares each count with the books as of the moment it was made.
  */
 import { all } from "../lib/db.js";
 import { t } from "../lib/i18n.js";
 import { record } from "../lib/outbox.js";
 import { rows } from "../lib/refdata.js";
-import { context } from "../lib/site.js";
+import { context, setting } from "../lib/site.js";
 import { isoNow, uuid } from "../lib/util.js";
-import { chipValue, chips, field, h, notice, once, render, rerender, signInFirst, toastAfterRender } from "../ui/dom.js";
+import {
+  chipValue, chips, clearErrors, field, h, notice, once, render, rerender, showErrors, signInFirst, toastAfterRender,
+} from "../ui/dom.js";
 
 /** ``n`` items drawn at random (all of them when ``n`` is 0 or too big). */
 export function sample(items, n) {
@@ -37,10 +41,12 @@ async function activeCheck(ctx) {
 }
 
 function startView(ctx, stores, items) {
+  const blind = setting(ctx.site, "stock_blind") !== false;
   const form = h("form", { class: "card", id: "stock-start", novalidate: true },
     chips("store", stores.map((s) => [s.id, s.name]), { legend: t("Store"), value: stores.length === 1 ? stores[0].id : null }),
     chips("size", [["5", t("5 at random")], ["10", t("10 at random")], ["0", t("All items")]], { legend: t("Items to count"), value: "5" }),
-    h("label", { class: "check" }, h("input", { type: "checkbox", name: "blind", checked: true }), t("Blind count: show the book quantity only after counting")),
+    h("p", { class: "meta", id: "blind-rule" },
+      blind ? t("Blind count: the book quantity shows after you count.") : t("Book quantities shown.")),
     h("div", { id: "stock-start-message" }),
     h("button", { type: "submit", class: "primary block" }, t("Start counting")));
   form.addEventListener("submit", once(async () => {
@@ -63,7 +69,7 @@ function startView(ctx, stores, items) {
     await record({
       mutations: [{ type: "stock.check_start", entity_id: id, at, data: { site_id: ctx.siteId, store_id: storeId } }],
       records: [{ id, kind: "stock_check", site_id: ctx.siteId, store_id: storeId, store_name: store.name,
-        item_ids: picked.map((i) => i.id), blind: form.elements.blind.checked, counts: {}, started_at: at, finished_at: null }],
+        item_ids: picked.map((i) => i.id), blind, counts: {}, started_at: at, finished_at: null }],
     });
     saved(t("Saved: stock check started."));
     await rerender(show);
@@ -81,29 +87,54 @@ function itemCard(check, item) {
   const defective = h("input", { name: "defective_qty", type: "number", min: "0", step: "any", inputmode: "decimal",
     value: count && count.defective_qty ? String(count.defective_qty) : "" });
   const message = h("div");
+  // A recount is asked for, then given with its reason: one tap never records a second count.
+  const reason = h("textarea", { name: "note", maxlength: "500", rows: "2" });
+  const reasonField = field(t("Why count again?"), reason, { required: true });
+  const recounting = { on: false };
+  reasonField.hidden = true;
+  const submit = h("button", { type: "submit", class: count ? "small block" : "primary block" },
+    count ? t("Count again") : t("Confirm count"));
   const form = h("form", { class: "count-form", novalidate: true, dataset: { item: item.id } },
     h("div", { class: "row" },
       h("div", { class: "grow" }, field(t("Counted (%(unit)s)", { unit: item.unit || "" }), counted, { required: true })),
       h("div", { class: "grow" }, field(t("Defective"), defective))),
+    reasonField,
     message,
-    h("button", { type: "submit", class: count ? "small block" : "primary block" }, count ? t("Count again") : t("Confirm count")));
+    submit);
+  if (count) {
+    counted.readOnly = true;
+    defective.readOnly = true;
+  }
   form.addEventListener("submit", once(async () => {
     message.replaceChildren();
+    clearErrors(form);
+    if (count && !recounting.on) {
+      recounting.on = true;
+      counted.readOnly = false;
+      defective.readOnly = false;
+      reasonField.hidden = false;
+      submit.textContent = t("Record the recount");
+      submit.className = "primary block";
+      counted.focus();
+      counted.select();
+      return;
+    }
     const c = qty(counted.value);
     const d = defective.value === "" ? 0 : qty(defective.value);
-    if (counted.value === "" || c === null || c < 0) {
-      message.append(notice(t("Enter the counted quantity (0 or more)."), "error"));
-      return;
-    }
-    if (d === null || d < 0 || d > c) {
-      message.append(notice(t("Defective must be between 0 and the counted quantity."), "error"));
-      return;
-    }
+    const errors = {};
+    if (counted.value === "" || c === null || c < 0) errors.counted_qty = t("Enter the counted quantity (0 or more).");
+    else if (d === null || d < 0 || d > c) errors.defective_qty = t("Defective must be between 0 and the counted quantity.");
+    if (count && !reason.value.trim()) errors.note = t("Say why the item is counted again.");
+    if (showErrors(form, errors, message)) return;
     const id = uuid();
     const at = isoNow();
     const data = { check_id: check.id, item_id: item.id, counted_qty: c };
     if (d) data.defective_qty = d;
-    const next = { ...check, counts: { ...check.counts, [item.id]: { id, counted_qty: c, defective_qty: d, at } } };
+    if (count) data.note = reason.value.trim();
+    // The first count stays beside the recount: it is the blind one.
+    const first = count ? (count.first || { counted_qty: count.counted_qty, at: count.at }) : null;
+    const next = { ...check, counts: { ...check.counts, [item.id]: { id, counted_qty: c, defective_qty: d, at, first,
+      note: data.note || null } } };
     await record({ mutations: [{ type: "stock.count", entity_id: id, data, at }], records: [next] });
     saved(t("Saved: %(name)s counted.", { name: item.name }));
     await rerender(show);
@@ -117,7 +148,13 @@ function itemCard(check, item) {
   } else if (showBook && book !== null) {
     result = h("p", { class: "meta" }, t("Book %(book)s", { book }));
   }
-  return h("li", { dataset: { item: item.id } }, h("strong", {}, item.name), result, form);
+  const first = count && count.first;
+  const history = first ? h("p", { class: "meta recount" },
+    t("First count %(first)s, recounted %(count)s: %(reason)s",
+      { first: first.counted_qty, count: count.counted_qty, reason: count.note || "" }),
+    book !== null && first.counted_qty !== book && count.counted_qty === book
+      ? h("span", { class: "tag warn" }, t("The manager approves this")) : null) : null;
+  return h("li", { dataset: { item: item.id } }, h("strong", {}, item.name), result, history, form);
 }
 
 function finishForm(check, picked) {
@@ -154,9 +191,10 @@ function countView(check, items) {
   const picked = check.item_ids.map((id) => byId.get(id)).filter(Boolean);
   const done = picked.filter((i) => check.counts[i.id]).length;
   const slot = h("div", { id: "stock-slot" });
-  const finish = h("button", { type: "button", class: "danger block", id: "finish-open" }, t("Finish"));
+  const finish = h("button", { type: "button", class: "danger block", id: "finish-open" }, t("Review and finish"));
   finish.addEventListener("click", () => {
     slot.replaceChildren(finishForm(check, picked));
+    finish.hidden = true;
     slot.scrollIntoView({ block: "start" });
   });
   return [

@@ -9,6 +9,7 @@ export const DEFAULT_SETTINGS = {
     { start: "18:00", end: "19:00", posts: ["customer_service", "security"], team_lead: true },
   ],
   visit_max_minutes: 240,
+  stock_blind: true,
 };
 
 export function setting(site, key) {

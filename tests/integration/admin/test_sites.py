@@ -1,4 +1,6 @@
 """Sites and their settings: create, edit, validate; settings merge with the defaults."""
+import re
+
 import pytest
 
 from app.models import DEFAULT_SITE_SETTINGS
@@ -15,6 +17,7 @@ def settings_data(**changes):
         "gate_day_end": "23:00", "visit_max_minutes": "240", "patrol_start": "08:40",
         "patrol_day_end": "23:59", "route_grace_minutes": "60", "stock_check_day": "25",
         "device_token_days": "30", "stock_tolerance_default": "0", "privacy_retention_days": "90",
+        "stock_blind": "y",
     }
     for key, minutes in DEFAULT_SITE_SETTINGS["clocks"].items():
         data[f"clocks-{key}"] = str(minutes)
@@ -99,6 +102,20 @@ def test_settings_saved_merged_and_unknown_keys_kept(app, desk, world, fetch):
         {"start": "12:00", "end": "13:00", "posts": [], "team_lead": True},
         {"start": "17:45", "end": "19:15", "posts": ["security"], "team_lead": False},
     ]
+
+
+def test_blind_counting_is_the_sites_and_reaches_the_phones(desk, world, fetch, app):
+    assert fetch(Site, world.site1).setting("stock_blind") is True
+    page = desk.get(f"/admin/sites/{world.site1}/settings").get_data(as_text=True)
+    [box] = re.findall(r'<input[^>]*name="stock_blind"[^>]*>', page)
+    assert "checked" in box and 'type="checkbox"' in box
+    data = settings_data()
+    del data["stock_blind"]
+    assert desk.post(f"/admin/sites/{world.site1}/settings", data).status_code == 302
+    site = fetch(Site, world.site1)
+    assert site.setting("stock_blind") is False
+    from app.api.changes import _site
+    assert _site(site, None)["settings"]["stock_blind"] is False
 
 
 @pytest.mark.parametrize("changes, message", [
