@@ -12,9 +12,14 @@ def seed_demo_command():
     """Create the demo company (idempotent): two sites, staff, checkpoints, a store."""
     from app.demo import seed_demo
 
+    from app.demo import PASSWORD
+    from app.demo import sign_ins
+
     created = seed_demo()
     click.echo("Demo data ready." if not created else "Demo data created.")
-    click.echo("Sign-ins (password demo1234): guard1 manager1 guard2 manager2 supervisor1 admin1")
+    click.echo(f"Demo sign-ins (password {PASSWORD}):")
+    for line in sign_ins():
+        click.echo(line)
 
 
 @click.command("create-user")

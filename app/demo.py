@@ -67,6 +67,21 @@ def _user(company, username, display_name, role, post=None, lead=False, sites=()
     return user
 
 
+def sign_ins() -> list[str]:
+    """Every demo sign-in, a line per site and one for the people of every site."""
+    company = db.session.scalar(select(Company).where(Company.name == COMPANY))
+    if company is None:
+        return []
+    people = db.session.scalars(select(User).where(User.company_id == company.id).order_by(User.username)).all()
+    lines = []
+    for site in company.sites:
+        here = [u for u in people if [s.id for s in u.sites] == [site.id]]
+        lines.append(f"  {site.name}: " + "  ".join(f"{u.username} {u.display_name}" for u in here))
+    everywhere = [u for u in people if len(u.sites) != 1]
+    lines.append("  " + "  ".join(f"{u.username} {u.display_name}" for u in everywhere))
+    return lines
+
+
 def seed_demo() -> bool:
     """Create the demo company and its recent history unless they exist; whether anything was."""
     from app.demo_history import seed_history
