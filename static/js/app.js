@@ -4,7 +4,8 @@
  */
 import { getMeta } from "./lib/db.js";
 import { loadLocale, t, translateTree } from "./lib/i18n.js";
-import { deviceId } from "./lib/session.js";
+import { screensFor } from "./lib/screens.js";
+import { currentUser, deviceId } from "./lib/session.js";
 import { askPersistence } from "./lib/storage.js";
 import { due, onSyncEvent, syncNow } from "./lib/sync.js";
 import { refreshBadge, showAuthBanner, TITLES } from "./ui/chrome.js";
@@ -53,8 +54,11 @@ async function main() {
   translateTree();
   document.getElementById("title").textContent = TITLES[screen]();
   document.title = `${TITLES[screen]()} · ${t("Estate Patrol")}`;
+  const mine = screensFor(await currentUser());
   for (const link of document.querySelectorAll(".tabs a")) {
     if (link.dataset.screen === screen) link.setAttribute("aria-current", "page");
+    // The screen open now keeps its tab, even one the person's post does not use.
+    else if (!mine.includes(link.dataset.screen)) link.hidden = true;
   }
   registerWorker();
   if ((await getMeta("auth_state")) === "expired" && screen !== "login") showAuthBanner();

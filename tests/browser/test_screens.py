@@ -134,3 +134,19 @@ def test_entries_of_another_user_wait_for_them(phone, live):
     phone.sign_in("clean1")
     assert phone.sync_until_empty() == 0
     assert live.query("SELECT count(*) FROM visits WHERE visitor_name = ?", (name,)) == [(1,)]
+
+
+@pytest.mark.parametrize("username, shown", [
+    ("store1", ["stock", "followups", "sync"]),
+    ("guard1", ["patrol", "gate", "followups", "sync"]),
+    ("manager1", ["patrol", "gate", "stock", "followups", "sync"]),
+])
+def test_each_post_sees_the_tabs_and_tiles_of_its_work(phone, username, shown, shots):
+    page = phone.page
+    phone.sign_in(username)
+    tabs = page.locator(".tabs a:visible")
+    assert [tabs.nth(i).get_attribute("data-screen") for i in range(tabs.count())] == shown
+    tiles = page.locator(".tiles a").evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")
+    assert tiles == [f"/m/{s}" for s in shown if s != "sync"]
+    if username == "store1":
+        page.screenshot(path=str(shots / "home-store.png"))

@@ -31,6 +31,7 @@ ACCESS = {
     "phone.home": ANYONE,  # the phone's offline shell: a page with no data, cached by the service worker
     "phone.screen": ANYONE,  # one phone screen's shell, no data; data comes from the API
     "phone.strings": ANYONE,  # the phone's translated strings
+    "phone.rules": ANYONE,  # the rules a form is checked by: the schemas, no data
     "phone.webmanifest": ANYONE,  # the web app manifest
     "phone.service_worker": ANYONE,  # the service worker script
     # Anyone signed in: their own session, their own records through the API.

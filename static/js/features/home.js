@@ -3,6 +3,7 @@ import { all, getMeta, setMeta } from "../lib/db.js";
 import { t } from "../lib/i18n.js";
 import { waiting } from "../lib/outbox.js";
 import { rows } from "../lib/refdata.js";
+import { screensFor } from "../lib/screens.js";
 import { currentSite, currentUser } from "../lib/session.js";
 import { h, render, signInFirst } from "../ui/dom.js";
 
@@ -26,6 +27,7 @@ export async function show() {
   const siteId = await currentSite();
   const sites = (await rows("site")).filter((s) => user.site_ids.includes(s.id));
   const [w, refused] = await Promise.all([waiting(), all("attention")]);
+  const mine = screensFor(user);
   const picker = sites.length > 1
     ? h("select", { id: "site-pick", "aria-label": t("Site"),
       onchange: async (e) => { await setMeta("site_id", e.target.value); window.location.reload(); } },
@@ -37,11 +39,12 @@ export async function show() {
       h("p", {}, t("Hello, %(name)s", { name: user.display_name })),
       picker || h("p", { class: "meta" }, site ? site.name : t("Site data will appear after the first sync."))),
     h("div", { class: "tiles" },
-      tile("/m/patrol", t("Patrol"), t("Scan checkpoints, record findings")),
-      tile("/m/gate", t("Gate"), t("Register visitors")),
-      tile("/m/stock", t("Stock check"), t("Count the store")),
-      tile("/m/followups", t("My follow-ups"), t("Due clocks and notes")),
-    ),
+      [["patrol", t("Patrol"), t("Scan checkpoints, record findings")],
+        ["gate", t("Gate"), t("Register visitors")],
+        ["stock", t("Stock check"), t("Count the store")],
+        ["followups", t("My follow-ups"), t("Due clocks and notes")]]
+        .filter(([screen]) => mine.includes(screen))
+        .map(([screen, title, detail]) => tile(`/m/${screen}`, title, detail))),
     h("a", { class: refused.length ? "button block danger" : "button block", href: "/m/sync", id: "home-sync",
       style: "margin-top:.8rem" }, syncLine(w.total, refused.length)),
   );
