@@ -196,3 +196,50 @@ def test_flagging_a_suspicious_visitor_reaches_the_server(phone, live, tmp_path)
     rows = live.query("SELECT visit_id, description FROM incidents WHERE visit_id = ?", (visit_id,))
     assert len(rows) == 1 and "徘徊" in rows[0][1]
     assert not flag or flag[0]["data"]["visit_id"] == visit_id
+
+
+def test_a_watch_list_match_needs_a_decision_and_admitting_tells_the_team_leader(phone, live, shots):
+    """A match is not a banner to tap past: the guard refuses or admits, the choice is
+    recorded, an admitted visitor is marked in the inside list and a follow-up opens."""
+    page = phone.page
+    phone.sign_in("guard1")
+    phone.installed()
+    live.stop()
+    page.context.set_offline(True)
+    phone.open("gate")
+    page.fill("#checkin-form input[name=visitor_name]", "赵六")
+    page.click("label[for=purpose-visit]")
+    page.click("#checkin-submit")
+    page.locator("#error-watch_action").wait_for()
+    assert page.locator("#error-watch_action").text_content() == "请选择对关注名单人员的处理。"
+    assert page.locator("#watch-decision").is_visible()
+    assert phone.outbox() == []
+    page.screenshot(path=str(shots / "gate-watch-decision.png"))
+
+    page.click("label[for=watch_action-admit]")
+    page.click("#checkin-submit")
+    phone.wait_saved()
+    sent = {e["type"]: e for e in phone.outbox()}
+    assert set(sent) == {"visit.check_in", "visit.flag"}
+    assert sent["visit.flag"]["data"]["visit_id"] == sent["visit.check_in"]["entity_id"]
+    assert "赵六" in sent["visit.flag"]["data"]["description"]
+    assert page.locator("#inside li:has-text('赵六') .watch-mark").count() == 1
+
+    page.fill("#checkin-form input[name=visitor_name]", "赵六")
+    page.click("label[for=purpose-visit]")
+    page.press("#checkin-form input[name=visitor_name]", "Tab")
+    page.click("label[for=watch_action-refuse]")
+    page.click("#checkin-submit")
+    phone.wait_saved()
+    assert [e["type"] for e in phone.outbox()].count("visit.check_in") == 1
+    assert page.locator("#inside li:has-text('赵六')").count() == 1
+
+    page.context.set_offline(False)
+    live.start()
+    assert phone.sync_until_empty() == 0
+    visit_id = sent["visit.check_in"]["entity_id"]
+    assert live.query("SELECT visitor_name FROM visits WHERE id = ?", (visit_id,)) == [("赵六",)]
+    flags = live.query("SELECT visit_id, description FROM incidents WHERE description LIKE ?", ("%赵六%",))
+    assert sorted((v is not None, d[:4]) for v, d in flags) == [(False, "拒绝进入"), (True, "已放行：")]
+    assert live.query("SELECT count(*) FROM followups WHERE source_type = 'incident' AND source_id IN "
+                      "(SELECT id FROM incidents WHERE visit_id = ?)", (visit_id,)) == [(1,)]

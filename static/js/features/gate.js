@@ -98,6 +98,7 @@ function insideList(visits, maxMinutes, tz, onFlag) {
           h("strong", {}, v.visitor_name), " ",
           h("span", { class: "tag" }, purposeName(v.purpose)),
           over ? h("span", { class: "tag bad" }, t("Over the time limit")) : null,
+          v.watch ? h("span", { class: "tag bad watch-mark" }, t("Watch list")) : null,
           h("div", { class: "meta due" },
             [v.unit, t("in at %(time)s", { time: clock(new Date(v.checked_in_at), tz) }),
               t("%(minutes)s min inside", { minutes })].filter(Boolean).join(" · "))),
@@ -107,8 +108,9 @@ function insideList(visits, maxMinutes, tz, onFlag) {
   }));
 }
 
-function flagForm(ctx, visit, onDone) {
-  const description = h("textarea", { name: "description", required: true });
+function flagForm(ctx, visit, rules, onDone) {
+  const description = h("textarea", { name: "description", required: true,
+    maxlength: maxLengths(rules, "visit.flag").description });
   const picker = photoPicker("flag-photos");
   const message = h("div");
   const form = h("form", { class: "card", id: "flag-form", novalidate: true },
@@ -121,13 +123,10 @@ function flagForm(ctx, visit, onDone) {
       h("button", { type: "submit", class: "danger" }, t("Report"))));
   form.addEventListener("submit", once(async () => {
     message.replaceChildren();
-    if (!description.value.trim()) {
-      message.append(notice(t("Describe what you noticed."), "error"));
-      return;
-    }
     const photos = picker.photos();
     const data = { site_id: ctx.siteId, description: description.value.trim(), photo_ids: photos.map((p) => p.id) };
     if (visit) data.visit_id = visit.id;
+    if (showErrors(form, check(rules, "visit.flag", data), message)) return;
     const id = uuid();
     await record({
       mutations: [{ type: "visit.flag", entity_id: id, data }],
@@ -162,6 +161,11 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter, rules) {
   const plateInfo = h("div", { id: "plate-info", "aria-live": "polite" });
   const phoneInfo = h("div", { id: "phone-info", "aria-live": "polite" });
   const watchAlert = h("div", { id: "watch-alert", role: "alert" });
+  // A match is a decision, not a banner: refuse, or admit and tell the team leader.
+  const watchDecision = chips("watch_action", [["refuse", t("Refuse entry")], ["admit", t("Admit and tell the team leader")]],
+    { legend: t("On the watch list: what did you do?") });
+  watchDecision.id = "watch-decision";
+  watchDecision.hidden = true;
   const message = h("div", { "aria-live": "polite" });
 
   const pickUnit = (code) => { unit.value = code; suggestions.replaceChildren(); unit.dispatchEvent(new Event("change", { bubbles: true })); };
@@ -201,6 +205,9 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter, rules) {
       else maybe.push(why);
     }
     if (run !== state.watchRun) return; // a later check (the guard kept typing) has the say
+    state.watchMatch = [...hits.map(({ w, why }) => `${why}: ${w.name || w.phone_masked || w.plate_masked || ""}`),
+      ...maybe.map((why) => t("possibly (%(match)s)", { match: why }))];
+    watchDecision.hidden = !state.watchMatch.length;
     watchAlert.replaceChildren(
       ...hits.map(({ w, why }) => h("p", { class: "alert-watch" },
         t("Watch list (%(match)s): %(name)s %(phone)s. %(reason)s",
@@ -301,7 +308,6 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter, rules) {
   const stepper = (delta) => () => { party.value = String(Math.max(1, (Number(party.value) || 1) + delta)); };
   const form = h("form", { class: "card", id: "checkin-form", novalidate: true, autocomplete: "off" },
     h("h2", {}, t("Register a visitor")),
-    watchAlert,
     field(t("Visitor's name"), name, { required: true }),
     chips("purpose", PURPOSES(), { legend: t("Purpose") }),
     field(t("Unit visited"), unit), suggestions,
@@ -311,6 +317,10 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter, rules) {
         h("button", { type: "button", class: "small", "aria-label": t("One fewer"), onclick: stepper(-1) }, "−"),
         Object.assign(party, { id: "party" }),
         h("button", { type: "button", class: "small", "aria-label": t("One more"), onclick: stepper(1) }, "+"))),
+    // Above the button, not above the fields: an alert that appears as the name field is
+    // left must not move the chip the guard is tapping.
+    watchAlert,
+    watchDecision,
     h("button", { type: "submit", class: "primary block", id: "checkin-submit" }, t("Register entry")),
     h("h3", {}, t("More details")),
     field(t("Phone number"), phone), phoneInfo,
@@ -325,6 +335,7 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter, rules) {
     message.replaceChildren();
     clearErrors(form);
     maskId();
+    await checkWatch(); // the match decides what may be saved, so it is settled first
     const purpose = chipValue(form, "purpose");
     const size = party.value.trim() === "" ? null : Number(party.value);
     const kind = idKind();
@@ -336,6 +347,9 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter, rules) {
     else if (typedId) Object.assign(data, { id_kind: kind, id_number: typedId });
     // The number is checked as typed; it is sent as digits, the form the office searches.
     const errors = check(rules, "visit.check_in", { ...data, phone: phone.value.trim() || null });
+    const match = (state.watchMatch || []).join(t(", "));
+    const decision = match ? chipValue(form, "watch_action") : null;
+    if (match && !decision) errors.watch_action = t("Choose what you did about the watch-list match.");
     if (errors.id_number) {
       unmaskId();
       idInfo.replaceChildren();
@@ -347,16 +361,36 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter, rules) {
     const at = isoNow();
     const visitors = digits ? [{ key: await visitorKey(digits), visitor_name: data.visitor_name, purpose,
       unit: data.unit || "", plate: data.plate || "", host_name: data.host_name || "", last_at: at }] : [];
+    const flagId = uuid();
+    const flag = (description, visitId) => ({
+      mutation: { type: "visit.flag", entity_id: flagId, at,
+        data: { site_id: ctx.siteId, description, photo_ids: [], ...(visitId ? { visit_id: visitId } : {}) } },
+      record: { id: flagId, kind: "incident", site_id: ctx.siteId, description, visit_id: visitId || null, photo_ids: [], at },
+    });
+    if (decision === "refuse") {
+      const refused = flag(t("Refused entry: %(name)s matched the watch list (%(match)s).",
+        { name: data.visitor_name, match }), null);
+      await record({ mutations: [refused.mutation], records: [refused.record] });
+      await clearDraft("gate-checkin");
+      window.dispatchEvent(new Event("estate-recorded"));
+      toastAfterRender(t("Saved: entry refused. The team leader will be told."));
+      await rerender(show);
+      return;
+    }
+    const admitted = decision === "admit" ? flag(t("Admitted: %(name)s matched the watch list (%(match)s).",
+      { name: data.visitor_name, match }), id) : null;
     await record({
-      mutations: [{ type: "visit.check_in", entity_id: id, data, at }],
+      mutations: [{ type: "visit.check_in", entity_id: id, data, at }, ...(admitted ? [admitted.mutation] : [])],
       records: [{ id, kind: "visit", site_id: ctx.siteId, visitor_name: data.visitor_name, purpose, party_size: size,
         unit: data.unit || "", plate: data.plate || "", host_name: data.host_name || "", note: data.note || "",
-        phone: maskPhone(digits), id_number: maskIdNumber(data.id_number || ""), id_kind: data.id_kind || null, checked_in_at: at, checked_out_at: null }],
+        phone: maskPhone(digits), id_number: maskIdNumber(data.id_number || ""), id_kind: data.id_kind || null,
+        checked_in_at: at, checked_out_at: null, watch: Boolean(admitted) }, ...(admitted ? [admitted.record] : [])],
       visitors,
     });
     await clearDraft("gate-checkin");
     window.dispatchEvent(new Event("estate-recorded"));
-    toastAfterRender(t("Saved: %(name)s registered.", { name: data.visitor_name }));
+    toastAfterRender(admitted ? t("Saved: %(name)s registered. The team leader will be told.", { name: data.visitor_name })
+      : t("Saved: %(name)s registered.", { name: data.visitor_name }));
     await rerender(show);
   }));
   return form;
@@ -376,7 +410,7 @@ export async function show() {
   let flagging = null;
   const flagSlot = h("div", { id: "flag-slot" });
   const openFlag = (visit) => {
-    flagging = flagForm(ctx, visit, () => { flagSlot.replaceChildren(); flagging = null; });
+    flagging = flagForm(ctx, visit, rules, () => { flagSlot.replaceChildren(); flagging = null; });
     flagSlot.replaceChildren(flagging);
     flagging.scrollIntoView({ block: "start" });
     flagging.querySelector("textarea").focus();
