@@ -4,12 +4,19 @@ import json
 from tests.browser.images import png
 
 
-def test_ending_a_patrol_lists_the_missed_checkpoints(phone, live):
+def test_ending_a_patrol_lists_the_missed_checkpoints(phone, live, shots):
+    """The round ends with its missed checkpoints named, and stays on the phone as today's
+    summary; a finding's places are offered in route order."""
     page = phone.page
     phone.sign_in("lead1")
     phone.open("patrol")
     page.click("#routes li:has-text('夜间巡更路线') button[data-route]")
     phone.wait_saved()
+    route_order = page.locator("#checkpoints li strong").all_inner_texts()
+    page.click("#add-finding")
+    places = page.locator("#finding-form select[name=checkpoint_id] option").all_inner_texts()
+    assert places[1:len(route_order) + 1] == route_order
+    page.click("#finding-form button:text-is('取消')")
     for n in range(5):
         page.click("#checkpoints button[data-checkpoint] >> nth=0")
         phone.wait_saved()
@@ -21,6 +28,12 @@ def test_ending_a_patrol_lists_the_missed_checkpoints(phone, live):
     page.click("#end-submit")
     phone.wait_saved()
     assert page.locator("#routes").count() == 1
+    summary = page.locator("#rounds li.round").first
+    summary.locator("summary").click()
+    text = summary.inner_text()
+    assert "夜间巡更路线" in text and "5 / 7" in text and "未到：垃圾站、南侧围墙" in text
+    assert summary.locator(".round-visits li").all_inner_texts()[0].endswith(route_order[0])
+    page.screenshot(path=str(shots / "patrol-today.png"), full_page=True)
     patrol_id = next(r["id"] for r in phone.dump(["records"])["records"] if r["kind"] == "patrol")
     assert phone.sync_until_empty() == 0
     rows = live.query("SELECT ended_at IS NOT NULL, notes FROM patrols WHERE id = ?", (patrol_id,))

@@ -8,13 +8,27 @@ import { t } from "../lib/i18n.js";
 import { record } from "../lib/outbox.js";
 import { rows } from "../lib/refdata.js";
 import { context } from "../lib/site.js";
-import { clock, isoNow, uuid } from "../lib/util.js";
+import { check, formRules, maxLengths } from "../lib/rules.js";
+import { clock, dateTime, isoNow, uuid } from "../lib/util.js";
 import { CATEGORIES, SEVERITIES } from "../lib/words.js";
-import { chipValue, chips, field, h, notice, once, render, rerender, signInFirst, toast, toastAfterRender } from "../ui/dom.js";
+import {
+  chipValue, chips, clearErrors, field, h, notice, once, render, rerender, showErrors, signInFirst, toast, toastAfterRender,
+} from "../ui/dom.js";
 import { photoPicker } from "../ui/photos.js";
 import { scanQR } from "../ui/scanner.js";
 
 export { CATEGORIES, SEVERITIES };
+
+const NAME_ORDER = new Intl.Collator("zh-CN", { numeric: true });
+
+/** The route's checkpoints in its order, then the site's others by name. */
+export function placesInOrder(patrol, checkpoints) {
+  const byId = new Map(checkpoints.map((c) => [c.id, c]));
+  const planned = (patrol.checkpoint_ids || []).map((id) => byId.get(id)).filter(Boolean);
+  const onRoute = new Set(planned.map((c) => c.id));
+  const others = checkpoints.filter((c) => !onRoute.has(c.id)).sort((a, b) => NAME_ORDER.compare(a.name, b.name));
+  return [...planned, ...others];
+}
 
 async function activePatrol(ctx) {
   return (await all("records")).find((r) => r.kind === "patrol" && r.user_id === ctx.user.id &&
@@ -75,15 +89,16 @@ function routePicker(ctx, routes) {
   ];
 }
 
-function findingForm(ctx, patrol, checkpoints, onDone) {
-  const description = h("textarea", { name: "description", required: true });
-  const action = h("textarea", { name: "action_taken" });
+function findingForm(ctx, patrol, checkpoints, rules, onDone) {
+  const longest = maxLengths(rules, "patrol.finding");
+  const description = h("textarea", { name: "description", required: true, maxlength: longest.description });
+  const action = h("textarea", { name: "action_taken", maxlength: longest.action_taken });
   const actionField = field(t("What was done"), action);
   const visitedIds = patrol.visits.map((v) => v.checkpoint_id);
   const lastVisited = visitedIds[visitedIds.length - 1] || "";
   const place = h("select", { name: "checkpoint_id" },
     h("option", { value: "" }, t("No particular checkpoint")),
-    checkpoints.map((c) => h("option", { value: c.id, selected: c.id === lastVisited }, c.name)));
+    placesInOrder(patrol, checkpoints).map((c) => h("option", { value: c.id, selected: c.id === lastVisited }, c.name)));
   const picker = photoPicker("finding-photos");
   const message = h("div", { "aria-live": "polite" });
   const form = h("form", { class: "card", id: "finding-form", novalidate: true },
@@ -104,22 +119,17 @@ function findingForm(ctx, patrol, checkpoints, onDone) {
   actionField.hidden = true;
   form.addEventListener("submit", once(async () => {
     message.replaceChildren();
+    clearErrors(form);
     const category = chipValue(form, "category");
     const severity = chipValue(form, "severity");
     const handled = chipValue(form, "handled");
-    const errors = [];
-    if (!category) errors.push(t("Choose a category."));
-    if (!severity) errors.push(t("Choose a severity."));
-    if (!description.value.trim()) errors.push(t("Describe the finding."));
-    if (!handled) errors.push(t("Say whether it was handled on the spot."));
-    if (errors.length) {
-      message.append(...errors.map((e) => notice(e, "error")));
-      return;
-    }
     const photos = picker.photos();
     const id = uuid();
     const data = { patrol_id: patrol.id, category, severity, description: description.value.trim(),
-      handled_on_spot: handled === "yes", photo_ids: photos.map((p) => p.id) };
+      handled_on_spot: handled === null ? null : handled === "yes", photo_ids: photos.map((p) => p.id) };
+    const { handled_on_spot: handledError, ...errors } = check(rules, "patrol.finding", data);
+    if (handledError) errors.handled = handledError;
+    if (showErrors(form, errors, message)) return;
     if (handled === "yes" && action.value.trim()) data.action_taken = action.value.trim();
     if (place.value) data.checkpoint_id = place.value;
     const next = { ...patrol, findings: [...patrol.findings, { id, category, severity, description: data.description,
@@ -185,7 +195,7 @@ function activeView(ctx, patrol, checkpoints) {
   }));
   const findingButton = h("button", { type: "button", class: "block", id: "add-finding" }, t("Record a finding"));
   findingButton.addEventListener("click", async () => {
-    const form = findingForm(ctx, patrol, checkpoints, () => { closeSlot(); show(); });
+    const form = findingForm(ctx, patrol, checkpoints, await formRules(), () => { closeSlot(); show(); });
     slot.replaceChildren(form);
     await keepDraft("patrol-finding", form);
     form.scrollIntoView({ block: "start" });
@@ -225,6 +235,34 @@ function activeView(ctx, patrol, checkpoints) {
   ];
 }
 
+/** A finished round as the guard saw it: checkpoints in order with their times, missed ones, findings. */
+function roundSummary(ctx, patrol, checkpoints) {
+  const byId = new Map(checkpoints.map((c) => [c.id, c]));
+  const visits = [...patrol.visits].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const missed = (patrol.missed || []).map((id) => (byId.get(id) || {}).name).filter(Boolean);
+  return h("li", { class: "round", dataset: { patrol: patrol.id } },
+    h("details", {},
+      h("summary", {},
+        h("strong", {}, patrol.route_name), " ",
+        h("span", { class: "meta" }, `${clock(new Date(patrol.started_at), ctx.tz)}–${clock(new Date(patrol.ended_at), ctx.tz)}`), " ",
+        h("span", { class: missed.length ? "tag warn" : "tag ok" },
+          t("%(done)s of %(total)s", { done: visits.length, total: visits.length + missed.length })),
+        patrol.findings.length ? h("span", { class: "tag" }, t("%(count)s findings", { count: patrol.findings.length })) : null),
+      h("ol", { class: "round-visits" }, visits.map((v) => h("li", {},
+        `${clock(new Date(v.at), ctx.tz)} ${(byId.get(v.checkpoint_id) || {}).name || "?"}`))),
+      missed.length ? notice(t("Not visited: %(names)s", { names: missed.join(t(", ")) }), "warn") : null,
+      patrol.findings.length ? h("ul", {}, patrol.findings.map((f) => h("li", {}, f.description))) : null,
+      patrol.notes ? h("p", { class: "meta" }, patrol.notes) : null));
+}
+
+async function todaysRounds(ctx) {
+  const today = dateTime(new Date(), ctx.tz).slice(0, 5);
+  return (await all("records"))
+    .filter((r) => r.kind === "patrol" && r.user_id === ctx.user.id && r.site_id === ctx.siteId && r.ended_at &&
+      dateTime(new Date(r.started_at), ctx.tz).slice(0, 5) === today)
+    .sort((a, b) => Date.parse(b.started_at) - Date.parse(a.started_at));
+}
+
 export async function show() {
   const ctx = await context();
   if (!ctx.user) {
@@ -235,7 +273,10 @@ export async function show() {
     activePatrol(ctx), rows("route", ctx.siteId), rows("checkpoint", ctx.siteId)]);
   if (!patrol) {
     routes.sort((a, b) => String(a.window_start || "99").localeCompare(String(b.window_start || "99")));
-    render(routePicker(ctx, routes));
+    const done = await todaysRounds(ctx);
+    render(routePicker(ctx, routes),
+      done.length ? [h("h2", {}, t("Today's rounds")),
+        h("ul", { class: "list", id: "rounds" }, done.map((p) => roundSummary(ctx, p, checkpoints)))] : null);
     return;
   }
   render(activeView(ctx, patrol, checkpoints));
