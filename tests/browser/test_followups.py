@@ -6,7 +6,7 @@ from tests.browser.conftest import TEST_CSP
 from tests.browser.phone import Phone
 
 
-def test_status_change_and_note_offline_reach_the_server(phone, browser, live):
+def test_status_change_and_note_offline_reach_the_server(phone, browser, live, shots):
     # A manager finds a leak that cannot be fixed on the spot: a repair follow-up is born.
     page = phone.page
     phone.sign_in("manager2")
@@ -35,6 +35,11 @@ def test_status_change_and_note_offline_reach_the_server(phone, browser, live):
     worker.installed()
     worker.page.context.set_offline(True)
     card.locator("summary").click()
+    # What it is about, where, whose, by when, and its story so far: not only buttons.
+    facts = card.locator("dl.facts").inner_text()
+    assert "巡视发现" in facts and "维修工2" in facts and "截止" in facts
+    assert "创建" in card.locator(".timeline li").first.inner_text()
+    worker.page.screenshot(path=str(shots / "followup-detail.png"))
     card.locator("button[data-status=in_progress]").click()
     worker.wait_saved()
     card = worker.page.locator(f"#mine li[data-followup='{followup_id}']")

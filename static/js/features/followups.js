@@ -72,7 +72,33 @@ async function update(row, overlay, change) {
   toastAfterRender(change.note ? t("Saved: note added.") : t("Saved: status changed."));
 }
 
-function card(row, overlay, names) {
+/** What the record that called for it says, in a line: a stock difference's figures. */
+function detailLine(row) {
+  const d = row.detail || {};
+  if (row.source_type === "stock_count" && d.counted_qty !== undefined) {
+    const plain = (v) => String(Number(v));
+    const line = t("Book %(book)s · counted %(counted)s · difference %(diff)s",
+      { book: plain(d.book_qty), counted: plain(d.counted_qty), diff: plain(d.difference) });
+    return d.blind_qty !== undefined ? `${line} · ${t("first count %(qty)s", { qty: plain(d.blind_qty) })}` : line;
+  }
+  return null;
+}
+
+/** Opened, each note with who and when, resolved, closed: the follow-up's story so far. */
+function timeline(row, notes, people, tz) {
+  const who = (id) => (people.get(id) || {}).display_name || "";
+  const steps = [[row.opened_at, t("Opened"), ""]];
+  for (const n of notes) steps.push([n.at, who(n.user_id) || t("Note"), n.text || "", n.pending]);
+  if (row.resolved_at) steps.push([row.resolved_at, t("Resolved"), ""]);
+  if (row.closed_at) steps.push([row.closed_at, t("Closed"), ""]);
+  return h("ol", { class: "timeline" }, steps.filter(([at]) => at)
+    .sort((a, b) => Date.parse(a[0]) - Date.parse(b[0]))
+    .map(([at, label, text, pending]) => h("li", {},
+      h("span", { class: "meta" }, `${dateTime(new Date(at), tz)} · ${label}`), text ? h("div", {}, text) : null,
+      pending ? h("span", { class: "tag warn" }, t("Waiting")) : null)));
+}
+
+function card(row, overlay, names, people, places, tz) {
   const status = (overlay && overlay.status) || row.status;
   const due = dueText(row.due_at);
   const active = status === "open" || status === "in_progress";
@@ -92,6 +118,14 @@ function card(row, overlay, names) {
     await rerender(show);
   }));
   const notes = [...notesOf(row), ...((overlay && overlay.notes) || []).map((n) => ({ ...n, pending: true }))];
+  const owner = people.get(row.assignee_id);
+  const place = row.checkpoint_id ? (places.get(row.checkpoint_id) || {}).name : null;
+  const facts = [
+    [t("Called for by"), [SOURCE_NAMES()[row.source_type] || "", detailLine(row)].filter(Boolean).join(" · ")],
+    [t("Where"), place],
+    [t("Assigned to"), owner ? owner.display_name : t("Nobody yet")],
+    [t("Due"), row.due_at ? dateTime(new Date(row.due_at), tz) : t("No due time")],
+  ].filter(([, value]) => value);
   return h("li", { class: active && due.overdue ? "overdue" : "", dataset: { followup: row.id } },
     h("div", { class: "row" },
       h("strong", { class: "grow" }, row.title || t("Follow-up")),
@@ -102,8 +136,8 @@ function card(row, overlay, names) {
     h("div", { class: "meta due" }, dueLine(row.due_at, active, due)),
     h("details", {},
       h("summary", {}, t("Details")),
-      notes.length ? h("ul", { class: "notes" }, notes.map((n) => h("li", {}, n.text || "",
-        n.pending ? h("span", { class: "tag warn" }, t("Waiting")) : null))) : null,
+      h("dl", { class: "kv facts" }, facts.map(([label, value]) => [h("dt", {}, label), h("dd", {}, value)])),
+      timeline(row, notes, people, tz),
       h("div", { class: "actions" }, statusButtons),
       form));
 }
@@ -114,7 +148,9 @@ export async function show() {
     render(signInFirst());
     return;
   }
-  const [all_, w] = await Promise.all([rows("followup"), waiting()]);
+  const [all_, w, users, checkpoints] = await Promise.all([rows("followup"), waiting(), rows("user"), rows("checkpoint")]);
+  const people = new Map(users.map((u) => [u.id, u]));
+  const places = new Map(checkpoints.map((c) => [c.id, c]));
   const over = await overlays(w.entityIds);
   const names = STATUS_NAMES();
   const order = (a, b) => (Date.parse(a.due_at || "9999-01-01") - Date.parse(b.due_at || "9999-01-01"));
@@ -123,7 +159,7 @@ export async function show() {
   const team = all_.filter((r) => r.assignee_id !== ctx.user.id && (!r.site_id || ctx.user.site_ids.includes(r.site_id))).sort(order);
   const section = (title, list, id) => [
     h("h2", {}, title, " ", h("span", { class: "tag" }, String(list.filter(isActive).length))),
-    list.length ? h("ul", { class: "list", id }, list.map((r) => card(r, over.get(r.id), names)))
+    list.length ? h("ul", { class: "list", id }, list.map((r) => card(r, over.get(r.id), names, people, places, ctx.tz)))
       : h("p", { class: "empty" }, t("Nothing here.")),
   ];
   render(
