@@ -85,6 +85,16 @@ class Phone:
         self.wait_controlled()
         self.wait_precached()
 
+    def offline(self):
+        """Installed, then the network gone and the server down: a guard's usual state."""
+        self.installed()
+        self.server.stop()
+        self.page.context.set_offline(True)
+
+    def online(self):
+        self.page.context.set_offline(False)
+        self.server.start()
+
     # -- session ----------------------------------------------------------------------
     def sign_in(self, username: str, password: str = PASSWORD, expect_home: bool = True):
         self.open("login")
@@ -141,6 +151,18 @@ class Phone:
     def badge_waiting(self) -> int:
         self.page.wait_for_function("document.getElementById('sync-badge').dataset.waiting !== undefined")
         return int(self.page.get_attribute("#sync-badge", "data-waiting"))
+
+    def start_stock_check(self, size: str = "5"):
+        """A check of ``size`` items begun; the first item to count, its id and its book quantity."""
+        self.open("stock")
+        self.page.click(f"label[for=size-{size}]")
+        self.page.click("#stock-start button[type=submit]")
+        self.wait_saved()
+        first = self.page.locator("#count-items li").first
+        item_id = first.get_attribute("data-item")
+        book = next(r["data"]["book_qty"] for r in self.dump(["refdata"])["refdata"]
+                    if r["type"] == "item" and r["id"] == item_id)
+        return first, item_id, book
 
     def register_visitor(self, name: str, purpose: str = "delivery", unit: str | None = None,
                          phone: str | None = None, id_number: str | None = None, plate: str | None = None):

@@ -21,9 +21,7 @@ IN_VIEW = """(el) => {
 
 def offline_at_the_gate(phone, live):
     phone.sign_in("guard1")
-    phone.installed()
-    live.stop()
-    phone.page.context.set_offline(True)
+    phone.offline()
     phone.open("gate")
 
 
@@ -107,8 +105,7 @@ def test_a_mistyped_id_number_stays_in_view_until_mended(phone, live, shots):
     [entry] = phone.outbox()
     assert entry["data"]["id_kind"] == "resident" and entry["data"]["id_number"] == "110101199001141234"
 
-    page.context.set_offline(False)
-    live.start()
+    phone.online()
     assert phone.sync_until_empty() == 0
     assert live.query("SELECT id_kind, id_number IS NOT NULL FROM visits WHERE visitor_name = ?", (name,)) == \
         [("resident", 1)]

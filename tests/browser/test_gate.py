@@ -38,9 +38,7 @@ def test_walk_in_delivery_takes_at_most_six_taps(phone, live):
 def test_double_tap_on_submit_records_once(phone, live):
     page = phone.page
     phone.sign_in("guard1")
-    phone.installed()
-    live.stop()
-    page.context.set_offline(True)
+    phone.offline()
     name = f"双击{uuid.uuid4().hex[:4]}"
     phone.open("gate")
     page.fill("#checkin-form input[name=visitor_name]", name)
@@ -58,9 +56,7 @@ def test_roster_watch_list_and_returning_visitor_work_offline(phone, live):
     phone.sign_in("guard1")
     kinds = {r["type"] for r in phone.dump(["refdata"])["refdata"]}
     assert {"vehicle", "watch", "unit"} <= kinds
-    phone.installed()
-    live.stop()
-    page.context.set_offline(True)
+    phone.offline()
     phone.open("gate")
 
     page.fill("#checkin-form input[name=plate]", "粤B 11188")
@@ -117,9 +113,7 @@ def test_watch_filter_warns_offline_without_holding_a_number(phone, live):
     watch = [r["data"] for r in refdata if r["type"] == "watch"]
     assert watch and all(not {"salt", "phone_hash", "plate_hash", "id_hash"} & set(w) for w in watch)
     assert [r["type"] for r in refdata if "salt" in r["data"]] == ["watch_filter"]
-    phone.installed()
-    live.stop()
-    page.context.set_offline(True)
+    phone.offline()
     phone.open("gate")
 
     page.fill("#checkin-form input[name=plate]", "粤B 66666")
@@ -203,9 +197,7 @@ def test_a_watch_list_match_needs_a_decision_and_admitting_tells_the_team_leader
     recorded, an admitted visitor is marked in the inside list and a follow-up opens."""
     page = phone.page
     phone.sign_in("guard1")
-    phone.installed()
-    live.stop()
-    page.context.set_offline(True)
+    phone.offline()
     phone.open("gate")
     page.fill("#checkin-form input[name=visitor_name]", "赵六")
     page.click("label[for=purpose-visit]")
@@ -234,8 +226,7 @@ def test_a_watch_list_match_needs_a_decision_and_admitting_tells_the_team_leader
     assert [e["type"] for e in phone.outbox()].count("visit.check_in") == 1
     assert page.locator("#inside li:has-text('赵六')").count() == 1
 
-    page.context.set_offline(False)
-    live.start()
+    phone.online()
     assert phone.sync_until_empty() == 0
     visit_id = sent["visit.check_in"]["entity_id"]
     assert live.query("SELECT visitor_name FROM visits WHERE id = ?", (visit_id,)) == [("赵六",)]

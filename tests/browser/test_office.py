@@ -109,14 +109,7 @@ def test_a_day_reviewed_from_the_desk(opened, live, tmp_path, shots):
     # The store keeper counts two more bulbs than the books say.
     keeper = phone_in(opened, live, "store1")
     kp = keeper.page
-    keeper.open("stock")
-    kp.click("label[for=size-5]")
-    kp.click("#stock-start button[type=submit]")
-    keeper.wait_saved()
-    first = kp.locator("#count-items li").first
-    item_id = first.get_attribute("data-item")
-    book = next(r["data"]["book_qty"] for r in keeper.dump(["refdata"])["refdata"]
-                if r["type"] == "item" and r["id"] == item_id)
+    first, item_id, book = keeper.start_stock_check()
     first.locator("input[name=counted_qty]").fill(str(book + 2))
     first.locator("button[type=submit]").click()
     keeper.wait_saved()

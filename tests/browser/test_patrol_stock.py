@@ -93,17 +93,8 @@ def test_a_recount_after_the_book_is_shown_reaches_the_manager(phone, live, shot
     it clears reaches the server as the manager's to approve, with both figures."""
     page = phone.page
     phone.sign_in("store1")
-    phone.installed()
-    live.stop()
-    page.context.set_offline(True)
-    phone.open("stock")
-    page.click("label[for=size-5]")
-    page.click("#stock-start button[type=submit]")
-    phone.wait_saved()
-    first = page.locator("#count-items li").first
-    item_id = first.get_attribute("data-item")
-    book = next(r["data"]["book_qty"] for r in phone.dump(["refdata"])["refdata"]
-                if r["type"] == "item" and r["id"] == item_id)
+    phone.offline()
+    first, item_id, book = phone.start_stock_check()
     first.locator("input[name=counted_qty]").fill(str(book - 3))
     first.locator("button[type=submit]").click()
     phone.wait_saved()
@@ -134,8 +125,7 @@ def test_a_recount_after_the_book_is_shown_reaches_the_manager(phone, live, shot
     assert len(finish_buttons) == 1, finish_buttons
     page.click("#finish-submit")
     phone.wait_saved()
-    page.context.set_offline(False)
-    live.start()
+    phone.online()
     assert phone.sync_until_empty() == 0
 
     counts = live.query("SELECT counted_qty, superseded, note FROM stock_counts WHERE item_id = ? "

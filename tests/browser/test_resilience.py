@@ -78,9 +78,7 @@ def test_the_record_survives_killing_the_browser_right_after_saved(launch_profil
     context = launch_profile()
     phone = Phone(context.pages[0] if context.pages else context.new_page(), live)
     phone.sign_in("guard1")
-    phone.installed()
-    live.stop()
-    context.set_offline(True)
+    phone.offline()
     name = f"断电{uuid.uuid4().hex[:4]}"
     phone.register_visitor(name, id_number="110101199001061234")
     os.kill(browser_pid(tmp_path / "profile"), signal.SIGKILL)

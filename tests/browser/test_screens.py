@@ -107,9 +107,7 @@ def test_entries_of_another_user_wait_for_them(phone, live):
     """Does a colleague's unsynced entry wait on the shared phone, shown as waiting, until they sign in?"""
     page = phone.page
     phone.sign_in("clean1")
-    phone.installed()
-    live.stop()
-    page.context.set_offline(True)
+    phone.offline()
     name = f"交班{uuid.uuid4().hex[:4]}"
     phone.register_visitor(name)
     phone.open("sync")
