@@ -68,6 +68,9 @@ def add_floor(app) -> None:
     app.add_url_rule("/__least", "bench_least", csrf.exempt(least_storage), methods=["POST"])
 
 
+LEAST_SITE = "00000000-0000-4000-8000-00000000bea5"
+
+
 def least_storage():
     """``POST /__least``: the least any push of new check-ins must store, and nothing more.
 
@@ -75,7 +78,7 @@ def least_storage():
     through SQLAlchemy Core (the visits, their journal rows, their change-log rows) and
     one commit. No token, no validation, no rules, no ORM objects, no answer beyond a
     count. Fresh ids, so that the push measured after it on the same body is not a
-    repeat. The benchmark shows its speed beside the push's, as the same share of the
+    repeat, and change-log rows of no real site, so that no phone pulls them. The benchmark shows its speed beside the push's, as the same share of the
     floor: what the storage alone leaves of the push's target.
     """
     import json
@@ -116,7 +119,8 @@ def least_storage():
             "type": mutation["type"], "entity_id": entity, "seq": mutation.get("seq"), "raw": mutation,
             "content_hash": "0" * 64, "received_at": now, "clock_offset_ms": 0, "status": "applied",
             "result": {"status": "applied"}, "duplicates": 0, "reuses": [], "has_numbers": True})
-        changes.append({"entity_type": "visit", "entity_id": entity, "site_id": data["site_id"],
+        # A site id no phone pulls: the phone measured next must not receive these rows.
+        changes.append({"entity_type": "visit", "entity_id": entity, "site_id": LEAST_SITE,
                         "op": "upsert", "version": 1, "at": now})
     if visits:
         db.session.execute(insert(JournalRow), journal)
