@@ -110,6 +110,23 @@ def own_recent(time_attr: str) -> Callable[[Any, Viewer], str | None]:
 
 
 REVIEW_ROLES = ("manager", "supervisor", "admin")
+GATE_ROLES = ("guard", "manager")
+
+
+def visit_visible(row, viewer: Viewer) -> str | None:
+    """A person's own visits of the last 7 days; and, for those who keep a gate, every
+    visitor of their sites still inside, whoever registered them.
+
+    Guards change shift on one phone: the next guard must see who is inside and be able
+    to check anyone out. Once out, another's visit leaves their phone (a ``delete``).
+    """
+    if row.user_id == viewer.user_id:
+        return own_recent("checked_in_at")(row, viewer)
+    if viewer.role not in GATE_ROLES or row.site_id not in viewer.site_ids:
+        return None
+    if row.is_gone() or row.checked_out_at is not None:
+        return DELETE
+    return UPSERT if row.checked_in_at >= viewer.now - timedelta(days=OWN_RECORD_DAYS) else DELETE
 CLOSED_DAYS = 7
 
 
@@ -305,7 +322,7 @@ register_change_type("patrol", Patrol, lambda r, v: {
     "site_id": r.site_id, "route_id": r.route_id, "started_at": iso(r.started_at),
     "ended_at": iso(r.ended_at), "notes": r.notes, "missed_checkpoint_ids": r.missed_checkpoint_ids},
     visible=own_recent("started_at"))
-register_change_type("visit", Visit, _visit, visible=own_recent("checked_in_at"))
+register_change_type("visit", Visit, _visit, visible=visit_visible)
 register_change_type("stock_check", StockCheck, lambda r, v: {
     "site_id": r.site_id, "store_id": r.store_id, "started_at": iso(r.started_at),
     "finished_at": iso(r.finished_at)}, visible=own_recent("started_at"))

@@ -234,3 +234,33 @@ def test_a_watch_list_match_needs_a_decision_and_admitting_tells_the_team_leader
     assert sorted((v is not None, d[:4]) for v, d in flags) == [(False, "拒绝进入"), (True, "已放行：")]
     assert live.query("SELECT count(*) FROM followups WHERE source_type = 'incident' AND source_id IN "
                       "(SELECT id FROM incidents WHERE visit_id = ?)", (visit_id,)) == [(1,)]
+
+
+def test_the_next_guard_on_the_phone_sees_who_is_inside_and_checks_them_out(phone, live, shots):
+    """A shift change on one phone: the visitor registered by the guard going off duty is
+    in the next guard's inside list, checked out by them offline, under their own name."""
+    page = phone.page
+    phone.sign_in("guard1")
+    name = f"交接{uuid.uuid4().hex[:4]}"
+    phone.register_visitor(name, purpose="visit")
+    assert phone.sync_until_empty() == 0
+    phone.open("sync")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#sign-out")
+    page.wait_for_url("**/m/login")
+
+    phone.sign_in("lead1")
+    phone.offline()
+    phone.open("gate")
+    row = page.locator(f"#inside li:has-text('{name}')")
+    assert row.count() == 1
+    page.screenshot(path=str(shots / "gate-next-guard.png"))
+    row.locator("button[data-action=check-out]").click()
+    phone.wait_saved()
+    assert page.locator(f"#inside li:has-text('{name}')").count() == 0
+    phone.online()
+    assert phone.sync_until_empty() == 0
+    (visit_user, out_by), = live.query(
+        "SELECT v.user_id, v.checked_out_by FROM visits v WHERE v.visitor_name = ?", (name,))
+    users = dict(live.query("SELECT username, id FROM users WHERE username IN ('guard1', 'lead1')"))
+    assert (visit_user, out_by) == (users["guard1"], users["lead1"])

@@ -101,11 +101,32 @@ def test_follow_ups_reach_their_owner_and_the_recorder_only(app, phone_for, worl
     assert [n["text"] for n in notes] == ["请保洁处理"]
 
 
-def test_own_records_only(phone_for, world):
-    guard, lead = phone_for("guard1"), phone_for("lead1")
+def test_patrols_and_stock_checks_are_their_recorders_only(phone_for, world):
+    keeper, manager = phone_for("store1"), phone_for("manager1")
+    check = keeper.mutation("stock.check_start", {"site_id": world.site1})
+    assert keeper.push([check]).json["results"][0]["status"] == "applied"
+    assert check["entity_id"] in by_type(pull_all(keeper)[0])["stock_check"]
+    assert "stock_check" not in by_type(pull_all(manager)[0])
+
+
+def test_visitors_inside_reach_everyone_who_keeps_the_sites_gate(phone_for, world):
+    """The next guard on a shared phone sees who is inside and checks them out; once out,
+    another's visit leaves their phone. Store staff and the other site see none of it."""
+    guard, lead, manager = phone_for("guard1"), phone_for("lead1"), phone_for("manager1")
     visit = check_in(guard.outbox, world.site1)
     assert visit["entity_id"] in by_type(guard.push([visit]).json["changes"])["visit"]
-    assert "visit" not in by_type(pull_all(lead)[0])
+    seen, lead_cursor, _ = pull_all(lead)
+    assert by_type(seen)["visit"][visit["entity_id"]]["data"]["checked_out_at"] is None
+    _, manager_cursor, _ = pull_all(manager)
+    for outsider in ("store1", "guard2"):
+        assert "visit" not in by_type(pull_all(phone_for(outsider))[0]), outsider
+
+    out = lead.mutation("visit.check_out", entity_id=visit["entity_id"])
+    assert lead.push([out]).json["results"][0]["status"] == "applied"
+    assert by_type(pull_all(guard)[0])["visit"][visit["entity_id"]]["data"]["checked_out_at"]
+    assert by_type(pull_all(manager, manager_cursor)[0])["visit"][visit["entity_id"]]["op"] == "delete"
+    assert by_type(pull_all(lead, lead_cursor)[0])["visit"][visit["entity_id"]]["op"] == "delete"
+    assert "visit" not in by_type(pull_all(phone_for("manager1"))[0])  # a new phone: nothing to delete
 
 
 @pytest.mark.parametrize("username", ["supervisor1", "admin1"])
