@@ -264,7 +264,9 @@ def _followups(rows: list[FollowUp], viewer) -> dict[str, dict]:
             .order_by(FollowUpEvent.at, FollowUpEvent.id)):
         notes[event.followup_id].append({"at": iso(event.at), "user_id": event.user_id,
                                          "text": event.note})
+    photos = _source_photos(rows)
     return {r.id: {
+        "photo_ids": photos.get(r.id, []),
         "site_id": r.site_id, "source_type": r.source_type, "source_id": r.source_id,
         "category": r.category, "severity": r.severity, "title": r.title, "detail": r.detail,
         "status": r.status, "assignee_id": r.assignee_id, "post": r.post,
@@ -273,6 +275,23 @@ def _followups(rows: list[FollowUp], viewer) -> dict[str, dict]:
         "resolved_at": iso(r.resolved_at), "closed_at": iso(r.closed_at),
         "escalation_level": r.escalation_level, "sources": r.sources, "notes": notes[r.id],
     } for r in rows}
+
+
+PHOTO_SOURCES = {"finding": Finding, "incident": Incident}
+
+
+def _source_photos(rows: list[FollowUp]) -> dict[str, list[str]]:
+    """The photos of the findings and incidents that called for each follow-up, so the
+    person it is assigned to sees what was seen; one query per kind for the page."""
+    wanted = {kind: {s["id"] for r in rows for s in (r.sources or []) if s.get("type") == kind}
+              for kind in PHOTO_SOURCES}
+    found: dict[str, list[str]] = {}
+    for kind, model in PHOTO_SOURCES.items():
+        if wanted[kind]:
+            for ident, photo_ids in db.session.execute(
+                    select(model.id, model.photo_ids).where(among(model.id, wanted[kind]))):
+                found[ident] = list(photo_ids or [])
+    return {r.id: [p for s in (r.sources or []) for p in found.get(s.get("id"), [])] for r in rows}
 
 
 def _with_photos(serialize_one):

@@ -3,10 +3,11 @@ import uuid
 
 from tests.browser.conftest import PHONE
 from tests.browser.conftest import TEST_CSP
+from tests.browser.images import png
 from tests.browser.phone import Phone
 
 
-def test_status_change_and_note_offline_reach_the_server(phone, browser, live, shots):
+def test_status_change_and_note_offline_reach_the_server(phone, browser, live, shots, tmp_path):
     # A manager finds a leak that cannot be fixed on the spot: a repair follow-up is born.
     page = phone.page
     phone.sign_in("manager2")
@@ -18,6 +19,10 @@ def test_status_change_and_note_offline_reach_the_server(phone, browser, live, s
     text = f"水泵房漏水{uuid.uuid4().hex[:4]}"
     page.fill("#finding-form textarea[name=description]", text)
     page.click("label[for=handled-no]")
+    picture = tmp_path / "leak.png"
+    picture.write_bytes(png(800, 600, (40, 90, 160)))
+    page.set_input_files("#finding-form input[type=file]", str(picture))
+    page.wait_for_selector("#finding-form .photos img")
     page.click("#finding-submit")
     phone.wait_saved()
     assert phone.sync_until_empty() == 0
@@ -32,6 +37,10 @@ def test_status_change_and_note_offline_reach_the_server(phone, browser, live, s
     card = worker.page.locator(f"#mine li[data-followup='{followup_id}']")
     assert "待处理" in card.inner_text()
     assert "巡视发现" in card.locator(".source").inner_text()  # what called for it
+    card.locator("summary").click()  # online: the finding's photo comes with the details
+    card.locator(".photos img").wait_for()
+    assert card.locator(".photos img").evaluate("(img) => img.naturalWidth") == 800
+    card.locator("summary").click()
     worker.installed()
     worker.page.context.set_offline(True)
     card.locator("summary").click()

@@ -5,6 +5,7 @@
 import { all } from "../lib/db.js";
 import { t } from "../lib/i18n.js";
 import { record, waiting } from "../lib/outbox.js";
+import { remotePhoto } from "../lib/photos.js";
 import { rows } from "../lib/refdata.js";
 import { context } from "../lib/site.js";
 import { dateTime, isoNow } from "../lib/util.js";
@@ -84,6 +85,23 @@ function detailLine(row) {
   return null;
 }
 
+/** The photos of what called for it, fetched when the details are opened and online. */
+function photoStrip(ids) {
+  if (!ids.length) return null;
+  const strip = h("div", { class: "photos", dataset: { count: String(ids.length) } },
+    h("span", { class: "meta" }, t("%(count)s photos", { count: ids.length })));
+  strip.load = async () => {
+    if (strip.dataset.loaded) return;
+    strip.dataset.loaded = "1";
+    const urls = await Promise.all(ids.map(remotePhoto));
+    const shown = urls.filter(Boolean);
+    strip.replaceChildren(...shown.map((src) => h("img", { src, alt: t("Photo") })),
+      ...(shown.length < ids.length ? [h("span", { class: "meta" }, t("Photos show when the phone is online."))] : []));
+    if (shown.length < ids.length) delete strip.dataset.loaded;
+  };
+  return strip;
+}
+
 /** Opened, each note with who and when, resolved, closed: the follow-up's story so far. */
 function timeline(row, notes, people, tz) {
   const who = (id) => (people.get(id) || {}).display_name || "";
@@ -126,7 +144,7 @@ function card(row, overlay, names, people, places, tz) {
     [t("Assigned to"), owner ? owner.display_name : t("Nobody yet")],
     [t("Due"), row.due_at ? dateTime(new Date(row.due_at), tz) : t("No due time")],
   ].filter(([, value]) => value);
-  return h("li", { class: active && due.overdue ? "overdue" : "", dataset: { followup: row.id } },
+  const item = h("li", { class: active && due.overdue ? "overdue" : "", dataset: { followup: row.id } },
     h("div", { class: "row" },
       h("strong", { class: "grow" }, row.title || t("Follow-up")),
       h("span", { class: "tag" }, names[status] || status),
@@ -137,9 +155,16 @@ function card(row, overlay, names, people, places, tz) {
     h("details", {},
       h("summary", {}, t("Details")),
       h("dl", { class: "kv facts" }, facts.map(([label, value]) => [h("dt", {}, label), h("dd", {}, value)])),
+      photoStrip(row.photo_ids || []),
       timeline(row, notes, people, tz),
       h("div", { class: "actions" }, statusButtons),
       form));
+  const details = item.querySelector("details");
+  details.addEventListener("toggle", () => {
+    const strip = details.querySelector(".photos");
+    if (details.open && strip && strip.load) strip.load();
+  });
+  return item;
 }
 
 export async function show() {

@@ -1,4 +1,5 @@
 /** Photos from the camera, scaled on the phone to at most 1600 px as JPEG before keeping them. */
+import { getMeta } from "./db.js";
 import { ensureRoom } from "./storage.js";
 import { uuid } from "./util.js";
 
@@ -29,4 +30,16 @@ export async function scalePhoto(file) {
   const blob = await toBlob(canvas);
   await ensureRoom(blob.size);
   return { id: uuid(), blob, type: "image/jpeg", size: blob.size, width, height, taken_at: new Date().toISOString() };
+}
+
+/** A stored photo from the server as an object URL (it needs the network), or ``null``. */
+export async function remotePhoto(id) {
+  try {
+    const token = await getMeta("token");
+    const response = await fetch(`/api/v1/photos/${encodeURIComponent(id)}`,
+      { credentials: "omit", headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    return response.ok ? URL.createObjectURL(await response.blob()) : null;
+  } catch (err) {
+    return null;
+  }
 }

@@ -84,7 +84,8 @@ def test_follow_ups_reach_their_owner_and_the_recorder_only(app, phone_for, worl
     assert found["photos"] == {"named": 2, "missing": 2, "complete": False}
     assert patrol["entity_id"] in mine["patrol"]
 
-    assert followup["id"] in by_type(pull_all(repair)[0]).get("followup", {})
+    theirs = by_type(pull_all(repair)[0]).get("followup", {})
+    assert theirs[followup["id"]]["data"]["photo_ids"] == photos  # what the manager saw, for the worker
     assert "followup" not in by_type(pull_all(guard)[0])
 
     # handed to the cleaner: it leaves the repair worker's phone
