@@ -277,3 +277,14 @@ def test_nav_has_visitors_for_reviewers_only(world, desk_for, username, shown):
     response = desk_for(username).get("/", follow_redirects=True)
     assert response.status_code == 200
     assert ('href="/gate/visits"' in response.get_data(as_text=True)) is shown
+
+
+def test_the_visit_page_names_the_document_the_guard_chose(gate, desk_for):
+    shown = gate.check_in(visitor_name="Chen", id_kind="resident", id_number=ID_NUMBER)
+    none = gate.check_in(visitor_name="Dora", id_kind="none")
+    older = gate.check_in(visitor_name="Eve", id_number=ID_NUMBER)
+    desk = desk_for("manager1")
+    assert "居民身份证" in desk.text(f"/gate/visits/{shown}")
+    assert "无证件" in desk.text(f"/gate/visits/{none}")
+    page = desk.text(f"/gate/visits/{older}")
+    assert not any(word in page for word in ("居民身份证", "其他证件", "无证件"))
