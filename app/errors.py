@@ -8,7 +8,7 @@ code                      status  meaning
 bad_request               400     the body is not JSON or not the expected shape
 validation_error          422     fields are wrong; ``details`` maps field -> messages
 unauthorized              401     sign in again (the phone keeps its outbox)
-invalid_credentials       401     POST /api/v1/session with a wrong username or password
+invalid_credentials       401     POST /api/v1/session with a wrong username or password, or /session/post with a spent code
 device_mismatch           401     a sync whose ``device_id`` is not the device the token was issued to
 csrf_failed               400     a cookie-authenticated change without X-CSRFToken
 forbidden                 403     signed in, but not allowed to do this

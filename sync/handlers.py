@@ -80,3 +80,4 @@ from sync import patrols  # noqa: E402,F401
 from sync import stock  # noqa: E402,F401
 from sync import followup_updates  # noqa: E402,F401
 from sync import complaints  # noqa: E402,F401
+from sync import shifts  # noqa: E402,F401

@@ -58,6 +58,10 @@ COLLECTIVE_TOO_FEW = N_("A collective complaint is five or more households about
 UNKNOWN_TYPE = N_("This kind of record is not known to the server; please update the app.")
 SEQ_INVALID = N_("The record's sequence number is not valid.")
 OTHER_USER = N_("This record was made by another user; sign in as that user to send it.")
+NOT_AT_THIS_POST = N_("This person does not work at this post's site.")
+NO_SHIFT_OPEN = N_("No shift of this person was open on this phone at that time.")
+SHIFTS_ON_POST_PHONES = N_("Shifts are started and ended on a post's phone.")
+SHIFT_NOT_YOURS = N_("This shift is someone else's.")
 MUTATION_ID_REUSED = N_("This record's id was already used for a different record; please record it again.")
 
 # rules checked against what the server holds

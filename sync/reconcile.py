@@ -22,6 +22,7 @@ from sync import clocks
 from sync import devices
 from sync import hostile
 from sync import messages as m
+from sync import shifts
 from sync.context import Context
 from sync.context import Unit
 from sync.envelope import APPLIED
@@ -42,7 +43,9 @@ from sync.handlers import built
 from sync.handlers import lookup
 from sync.schemas import MutationSchema
 from sync.schemas import flatten_errors
+from sync.store import POST_ROLE
 from sync.store import Store
+from sync.store import UserRef
 
 
 def _column(value: Any, length: int) -> str | None:
@@ -244,11 +247,7 @@ class _Batch:
             correction = clocks.correct(mutation.at, entry.clock_offset_ms, entry.received_at)
             entry.at_phone, entry.at_corrected = correction.phone, correction.corrected
             entry.clock_flag = correction.flag
-            if mutation.user_id != entry.user_id:
-                raise reject("user_id", m.OTHER_USER, code="other_user")
-            actor = self.store.user(entry.user_id)
-            if actor is None or not actor.active:
-                raise reject("user_id", m.OTHER_USER, code="other_user")
+            actor = self._actor(entry, mutation, correction.phone)
             found = lookup(mutation.type)
             data = found.load(mutation.data)
             unit = Unit(self.store)
@@ -273,6 +272,29 @@ class _Batch:
         entry.result = Result(entry.mutation_id, APPLIED, entity_id=mutation.entity_id,
                               conflict=ctx.conflicts[0] if ctx.conflicts else None).to_json()
         self._wake(mutation.entity_id)
+
+    def _actor(self, entry: JournalEntry, mutation, at_phone) -> UserRef:
+        """Who the mutation is recorded by, if the phone that sent it may speak for them.
+
+        A person's phone sends its person's records. A post's phone sends the records of
+        whoever was on shift on it at the time: a person of the post's site, within a
+        shift of theirs on that same phone (``sync.shifts``).
+        """
+        sender = self.store.user(entry.user_id)
+        if sender is None or not sender.active:
+            raise reject("user_id", m.OTHER_USER, code="other_user")
+        if sender.role != POST_ROLE:
+            if mutation.user_id != entry.user_id:
+                raise reject("user_id", m.OTHER_USER, code="other_user")
+            if mutation.type.startswith("shift."):
+                raise reject("type", m.SHIFTS_ON_POST_PHONES)
+            return sender
+        actor = self.store.user(mutation.user_id) if mutation.user_id != entry.user_id else None
+        if actor is None or not actor.active or actor.role == POST_ROLE or not set(actor.site_ids) & set(sender.site_ids):
+            raise reject("user_id", m.NOT_AT_THIS_POST, code="other_user")
+        if mutation.type != "shift.start" and not shifts.on_shift(self.store, entry.device_id, actor.id, at_phone):
+            raise reject("user_id", m.NO_SHIFT_OPEN, code="no_shift")
+        return actor
 
     def _wake(self, entity_id: str) -> None:
         """Apply, in corrected-time order, every parked mutation waiting for ``entity_id``."""

@@ -330,6 +330,21 @@ class StockCountSchema(DataSchema):
             raise ValidationError({"defective_qty": [m.DEFECTIVE_TOO_MANY]})
 
 
+# -- shifts on a post's phone ----------------------------------------------------------
+
+class ShiftStartSchema(DataSchema):
+    """``shift.start``: a person starts a shift on a post's phone (PIN checked there)."""
+
+    site_id = Ref(required=True, required_message=m.SITE_REQUIRED)
+
+
+class ShiftEndSchema(DataSchema):
+    """``shift.end``: the shift is handed over, with what the next person should know."""
+
+    handover_note = Text(1000)
+    inside_count = Count(0, 100000, m.PARTY_SIZE_INVALID)
+
+
 # -- complaints ------------------------------------------------------------------------
 
 class ComplaintCreateSchema(DataSchema):

@@ -21,7 +21,7 @@ from sync.envelope import JournalEntry
 # What the engine writes, by kind; each is a table on the app side.
 KINDS = (
     "visit", "incident", "patrol", "checkpoint_visit", "finding", "stock_check",
-    "stock_count", "followup", "followup_event", "conflict", "photo", "complaint",
+    "stock_count", "followup", "followup_event", "conflict", "photo", "complaint", "shift",
 )
 # Read-only places and things: keys each view carries.
 REFERENCE_KINDS = {
@@ -30,6 +30,9 @@ REFERENCE_KINDS = {
     "store": ("id", "site_id"),
     "item": ("id", "site_id", "store_id", "name", "tolerance", "active"),
 }
+
+
+POST_ROLE = "post"  # a gate post's shared phone: records in the name of the person on shift
 
 
 @dataclass(frozen=True)

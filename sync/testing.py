@@ -58,14 +58,15 @@ class World:
 
 
 def sample_world() -> World:
-    """Two sites, each with a person on every post, three checkpoints on a route, a store
+    """Two sites, each with a person on every post and a gate post's phone (``post1``),
+    three checkpoints on a route, a store
     with two items (10 in on 1 January, 3 out on 1 June), and a supervisor over both."""
     sites, users, checkpoints, routes, stores, items, movements = [], [], [], [], [], [], []
     names, usernames = {}, {}
     posts = [("guard", "guard", "security", False), ("lead", "guard", "security", True),
              ("manager", "manager", None, False), ("repair", "staff", "repair", False),
              ("clean", "staff", "cleaning", False), ("store", "staff", "store", False),
-             ("cs", "staff", "customer_service", True)]
+             ("cs", "staff", "customer_service", True), ("post", "post", None, False)]
     for n in (1, 2):
         site_id = wid(f"site:{n}")
         sites.append(SiteRef(id=site_id, settings={}))

@@ -106,6 +106,7 @@ def make_world() -> World:
         users[f"repair{n}"] = make_user(company, f"repair{n}", "staff", [site], "repair")
         users[f"clean{n}"] = make_user(company, f"clean{n}", "staff", [site], "cleaning")
         users[f"store{n}"] = make_user(company, f"store{n}", "staff", [site], "store")
+        users[f"post{n}"] = make_user(company, f"post{n}", "post", [site], display_name=f"东门岗{n}")
     users["supervisor1"] = make_user(company, "supervisor1", "supervisor", [s1, s2])
     users["admin1"] = make_user(company, "admin1", "admin", [])
     db.session.commit()

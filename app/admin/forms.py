@@ -284,6 +284,20 @@ class NewUserForm(UserForm):
     confirm = PasswordField(_l("Repeat the password"), validators=repeat_validators())
 
 
+class PostForm(FlaskForm):
+    """A gate post of a site (东门岗): a shared phone registers to it."""
+
+    site_id = SelectField(_l("Site"), validators=[required()])
+    name = StringField(_l("Post"), filters=[stripped], validators=[required(), at_most(40)])
+
+
+class PinForm(FlaskForm):
+    """A person's shift PIN for post phones."""
+
+    pin = PasswordField(_l("PIN (4 to 6 digits)"), validators=[
+        required(), Regexp(r"\A[0-9]{4,6}\Z", message=_l("A PIN is 4 to 6 digits."))])
+
+
 class PasswordForm(FlaskForm):
     """An administrator's reset; the person's phones are always signed out (app/auth/accounts.py)."""
 

@@ -25,6 +25,7 @@ from app.auth import accounts
 from app.auth import sessions
 from app.errors import error_response
 from app.extensions import db
+from app.models import POST_ROLE
 from app.models import ROLES
 from app.models import DeviceToken
 from app.models import Site
@@ -43,7 +44,7 @@ def users():
     role = request.args.get("role") if request.args.get("role") in ROLES else ""
     status = request.args.get("status", "active")
     query = (request.args.get("q") or "").strip()[:64]
-    stmt = lookups.company_users()
+    stmt = lookups.company_users().where(User.role != POST_ROLE)  # posts: app/admin/posts.py
     if site is not None:
         stmt = stmt.where(User.sites.any(Site.id == site.id))
     if role:

@@ -34,6 +34,7 @@ from app.models import FollowUpEvent
 from app.models import Incident
 from app.models import Item
 from app.models import Patrol
+from app.models import POST_ROLE
 from app.models import Photo
 from app.models import Route
 from app.models import Site
@@ -110,7 +111,7 @@ def own_recent(time_attr: str) -> Callable[[Any, Viewer], str | None]:
 
 
 REVIEW_ROLES = ("manager", "supervisor", "admin")
-GATE_ROLES = ("guard", "manager")
+GATE_ROLES = ("guard", "manager", POST_ROLE)
 
 
 def visit_visible(row, viewer: Viewer) -> str | None:
@@ -149,7 +150,13 @@ def followup_visible(row, viewer: Viewer) -> str | None:
 
 
 def colleague_visible(row, viewer: Viewer) -> str | None:
-    """People who share a site with the viewer (to assign follow-ups to), and the viewer."""
+    """People who share a site with the viewer (to assign follow-ups to), and the viewer.
+
+    A post's phone is nobody's colleague; it gets the people of its site with their shift
+    PINs' hashes (``_user``), to check a PIN with no network.
+    """
+    if row.role == POST_ROLE and row.id != viewer.user_id:
+        return None
     shares = row.id == viewer.user_id or bool(viewer.site_ids & {s.id for s in row.sites})
     if not shares:
         return None
@@ -332,10 +339,15 @@ register_change_type("route", Route, lambda r, v: {
     load_options=(selectinload(Route.stops),))
 register_change_type("store", Store, lambda r, v: {"site_id": r.site_id, "name": r.name})
 register_change_type("item", Item, _items, batch=True)
-register_change_type("user", User, lambda r, v: {
-    "display_name": r.display_name, "role": r.role, "post": r.post,
-    "is_team_lead": r.is_team_lead, "site_ids": sorted(s.id for s in r.sites)},
-    visible=colleague_visible, load_options=(selectinload(User.sites),))
+def _user(row: User, viewer) -> dict:
+    body = {"display_name": row.display_name, "role": row.role, "post": row.post,
+            "is_team_lead": row.is_team_lead, "site_ids": sorted(s.id for s in row.sites)}
+    if viewer.role == POST_ROLE:
+        body["pin_hash"] = row.pin_hash
+    return body
+
+
+register_change_type("user", User, _user, visible=colleague_visible, load_options=(selectinload(User.sites),))
 register_change_type("followup", FollowUp, _followups, visible=followup_visible, batch=True)
 register_change_type("patrol", Patrol, lambda r, v: {
     "site_id": r.site_id, "route_id": r.route_id, "started_at": iso(r.started_at),

@@ -61,6 +61,36 @@ def session_create():
     })
 
 
+@bp.route("/session/post", methods=["POST"])
+@csrf.exempt
+def session_post():
+    """Register this phone to a gate post with the code of the admin's QR (SYNC.md's post
+    devices; docs/sync.md): the token is the post's, and people work on it in shifts."""
+    from app.auth import enrolment
+
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return api_error(400, "bad_request", _("The request body must be a JSON object."))
+    errors = {}
+    if not isinstance(body.get("code"), str) or not body["code"].strip() or len(body["code"]) > 40:
+        errors["code"] = [_("Scan the post's QR code, or type its code.")]
+    if not isinstance(body.get("device_id"), str) or not DEVICE_ID.match(body["device_id"]):
+        errors["device_id"] = [_("Not a valid device id.")]
+    if errors:
+        return api_error(422, "validation_error", details=errors)
+    post = enrolment.redeem(body["code"], body["device_id"])
+    if post is None:
+        db.session.commit()
+        return api_error(401, "invalid_credentials", _("This code is not valid: it was used, or it is more than a day old. Ask for a new one."))
+    token, row = tokens.issue(post, body["device_id"])
+    db.session.commit()
+    return jsonify({
+        "user": user_body(post),
+        "token": token,
+        "expires_at": row.expires_at.isoformat().replace("+00:00", "Z"),
+    })
+
+
 @bp.route("/session", methods=["GET"])
 @login_required_api
 def session_show():

@@ -34,6 +34,7 @@ from app.models import JournalRow
 from app.models import Patrol
 from app.models import Photo
 from app.models import Route
+from app.models import Shift
 from app.models import Site
 from app.models import StockCheck
 from app.models import StockCount
@@ -58,7 +59,7 @@ KIND_MODELS = {
     "visit": Visit, "incident": Incident, "patrol": Patrol, "checkpoint_visit": CheckpointVisit,
     "finding": Finding, "stock_check": StockCheck, "stock_count": StockCount,
     "followup": FollowUp, "followup_event": FollowUpEvent, "conflict": Conflict, "photo": Photo,
-    "complaint": Complaint,
+    "complaint": Complaint, "shift": Shift,
 }
 STORE_MANAGED = {"version", "updated_at"}
 JOURNAL_COLUMNS = [c.key for c in JournalRow.__table__.columns]

@@ -21,6 +21,7 @@ from app.auth import throttle
 from app.auth.forms import ChangePasswordForm
 from app.auth.forms import LoginForm
 from app.extensions import db
+from app.models import POST_ROLE
 from app.models import User
 
 
@@ -52,7 +53,8 @@ def authenticate(username: str, password: str, address: str) -> User | None:
         passwords.spend_time(password or "")
         ok = False
     else:
-        ok = user.check_password(password or "") and user.is_active
+        # A gate post is not a person: its phone registers with a code, never a password.
+        ok = user.check_password(password or "") and user.is_active and user.role != POST_ROLE
     if not ok:
         throttle.record_failure(username, address)
         return None

@@ -9,6 +9,7 @@ from app.models.org import Company  # noqa: F401
 from app.models.org import Site  # noqa: F401
 from app.models.org import Unit  # noqa: F401
 from app.models.people import POSTS  # noqa: F401
+from app.models.people import POST_ROLE  # noqa: F401
 from app.models.people import ROLES  # noqa: F401
 from app.models.people import DeviceToken  # noqa: F401
 from app.models.people import LoginAttempt  # noqa: F401
@@ -40,3 +41,5 @@ from app.models.followups import FollowUpEvent  # noqa: F401
 from app.models.sweep import SweepMark  # noqa: F401
 from app.models.sweep import SweepRun  # noqa: F401
 from app.models.audit import AuditEntry  # noqa: F401
+from app.models.posts import PostEnrolment  # noqa: F401
+from app.models.posts import Shift  # noqa: F401

@@ -21,6 +21,9 @@ from app.models.base import UTCDateTime
 from app.models.base import utcnow
 
 ROLES = ("guard", "staff", "manager", "supervisor", "admin")
+# Not a person: a shared phone at one of a site's gates (东门岗). It signs in with a code
+# the admin's QR gives, never a password; people work on it in shifts (``app/posts``).
+POST_ROLE = "post"
 POSTS = ("security", "customer_service", "repair", "cleaning", "store")
 
 user_sites = Table(
@@ -48,6 +51,8 @@ class User(UserMixin, Synced, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     # Part of every desktop session's id: one more ends all of this person's sessions.
     session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    # A shift PIN for post phones (``app.pins``): 4–6 digits, hashed so a phone can check it.
+    pin_hash: Mapped[str | None] = mapped_column(String(120))
     # Set by an administrator's reset: until they choose their own, they may only do that.
     must_change_password: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
                                                        server_default=false())

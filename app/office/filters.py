@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
+from app.models import POST_ROLE
 from app.models import Site
 from app.models import User
 from app.models.people import user_sites
@@ -168,7 +169,7 @@ def site_people(site_ids: list[str]) -> list[User]:
         return []
     return list(db.session.scalars(
         select(User).join(user_sites, user_sites.c.user_id == User.id)
-        .where(user_sites.c.site_id.in_(site_ids), User.deleted_at.is_(None))
+        .where(user_sites.c.site_id.in_(site_ids), User.deleted_at.is_(None), User.role != POST_ROLE)
         .distinct().order_by(User.display_name)))
 
 

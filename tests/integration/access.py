@@ -27,7 +27,8 @@ ACCESS = {
     "main.healthz": ANYONE,  # the load balancer's health check: {ok: true}
     "static": ANYONE,  # CSS, scripts and icons
     "api.openapi_document": ANYONE,  # the API's description, no data
-    "api.session_create": ANYONE,  # a phone signs in; it answers with the caller's own sites only
+    "api.session_create": ANYONE,
+    "api.session_post": ANYONE,  # a phone registers to a post with a one-time code  # a phone signs in; it answers with the caller's own sites only
     "phone.home": ANYONE,  # the phone's offline shell: a page with no data, cached by the service worker
     "phone.screen": ANYONE,  # one phone screen's shell, no data; data comes from the API
     "phone.strings": ANYONE,  # the phone's translated strings
@@ -116,6 +117,10 @@ ACCESS = {
     "admin.user_deactivate": ADMIN,
     "admin.user_reactivate": ADMIN,
     "admin.device_revoke": ADMIN,
+    "admin.posts": ADMIN,  # gate posts, their phones and people's shift PINs
+    "admin.post_register": ADMIN,  # a one-time code (QR) that registers a phone to a post
+    "admin.post_phone_revoke": ADMIN,
+    "admin.user_pin": ADMIN,
 }
 
 SITE_FILTER_ABSENT = ("admin.buildings", "admin.checkpoints", "admin.routes", "admin.stores", "admin.users",

@@ -55,6 +55,7 @@ BODY_PROBES = {
     "admin.checkpoint_new": lambda s: {"site_id": s.site, "name": "偷", "code": "STEAL-1"},
     "admin.route_new": lambda s: {"site_id": s.site, "name": "偷", "codes": "ANY-1"},
     "admin.store_new": lambda s: {"site_id": s.site, "name": "偷"},
+    "admin.posts": lambda s: {"site_id": s.site, "name": "偷岗"},
     "admin.item_new": lambda s: {"store_id": s.store, "name": "偷", "unit": "个"},
     "admin.user_new": lambda s: {"username": "thief", "display_name": "偷", "role": "guard",
                                  "sites": [s.site], "password": "x" * 10, "confirm": "x" * 10},
@@ -200,6 +201,12 @@ def site_rows(site: str, other: str) -> dict:
                     if not rows <= owned.get(table.name, set()):
                         owned.setdefault(table.name, set()).update(rows)
                         grew = True
+        # A gate post is a user of role post, and its phones are its device tokens.
+        users = tables["users"]
+        owned["posts"] = set(conn.scalars(select(users.c.id).where(
+            users.c.id.in_(owned.get("users", [])), users.c.role == "post")))
+        tokens = tables["device_tokens"]
+        owned["phones"] = set(conn.scalars(select(tokens.c.id).where(tokens.c.user_id.in_(owned["posts"]))))
     return {name: sorted(ids) for name, ids in owned.items() if ids}
 
 
@@ -272,6 +279,9 @@ def scene(app, world):
         factories.make_user(other, OUTSIDER, "admin", [])
         _gate_rows(world.site1, "秘密")
         _gate_rows(world.site2, "机密")
+        from app.auth import tokens
+        for n in (1, 2):
+            tokens.issue(db.session.get(User, world.users[f"post{n}"]), f"post-phone-000{n}")
         db.session.commit()
     # Phones of each site's people record one of each kind, so that each site has device
     # tokens, devices, journal rows, records, follow-ups and a conflict for every route.

@@ -103,7 +103,10 @@ def own_ids(app, scene, player) -> dict:
     with app.app_context():
         target = db.session.scalar(select(User.id).where(User.username == TARGET_PERSON))
         token = db.session.scalar(select(DeviceToken.id).where(DeviceToken.user_id == target))
-    return {"user_id": target, "token_id": token,
+        post_id = db.session.scalar(select(User.id).where(User.username == "post2"))
+        phone = db.session.scalar(select(DeviceToken.id).where(DeviceToken.user_id == post_id,
+                                                               DeviceToken.revoked_at.is_(None)))
+    return {"user_id": target, "token_id": token, "post_id": post_id, "phone_id": phone,
             "followup_id": scene.followups.get(player, scene.followups["manager2"])}
 
 

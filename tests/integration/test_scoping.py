@@ -49,6 +49,7 @@ BODY_ROUTES = {
     "auth.set_language": "stores the caller's own language; <code> is a language code",
     "auth.password": "changes the caller's own password; no ids in the body",
     "api.session_create": "a phone signs in; no ids in the body",
+    "api.session_post": "a phone registers with a one-time code; the code alone names the post",
     "api.session_delete": "revokes the caller's own token only",
     "api.sync": "site ids travel inside each mutation; tests/integration/sync checks every "
                 "mutation against the caller's sites and journals the refusal",
