@@ -12,6 +12,7 @@ def seed_demo_command():
     """Create the demo company (idempotent): two sites, staff, checkpoints, a store."""
     from app.demo import seed_demo
 
+    from app.demo import DEMO_PIN
     from app.demo import PASSWORD
     from app.demo import sign_ins
 
@@ -20,6 +21,8 @@ def seed_demo_command():
     click.echo(f"Demo sign-ins (password {PASSWORD}):")
     for line in sign_ins():
         click.echo(line)
+    click.echo("Gate post phones (东门岗): the administrator registers them at /admin/posts; guards' and managers' "
+               f"shift PIN {DEMO_PIN}.")
 
 
 @click.command("create-user")

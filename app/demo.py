@@ -5,11 +5,14 @@ name and changes nothing. Its last two weeks of work are played through the sync
 by ``app.demo_history``, which has its own marker.
 """
 import random
+import secrets
 from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from app import passwords
+from app import pins
 from app.extensions import db
 from app.models import Building
 from app.models import Checkpoint
@@ -27,6 +30,7 @@ COMPANY = "万家物业服务有限公司"
 # The demo's documented password (README, ARCHITECTURE.md), shorter than the 10 characters
 # a password set through the pages needs: the seed stores its hash directly.
 PASSWORD = "demo1234"
+DEMO_PIN = "2468"
 
 SITES = [
     {"code": "CHHY", "name": "翠湖花园", "address": "翠湖路88号", "buildings": 5, "entrances": 2,
@@ -72,7 +76,8 @@ def sign_ins() -> list[str]:
     company = db.session.scalar(select(Company).where(Company.name == COMPANY))
     if company is None:
         return []
-    people = db.session.scalars(select(User).where(User.company_id == company.id).order_by(User.username)).all()
+    people = db.session.scalars(select(User).where(User.company_id == company.id, User.role != "post")
+                                .order_by(User.username)).all()
     lines = []
     for site in company.sites:
         here = [u for u in people if [s.id for s in u.sites] == [site.id]]
@@ -98,6 +103,7 @@ def seed_company() -> Company:
     rng = random.Random(20261127)
     from app.passwords import hash_password
     hashed = hash_password(PASSWORD)  # one slow hash for every demo sign-in
+    pin = pins.hash_pin(DEMO_PIN)  # the guards' and managers' shift PIN on post phones
     company = Company(name=COMPANY)
     db.session.add(company)
     db.session.flush()
@@ -113,7 +119,11 @@ def seed_company() -> Company:
         _seed_store(site, rng)
         seed_gate_roster(site)
         for username, display, role, post, lead in STAFF:
-            _user(company, username.format(n=n), display.format(n=n), role, post, lead, [site], hashed)
+            person = _user(company, username.format(n=n), display.format(n=n), role, post, lead, [site], hashed)
+            if role in ("guard", "manager"):
+                person.pin_hash = pin
+        gate = _user(company, f"post{n}", "东门岗", "post", None, False, [site], hashed)
+        gate.password_hash = passwords.hash_password(secrets.token_urlsafe(32))  # a post has no password
     _user(company, "supervisor1", "品质主管", "supervisor", None, False, sites, hashed)
     _user(company, "quality1", "品质部专员", "supervisor", None, False, sites, hashed)
     _user(company, "admin1", "系统管理员", "admin", None, False, sites, hashed)

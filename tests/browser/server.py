@@ -88,6 +88,9 @@ class TestServer:
         elif path == "/__test__/revoke":
             with self.flask.app_context():
                 result["revoked"] = revoke_tokens(body["username"])
+        elif path == "/__test__/enrol":
+            with self.flask.app_context():
+                result["code"] = enrolment_code(body["post"])
         else:
             start_response("404 NOT FOUND", [("Content-Type", "application/json")])
             return [b"{}"]
@@ -118,6 +121,21 @@ def revoke_tokens(username: str) -> int:
         row.revoked_at = utcnow()
     db.session.commit()
     return len(rows)
+
+
+def enrolment_code(post_username: str) -> str:
+    """What the admin's QR code holds for a post's phone (``/admin/posts``)."""
+    from sqlalchemy import select
+
+    from app.auth import enrolment
+    from app.extensions import db
+    from app.models import User
+
+    post = db.session.scalar(select(User).where(User.username == post_username))
+    admin = db.session.scalar(select(User).where(User.username == "admin1"))
+    code, _ = enrolment.create(post, admin)
+    db.session.commit()
+    return code
 
 
 def build(db_path: str, instance: str):

@@ -3,11 +3,12 @@
  * inside now with one-tap check-out, and flags for suspicious persons. Everything is
  * recorded to the outbox and works with no network.
  */
-import { all, get, getMeta } from "../lib/db.js";
+import { get, getMeta } from "../lib/db.js";
 import { clearDraft, keepDraft } from "../lib/drafts.js";
 import { t } from "../lib/i18n.js";
 import { record, waiting } from "../lib/outbox.js";
 import { rows } from "../lib/refdata.js";
+import { insideNow } from "../lib/visits.js";
 import { check, formRules, idNumberProblem, maxLengths } from "../lib/rules.js";
 import { ID_KINDS, PURPOSES } from "../lib/words.js";
 import { context, setting } from "../lib/site.js";
@@ -17,7 +18,8 @@ import {
 } from "../lib/util.js";
 import { mayHold } from "../lib/watchfilter.js";
 import {
-  chipValue, chips, clearErrors, field, h, notice, once, render, rerender, showErrors, signInFirst, toast, toastAfterRender,
+  chipValue, chips, clearErrors, field, h, notice, once, render, rerender, shiftFirst, showErrors, signInFirst, toast,
+  toastAfterRender,
 } from "../ui/dom.js";
 import { photoPicker } from "../ui/photos.js";
 
@@ -63,16 +65,6 @@ function dutyCard(site, tz) {
 async function visitorKey(phone) {
   const device = await getMeta("device_id");
   return sha256Hex(`visitor:${device}:${phone}`);
-}
-
-async function insideNow(siteId) {
-  const local = (await all("records")).filter((r) => r.kind === "visit" && r.site_id === siteId);
-  const localIds = new Set(local.map((r) => r.id));
-  const server = (await rows("visit", siteId)).filter((r) => !localIds.has(r.id))
-    .map((r) => ({ ...r, kind: "visit", from_server: true }));
-  return [...local, ...server]
-    .filter((v) => v.checked_in_at && !v.checked_out_at)
-    .sort((a, b) => Date.parse(a.checked_in_at) - Date.parse(b.checked_in_at));
 }
 
 async function checkOut(visit) {
@@ -399,7 +391,7 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter, rules) {
 export async function show() {
   const ctx = await context();
   if (!ctx.user) {
-    render(signInFirst());
+    render(ctx.post ? shiftFirst() : signInFirst());
     return;
   }
   const [units, vehicles, watch, visits, w, filters, rules] = await Promise.all([

@@ -4,7 +4,7 @@ import { t } from "../lib/i18n.js";
 import { waiting } from "../lib/outbox.js";
 import { rows } from "../lib/refdata.js";
 import { screensFor } from "../lib/screens.js";
-import { currentSite, currentUser } from "../lib/session.js";
+import { currentSite, currentUser, isPost } from "../lib/session.js";
 import { h, render, signInFirst } from "../ui/dom.js";
 
 function tile(href, title, detail) {
@@ -22,6 +22,15 @@ export async function show() {
   const user = await currentUser();
   if (!user) {
     render(signInFirst());
+    return;
+  }
+  if (isPost(user)) {
+    const { postHome } = await import("./post.js");
+    const siteId = await currentSite();
+    const site = (await rows("site")).find((s) => s.id === siteId);
+    render(h("section", { class: "card" }, h("strong", {}, user.display_name), " ",
+      h("span", { class: "meta" }, site ? site.name : "")),
+    await postHome(user, siteId, (site && site.timezone) || "Asia/Shanghai", show));
     return;
   }
   const siteId = await currentSite();

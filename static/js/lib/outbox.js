@@ -6,6 +6,7 @@
  * completes, "saved" is true even if the browser dies the next moment.
  */
 import { db, getMeta } from "./db.js";
+import { recorder } from "./session.js";
 import { isoNow, maskIdNumber, maskPhone, uuid } from "./util.js";
 
 const STRICT = { durability: "strict" };
@@ -20,8 +21,8 @@ export class NotSignedIn extends Error {}
  * @param visitors  returning-visitor entries to put
  * @returns the outbox entries written
  */
-export async function record({ mutations = [], records = [], photos = [], visitors = [] }) {
-  const user = await getMeta("user");
+export async function record({ mutations = [], records = [], photos = [], visitors = [], as = null }) {
+  const user = as || (await recorder());
   if (!user) throw new NotSignedIn("not signed in");
   const database = await db();
   const at = isoNow();

@@ -15,6 +15,7 @@ const EVERY = ["patrol", "gate", "stock", "followups", "sync"];
 
 export function screensFor(user) {
   if (!user) return EVERY;
+  if (user.role === "post") return ["gate", "sync"];
   if (["manager", "supervisor", "admin"].includes(user.role)) return EVERY;
   if (user.role === "guard") return BY_POST.security;
   return BY_POST[user.post] || EVERY;

@@ -41,6 +41,39 @@ export async function signIn(username, password) {
   return body.user;
 }
 
+/**
+ * Register this phone to a gate post with the code of the admin's QR (online, once). The
+ * phone is then the post's: people work on it in shifts (``lib/shifts.js``).
+ */
+export async function enrolPost(code) {
+  const device = await deviceId();
+  const body = await request("/api/v1/session/post", { method: "POST", json: { code, device_id: device } });
+  const previous = await getMeta("last_user_id");
+  if (previous && previous !== body.user.id) await clearPersonal({ keepUnsynced: true });
+  await rememberUser(body.user);
+  await setMetaMany({
+    token: body.token, token_expires_at: body.expires_at, user: body.user, last_user_id: body.user.id,
+    auth_state: "ok", site_id: body.user.site_ids[0] || null, shift: null,
+  });
+  return body.user;
+}
+
+export function isPost(user) {
+  return Boolean(user && user.role === "post");
+}
+
+/**
+ * Whom the phone records for: the signed-in person, or on a post's phone the person on
+ * shift (``null`` between shifts, when nothing may be recorded).
+ */
+export async function recorder() {
+  const user = await getMeta("user");
+  if (!isPost(user)) return user || null;
+  const shift = await getMeta("shift");
+  return shift ? { id: shift.user_id, display_name: shift.display_name, username: shift.username,
+    role: shift.role, post: shift.post, site_ids: user.site_ids, shift_id: shift.id } : null;
+}
+
 /** Everything but unsynced entries, photos not yet uploaded, the device id and its seq. */
 export async function clearPersonal({ keepUnsynced = true } = {}) {
   const database = await db();
@@ -57,7 +90,7 @@ export async function clearPersonal({ keepUnsynced = true } = {}) {
     cursor = await cursor.continue();
   }
   const meta = tx.objectStore("meta");
-  for (const key of ["token", "token_expires_at", "user", "cursor", "sync_state", "site_id", "auth_state", "last_user_id"]) {
+  for (const key of ["token", "token_expires_at", "user", "cursor", "sync_state", "site_id", "auth_state", "last_user_id", "shift"]) {
     meta.delete(key);
   }
   await tx.done;

@@ -1,6 +1,6 @@
 /** The signed-in person's current site and its settings, from the reference cache. */
 import { row } from "./refdata.js";
-import { currentSite, currentUser } from "./session.js";
+import { currentSite, currentUser, isPost, recorder } from "./session.js";
 
 export const DEFAULT_SETTINGS = {
   gate_windows: [
@@ -17,11 +17,16 @@ export function setting(site, key) {
   return own ?? DEFAULT_SETTINGS[key];
 }
 
-/** ``{user, siteId, site, tz}``; ``user`` is null when nobody is signed in. */
+/**
+ * ``{user, post, siteId, site, tz}``: ``user`` is who records (on a post's phone, the
+ * person on shift), null when nobody is signed in or on shift; ``post`` is the post.
+ */
 export async function context() {
-  const user = await currentUser();
-  if (!user) return { user: null };
+  const signedIn = await currentUser();
+  if (!signedIn) return { user: null, post: null };
+  const post = isPost(signedIn) ? signedIn : null;
+  const user = post ? await recorder() : signedIn;
   const siteId = await currentSite();
   const site = siteId ? await row("site", siteId) : null;
-  return { user, siteId, site, tz: (site && site.timezone) || "Asia/Shanghai" };
+  return { user, post, siteId, site, tz: (site && site.timezone) || "Asia/Shanghai" };
 }

@@ -174,6 +174,13 @@ export function emptyState(text) {
   return h("p", { class: "empty" }, text);
 }
 
+/** On a post's phone between shifts: nothing is recorded until someone starts one. */
+export function shiftFirst() {
+  return h("section", { class: "card", id: "shift-first" },
+    h("p", {}, t("Nobody is on shift on this phone. Start a shift first.")),
+    h("a", { class: "button primary", href: "/m/" }, t("Start a shift")));
+}
+
 export function signInFirst() {
   return h("section", { class: "card" },
     h("p", {}, t("Please sign in first.")),
