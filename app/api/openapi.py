@@ -53,6 +53,15 @@ class SessionRequestSchema(Schema):
         "description": "made once per installation of the app and kept"})
 
 
+class PostSessionRequestSchema(Schema):
+    code = fields.String(required=True, metadata={
+        "description": "the one-time code of the admin's QR code (12 letters and digits; case, "
+                       "spaces and dashes ignored)", "maxLength": 40})
+    device_id = fields.String(required=True, metadata={
+        "pattern": sync_schemas.DEVICE_ID_RE.pattern,
+        "description": "made once per installation of the app and kept"})
+
+
 class SessionUserSchema(Schema):
     id = fields.String(required=True)
     username = fields.String(required=True)
@@ -128,6 +137,7 @@ def build_spec() -> dict[str, Any]:
     components.schema("Change", schema=sync_schemas.ChangeSchema)
     components.schema("SyncResponse", schema=sync_schemas.SyncResponseSchema)
     components.schema("SessionRequest", schema=SessionRequestSchema)
+    components.schema("PostSessionRequest", schema=PostSessionRequestSchema)
     components.schema("SessionUser", schema=SessionUserSchema)
     components.schema("Session", schema=SessionSchema)
     components.schema("Photo", schema=PhotoSchema)
@@ -250,6 +260,19 @@ def _paths(spec: APISpec) -> None:
             "operationId": "signOut", "tags": ["session"], "security": either,
             "summary": "Revoke the caller's own device token (or end the desktop session)",
             "responses": {"204": {"description": "signed out"}, "401": unauthorized},
+        },
+    })
+    spec.path(path="/session/post", operations={
+        "post": {
+            "operationId": "registerPostPhone", "tags": ["session"], "security": [],
+            "summary": "Register this phone to a gate post with a one-time code; a device token of the post",
+            "requestBody": {"required": True, "content": {JSON: {"schema": "PostSessionRequest"}}},
+            "responses": {
+                "200": {"description": "registered", "content": {JSON: {"schema": "Session"}}},
+                "400": _error("the body is not a JSON object"),
+                "401": _error("the code is spent, unknown or more than a day old"),
+                "422": _error("a field is missing or not valid"),
+            },
         },
     })
     binary = {"schema": {"type": "string", "format": "binary"}}

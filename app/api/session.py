@@ -52,7 +52,12 @@ def session_create():
     user = authenticate(body["username"], body["password"], request.remote_addr or "")
     if user is None:
         return api_error(401, "invalid_credentials", _("Wrong username or password."))
-    token, row = tokens.issue(user, body["device_id"])
+    return _token_answer(user, body["device_id"])
+
+
+def _token_answer(user, device_id: str):
+    """A new device token for ``user`` on this phone, committed, as the phone keeps it."""
+    token, row = tokens.issue(user, device_id)
     db.session.commit()
     return jsonify({
         "user": user_body(user),
@@ -82,13 +87,7 @@ def session_post():
     if post is None:
         db.session.commit()
         return api_error(401, "invalid_credentials", _("This code is not valid: it was used, or it is more than a day old. Ask for a new one."))
-    token, row = tokens.issue(post, body["device_id"])
-    db.session.commit()
-    return jsonify({
-        "user": user_body(post),
-        "token": token,
-        "expires_at": row.expires_at.isoformat().replace("+00:00", "Z"),
-    })
+    return _token_answer(post, body["device_id"])
 
 
 @bp.route("/session", methods=["GET"])
