@@ -14,6 +14,7 @@ def test_ending_a_patrol_lists_the_missed_checkpoints(phone, live, shots):
     phone.wait_saved()
     route_order = page.locator("#checkpoints li strong").all_inner_texts()
     page.click("#add-finding")
+    page.locator("#finding-form").wait_for()
     places = page.locator("#finding-form select[name=checkpoint_id] option").all_inner_texts()
     assert places[1:len(route_order) + 1] == route_order
     page.click("#finding-form button:text-is('取消')")

@@ -65,6 +65,10 @@ def test_three_shifts_on_one_phone_offline_reach_the_server_under_the_right_name
     page.locator("#on-shift").wait_for()
     third = f"晚班{uuid.uuid4().hex[:4]}"
     phone.register_visitor(third, purpose="delivery")
+    page.goto("/m/")
+    log = page.locator("#gate-log").inner_text()  # the post's day, whoever was on shift
+    assert first in log and third in log and "在场" in log
+    page.screenshot(path=str(shots / "post-on-shift.png"), full_page=True)
     hand_over(page, f"{third}在场")
     page.screenshot(path=str(shots / "post-start.png"))
     assert len(phone.outbox()) == 9  # 3 starts, 3 ends, 2 check-ins, 1 check-out

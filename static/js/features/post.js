@@ -7,7 +7,7 @@ import { all, getMeta } from "../lib/db.js";
 import { t } from "../lib/i18n.js";
 import { rows } from "../lib/refdata.js";
 import { currentShift, endShift, lockedFor, startShift } from "../lib/shifts.js";
-import { clock } from "../lib/util.js";
+import { clock, dateTime } from "../lib/util.js";
 import { insideNow } from "../lib/visits.js";
 import { field, h, notice, once, rerender, showErrors } from "../ui/dom.js";
 
@@ -81,6 +81,19 @@ async function handoverForm(shift, siteId, tz, show) {
   return form;
 }
 
+/** Today's gate log of this post's phone: every visitor registered on it today, in and out. */
+async function todaysLog(siteId, tz) {
+  const today = dateTime(new Date(), tz).slice(0, 5);
+  const visits = (await all("records")).filter((r) => r.kind === "visit" && r.site_id === siteId && r.checked_in_at &&
+    dateTime(new Date(r.checked_in_at), tz).slice(0, 5) === today)
+    .sort((a, b) => Date.parse(a.checked_in_at) - Date.parse(b.checked_in_at));
+  return h("section", { class: "card", id: "gate-log" },
+    h("h2", {}, t("Today at this post"), " ", h("span", { class: "tag" }, String(visits.length))),
+    visits.length ? h("ol", {}, visits.map((v) => h("li", {}, [v.visitor_name,
+      `${clock(new Date(v.checked_in_at), tz)}–${v.checked_out_at ? clock(new Date(v.checked_out_at), tz) : t("inside")}`]
+      .join(" · ")))) : h("p", { class: "empty" }, t("Nobody registered yet today.")));
+}
+
 /** The post's home: the shift on now, or the way to start one. */
 export async function postHome(post, siteId, tz, show) {
   const shift = await currentShift();
@@ -94,7 +107,7 @@ export async function postHome(post, siteId, tz, show) {
     }));
     return [h("section", { class: "card", id: "on-shift" },
       h("p", {}, t("On shift: %(name)s since %(time)s", { name: shift.display_name, time: clock(new Date(shift.started_at), tz) })),
-      h("a", { class: "button primary block", href: "/m/gate" }, t("Gate"))), handOver, slot];
+      h("a", { class: "button primary block", href: "/m/gate" }, t("Gate"))), handOver, slot, await todaysLog(siteId, tz)];
   }
   const people = (await rows("user")).filter((u) => SHIFT_ROLES.includes(u.role) && u.pin_hash &&
     (u.site_ids || []).includes(siteId)).sort((a, b) => a.display_name.localeCompare(b.display_name, "zh-CN"));
