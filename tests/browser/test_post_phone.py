@@ -72,6 +72,9 @@ def test_three_shifts_on_one_phone_offline_reach_the_server_under_the_right_name
     hand_over(page, f"{third}在场")
     page.screenshot(path=str(shots / "post-start.png"))
     assert len(phone.outbox()) == 9  # 3 starts, 3 ends, 2 check-ins, 1 check-out
+    phone.open("sync")  # the post sends everyone's records: none waits for a sign-in
+    assert page.text_content("#waiting-count") == "9"
+    assert "等其登录后发送" not in page.text_content("#screen")
 
     phone.online()
     assert phone.sync_until_empty() == 0

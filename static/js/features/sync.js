@@ -2,7 +2,7 @@
 import { all, getMeta } from "../lib/db.js";
 import { currentLocale, setLocale, t } from "../lib/i18n.js";
 import { discardAttention, recordAgain, waiting } from "../lib/outbox.js";
-import { currentUser, signOut } from "../lib/session.js";
+import { currentUser, isPost, signOut } from "../lib/session.js";
 import { estimate, formatBytes } from "../lib/storage.js";
 import { state, syncNow } from "../lib/sync.js";
 import { check, formRules } from "../lib/rules.js";
@@ -112,7 +112,8 @@ function attentionItem(item, user, rules, sites) {
     toastAfterRender(t("Saved. It will be sent again."));
     show();
   }));
-  const mine = item.user_id === user.id;
+  // On a post's phone the person on shift mends it, in their own name.
+  const mine = item.user_id === user.id || isPost(user);
   return h("li", { class: "attention" },
     h("strong", {}, (TYPE_NAMES[item.type] || (() => item.type))()),
     h("div", { class: "meta" }, dateTime(new Date(item.at))),
@@ -136,8 +137,10 @@ export async function show({ keepEdits = false } = {}) {
     waiting(), state(), getMeta("users", {}), all("attention"), estimate(), getMeta("auth_state"), all("photos"),
     formRules(), rows("site")]);
   const refused = photos.filter((p) => p.refused).length;
-  const mine = user ? w.byUser[user.id] || 0 : 0;
-  const others = Object.entries(w.byUser).filter(([id]) => !user || id !== user.id);
+  // A post's phone sends everyone's records: none of them waits for a sign-in.
+  const post = isPost(user);
+  const mine = post ? w.total : user ? w.byUser[user.id] || 0 : 0;
+  const others = post ? [] : Object.entries(w.byUser).filter(([id]) => !user || id !== user.id);
   const button = h("button", { type: "button", class: "primary block", id: "sync-now" }, t("Sync now"));
   button.addEventListener("click", once(async () => {
     const result = await syncNow("button");
