@@ -106,3 +106,31 @@ def session_delete():
         from app.auth.routes import sign_out_everywhere
         sign_out_everywhere()
     return "", 204
+
+
+@bp.route("/session/pin", methods=["PUT"])
+@login_required_api
+def session_pin():
+    """A person sets their own shift PIN for post phones, with their password (a PIN is
+    what others at a shared phone must not guess, so it is not set on a token alone)."""
+    from app import pins
+    from app.admin.posts import SHIFT_ROLES
+
+    user = g.api_user
+    if user.role not in SHIFT_ROLES:
+        return api_error(403)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return api_error(400, "bad_request", _("The request body must be a JSON object."))
+    errors = {}
+    if not pins.valid(body.get("pin")):
+        errors["pin"] = [_("A PIN is 4 to 6 digits.")]
+    if not isinstance(body.get("password"), str) or not body["password"] or len(body["password"]) > 200:
+        errors["password"] = [_("This field is required.")]
+    if errors:
+        return api_error(422, "validation_error", details=errors)
+    if authenticate(user.username, body["password"], request.remote_addr or "") is None:
+        return api_error(422, "validation_error", details={"password": [_("Wrong password.")]})
+    user.pin_hash = pins.hash_pin(body["pin"])
+    db.session.commit()
+    return "", 204

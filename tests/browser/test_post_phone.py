@@ -2,6 +2,7 @@
 of checking a visitor out; and a PIN refused after five wrong tries."""
 import uuid
 
+from app.pins import check_pin
 from tests.browser.phone import Phone
 
 
@@ -110,3 +111,21 @@ def test_a_pin_is_refused_after_five_wrong_tries(phone, live, shots):
     assert phone.outbox() == []
     start_shift(page, "保安1号")  # someone else is not locked out
     page.locator("#on-shift").wait_for()
+
+
+def test_a_guard_sets_their_own_pin_on_their_phone(phone, live):
+    page = phone.page
+    phone.sign_in("guard2")
+    phone.open("sync")
+    page.fill("#pin-form input[name=pin]", "13")
+    page.click("#pin-form button[type=submit]")
+    page.locator("#pin-form #error-pin").wait_for()
+    page.fill("#pin-form input[name=pin]", "1357")
+    page.fill("#pin-form input[name=password]", "wrong-password")
+    page.click("#pin-form button[type=submit]")
+    page.locator("#pin-form #error-password:has-text('密码错误')").wait_for()
+    page.fill("#pin-form input[name=password]", "demo1234")
+    page.click("#pin-form button[type=submit]")
+    page.locator("#pin-form .notice.ok").wait_for()
+    (stored,), = live.query("SELECT pin_hash FROM users WHERE username = 'guard2'")
+    assert check_pin(stored, "1357")

@@ -28,7 +28,8 @@ ACCESS = {
     "static": ANYONE,  # CSS, scripts and icons
     "api.openapi_document": ANYONE,  # the API's description, no data
     "api.session_create": ANYONE,
-    "api.session_post": ANYONE,  # a phone registers to a post with a one-time code  # a phone signs in; it answers with the caller's own sites only
+    "api.session_post": ANYONE,
+    "api.session_pin": ("guard", "lead", "staff", "manager"),  # one's own shift PIN, with the password  # a phone registers to a post with a one-time code  # a phone signs in; it answers with the caller's own sites only
     "phone.home": ANYONE,  # the phone's offline shell: a page with no data, cached by the service worker
     "phone.screen": ANYONE,  # one phone screen's shell, no data; data comes from the API
     "phone.strings": ANYONE,  # the phone's translated strings

@@ -50,6 +50,7 @@ BODY_ROUTES = {
     "auth.password": "changes the caller's own password; no ids in the body",
     "api.session_create": "a phone signs in; no ids in the body",
     "api.session_post": "a phone registers with a one-time code; the code alone names the post",
+    "api.session_pin": "sets the caller's own shift PIN; no ids in the body",
     "api.session_delete": "revokes the caller's own token only",
     "api.sync": "site ids travel inside each mutation; tests/integration/sync checks every "
                 "mutation against the caller's sites and journals the refusal",

@@ -1,4 +1,5 @@
 /** The sync screen: what waits, when the last sync worked, what needs attention, who is in. */
+import { ApiError, request } from "../lib/api.js";
 import { all, getMeta } from "../lib/db.js";
 import { currentLocale, setLocale, t } from "../lib/i18n.js";
 import { discardAttention, recordAgain, waiting } from "../lib/outbox.js";
@@ -9,7 +10,7 @@ import { check, formRules } from "../lib/rules.js";
 import { rows } from "../lib/refdata.js";
 import { dateTime } from "../lib/util.js";
 import { choiceName, fieldLabel } from "../lib/words.js";
-import { h, notice, once, render, showErrors, toast, toastAfterRender } from "../ui/dom.js";
+import { field, h, notice, once, render, showErrors, toast, toastAfterRender } from "../ui/dom.js";
 import { refreshBadge } from "../ui/chrome.js";
 
 export const TYPE_NAMES = {
@@ -198,7 +199,44 @@ export async function show({ keepEdits = false } = {}) {
         h("dt", {}, t("Storage kept")), h("dd", {}, space.persisted ? t("Yes") : t("When space runs short the browser may clear it")),
       ),
       h("div", { class: "actions" }, langButton, user ? signOutButton : h("a", { class: "button small", href: "/m/login" }, t("Sign in")))),
+    user && ["guard", "staff", "manager"].includes(user.role) ? pinForm() : null,
   );
+}
+
+/** One's own shift PIN for the gate posts' shared phones: needs the network and the password. */
+function pinForm() {
+  const pin = h("input", { name: "pin", type: "password", inputmode: "numeric", autocomplete: "off", maxlength: "6" });
+  const password = h("input", { name: "password", type: "password", autocomplete: "current-password" });
+  const message = h("div", { "aria-live": "polite" });
+  const form = h("form", { class: "card", id: "pin-form", novalidate: true },
+    h("h2", {}, t("My shift PIN")),
+    h("p", { class: "meta" }, t("For the gate posts' shared phones: 4 to 6 digits. The post phones learn it at their next sync.")),
+    field(t("New PIN"), pin, { required: true }),
+    field(t("Your password"), password, { required: true }),
+    message,
+    h("button", { type: "submit", class: "block" }, t("Set my PIN")));
+  form.addEventListener("submit", once(async () => {
+    message.replaceChildren();
+    const errors = {};
+    if (!/^[0-9]{4,6}$/.test(pin.value)) errors.pin = t("A PIN is 4 to 6 digits.");
+    if (!password.value) errors.password = t("Enter your password.");
+    if (showErrors(form, errors, message)) return;
+    try {
+      await request("/api/v1/session/pin", { method: "PUT", token: await getMeta("token"),
+        json: { pin: pin.value, password: password.value } });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 422) {
+        showErrors(form, Object.fromEntries(Object.entries(err.details).map(([k, v]) => [k, [].concat(v).join(" ")])), message);
+      } else {
+        message.append(notice(t("No network: setting a PIN needs the network."), "error"));
+      }
+      return;
+    }
+    pin.value = "";
+    password.value = "";
+    message.append(notice(t("Your shift PIN is set."), "ok"));
+  }));
+  return form;
 }
 
 window.addEventListener("estate-synced", () => {

@@ -13,6 +13,7 @@ from app.models import JournalRow
 from app.models import Shift
 from app.models import User
 from app.models import Visit
+from tests.factories import PASSWORD
 from tests.factories import Phone
 from tests.integration.sync.helpers import Outbox
 from tests.integration.sync.helpers import check_in
@@ -124,3 +125,23 @@ def test_a_signed_out_post_phone_is_refused_whole(app, client, world, desk_for):
         token_id = token.id
     assert desk.post(f"/admin/posts/{world.users['post1']}/phones/{token_id}/revoke", {}).status_code == 302
     assert post.push([]).status_code == 401
+
+
+def test_people_set_their_own_pin_with_their_password(app, client, world):
+    phone = Phone(app.test_client())
+    assert phone.sign_in("store1").status_code == 200
+    keeper = world.users["store1"]
+    wrong = phone.client.put("/api/v1/session/pin", headers=phone.headers(), json={"pin": "1357", "password": "nope"})
+    assert wrong.status_code == 422 and wrong.json["error"]["details"] == {"password": ["密码错误。"]}
+    short = phone.client.put("/api/v1/session/pin", headers=phone.headers(), json={"pin": "12", "password": "x"})
+    assert short.status_code == 422 and "pin" in short.json["error"]["details"]
+    with app.app_context():
+        assert db.session.get(User, keeper).pin_hash is None
+    ok = phone.client.put("/api/v1/session/pin", headers=phone.headers(), json={"pin": "1357", "password": PASSWORD})
+    assert ok.status_code == 204
+    with app.app_context():
+        assert pins.check_pin(db.session.get(User, keeper).pin_hash, "1357")
+    supervisor = Phone(app.test_client())
+    assert supervisor.sign_in("supervisor1").status_code == 200
+    assert supervisor.client.put("/api/v1/session/pin", headers=supervisor.headers(),
+                                 json={"pin": "1357", "password": PASSWORD}).status_code == 403
