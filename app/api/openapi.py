@@ -62,6 +62,12 @@ class PostSessionRequestSchema(Schema):
         "description": "made once per installation of the app and kept"})
 
 
+class PinRequestSchema(Schema):
+    pin = fields.String(required=True, metadata={"pattern": r"^[0-9]{4,6}$",
+                                                 "description": "the caller's new shift PIN for post phones"})
+    password = fields.String(required=True, metadata={"format": "password"})
+
+
 class SessionUserSchema(Schema):
     id = fields.String(required=True)
     username = fields.String(required=True)
@@ -138,6 +144,7 @@ def build_spec() -> dict[str, Any]:
     components.schema("SyncResponse", schema=sync_schemas.SyncResponseSchema)
     components.schema("SessionRequest", schema=SessionRequestSchema)
     components.schema("PostSessionRequest", schema=PostSessionRequestSchema)
+    components.schema("PinRequest", schema=PinRequestSchema)
     components.schema("SessionUser", schema=SessionUserSchema)
     components.schema("Session", schema=SessionSchema)
     components.schema("Photo", schema=PhotoSchema)
@@ -272,6 +279,21 @@ def _paths(spec: APISpec) -> None:
                 "400": _error("the body is not a JSON object"),
                 "401": _error("the code is spent, unknown or more than a day old"),
                 "422": _error("a field is missing or not valid"),
+            },
+        },
+    })
+    spec.path(path="/session/pin", operations={
+        "put": {
+            "operationId": "setOwnPin", "tags": ["session"], "security": bearer,
+            "summary": "Set the caller's own shift PIN for gate posts' phones, with their password",
+            "requestBody": {"required": True, "content": {JSON: {"schema": "PinRequest"}}},
+            "responses": {
+                "204": {"description": "set"},
+                "400": _error("the body is not a JSON object"),
+                "401": unauthorized,
+                "403": _error("a post, a supervisor or an admin has no shift PIN"),
+                "422": _error("the PIN is not 4 to 6 digits, or the password is wrong"),
+                "429": _error("too many wrong passwords"),
             },
         },
     })
