@@ -99,6 +99,9 @@ class _Batch:
         self.unstorable: dict[str, dict[str, list[str]]] = {}
         self.parked: dict[str, list[JournalEntry]] = defaultdict(list)
         self.waiting_cache: dict[str, list[JournalEntry]] = {}
+        # A post phone's shifts by (device, person), read once per push: every record of
+        # the push is checked against them (dropped when a shift mutation may change them).
+        self.shift_cache: dict[tuple[str, str], list[dict[str, Any]]] = {}
         # Mutations decided (applied, parked, refused) in this push, and repeats by id.
         self.decided: set[str] = set()
         self.repeats: Counter[str] = Counter()
@@ -292,7 +295,14 @@ class _Batch:
         actor = self.store.user(mutation.user_id) if mutation.user_id != entry.user_id else None
         if actor is None or not actor.active or actor.role == POST_ROLE or not set(actor.site_ids) & set(sender.site_ids):
             raise reject("user_id", m.NOT_AT_THIS_POST, code="other_user")
-        if mutation.type != "shift.start" and not shifts.on_shift(self.store, entry.device_id, actor.id, at_phone):
+        if mutation.type.startswith("shift."):
+            self.shift_cache.clear()
+        if mutation.type == "shift.start":
+            return actor
+        key = (entry.device_id, actor.id)
+        if key not in self.shift_cache:
+            self.shift_cache[key] = self.store.find("shift", device_id=entry.device_id, user_id=actor.id)
+        if not shifts.covers(self.shift_cache[key], at_phone):
             raise reject("user_id", m.NO_SHIFT_OPEN, code="no_shift")
         return actor
 

@@ -3,7 +3,7 @@
 A post's phone records in the name of the person on shift. ``shift.start`` opens the
 window (the PIN was checked on the phone), ``shift.end`` closes it with the hand-over;
 ``sync.reconcile`` accepts a mutation in a person's name from a post's phone only inside
-a window of theirs on that same phone (``on_shift``). Windows are compared in the phone's
+a window of theirs on that same phone (``covers``). Windows are compared in the phone's
 own clock, in which both ends and every record were stamped.
 """
 from __future__ import annotations
@@ -18,13 +18,12 @@ from sync.errors import reject
 from sync.handlers import handler
 from sync.schemas import ShiftEndSchema
 from sync.schemas import ShiftStartSchema
-from sync.store import Store
 
 
-def on_shift(store: Store, device_id: str, user_id: str, at_phone: datetime) -> bool:
-    """Whether ``user_id`` had a shift open on ``device_id`` at the phone's time ``at_phone``."""
+def covers(shifts: list[dict[str, Any]], at_phone: datetime) -> bool:
+    """Whether one of a person's shifts on a phone was open at the phone's time ``at_phone``."""
     return any(s["started_at_phone"] <= at_phone and (s["ended_at_phone"] is None or at_phone <= s["ended_at_phone"])
-               for s in store.find("shift", device_id=device_id, user_id=user_id) if s.get("deleted_at") is None)
+               for s in shifts if s.get("deleted_at") is None)
 
 
 @handler("shift.start", "shift", ShiftStartSchema)
