@@ -62,6 +62,7 @@ NOT_AT_THIS_POST = N_("This person does not work at this post's site.")
 NO_SHIFT_OPEN = N_("No shift of this person was open on this phone at that time.")
 SHIFTS_ON_POST_PHONES = N_("Shifts are started and ended on a post's phone.")
 SHIFT_NOT_YOURS = N_("This shift is someone else's.")
+INSIDE_COUNT_INVALID = N_("Please give how many visitors are inside (0 or more).")
 MUTATION_ID_REUSED = N_("This record's id was already used for a different record; please record it again.")
 
 # rules checked against what the server holds

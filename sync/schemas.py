@@ -342,7 +342,7 @@ class ShiftEndSchema(DataSchema):
     """``shift.end``: the shift is handed over, with what the next person should know."""
 
     handover_note = Text(1000)
-    inside_count = Count(0, 100000, m.PARTY_SIZE_INVALID)
+    inside_count = Count(0, 100000, m.INSIDE_COUNT_INVALID)
 
 
 # -- complaints ------------------------------------------------------------------------
