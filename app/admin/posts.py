@@ -28,8 +28,6 @@ from app.models import User
 from app.models import utcnow
 from app.scoping import visible_site_ids
 
-SHIFT_ROLES = ("guard", "staff", "manager")
-
 
 def _posts(site_ids) -> list[User]:
     return list(db.session.scalars(
@@ -39,7 +37,7 @@ def _posts(site_ids) -> list[User]:
 
 def _people(site_ids) -> list[User]:
     return list(db.session.scalars(
-        lookups.company_users().where(User.role.in_(SHIFT_ROLES), User.active.is_(True),
+        lookups.company_users().where(User.role.in_(pins.SHIFT_ROLES), User.active.is_(True),
                                       User.sites.any(Site.id.in_(site_ids)))
         .options(selectinload(User.sites)).order_by(User.username)))
 
@@ -119,7 +117,7 @@ def post_phone_revoke(post_id, phone_id):
 def user_pin(user_id):
     """Set a person's shift PIN; post phones of their sites learn it at their next sync."""
     user = lookups.get_user_or_404(user_id)
-    if user.role not in SHIFT_ROLES:
+    if user.role not in pins.SHIFT_ROLES:
         abort(404)
     form = PinForm()
     if not form.validate_on_submit():

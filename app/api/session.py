@@ -114,10 +114,9 @@ def session_pin():
     """A person sets their own shift PIN for post phones, with their password (a PIN is
     what others at a shared phone must not guess, so it is not set on a token alone)."""
     from app import pins
-    from app.admin.posts import SHIFT_ROLES
 
     user = g.api_user
-    if user.role not in SHIFT_ROLES:
+    if user.role not in pins.SHIFT_ROLES:
         return api_error(403)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):

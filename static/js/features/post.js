@@ -5,13 +5,13 @@
  */
 import { all, getMeta } from "../lib/db.js";
 import { t } from "../lib/i18n.js";
+import { PIN_SHAPE, SHIFT_ROLES } from "../lib/pins.js";
 import { rows } from "../lib/refdata.js";
 import { currentShift, endShift, lockedFor, startShift } from "../lib/shifts.js";
 import { clock, dateTime } from "../lib/util.js";
 import { insideNow } from "../lib/visits.js";
 import { field, h, notice, once, rerender, showErrors } from "../ui/dom.js";
 
-const SHIFT_ROLES = ["guard", "staff", "manager"];
 
 /** The last hand-over signed on this phone, for the person starting the next shift. */
 async function lastHandover() {
@@ -40,7 +40,7 @@ function startForm(post, people, siteId, tz, previous, show) {
     const chosen = people.find((p) => p.id === person.value);
     const errors = {};
     if (!chosen) errors.person = t("Choose who you are.");
-    else if (!/^[0-9]{4,6}$/.test(pin.value)) errors.pin = t("A PIN is 4 to 6 digits.");
+    else if (!PIN_SHAPE.test(pin.value)) errors.pin = t("A PIN is 4 to 6 digits.");
     if (showErrors(form, errors, message)) return;
     const result = await startShift(post, chosen, pin.value, siteId);
     pin.value = "";

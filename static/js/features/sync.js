@@ -6,6 +6,7 @@ import { discardAttention, recordAgain, waiting } from "../lib/outbox.js";
 import { currentUser, isPost, signOut } from "../lib/session.js";
 import { estimate, formatBytes } from "../lib/storage.js";
 import { state, syncNow } from "../lib/sync.js";
+import { PIN_SHAPE, SHIFT_ROLES } from "../lib/pins.js";
 import { check, formRules } from "../lib/rules.js";
 import { rows } from "../lib/refdata.js";
 import { dateTime } from "../lib/util.js";
@@ -199,7 +200,7 @@ export async function show({ keepEdits = false } = {}) {
         h("dt", {}, t("Storage kept")), h("dd", {}, space.persisted ? t("Yes") : t("When space runs short the browser may clear it")),
       ),
       h("div", { class: "actions" }, langButton, user ? signOutButton : h("a", { class: "button small", href: "/m/login" }, t("Sign in")))),
-    user && ["guard", "staff", "manager"].includes(user.role) ? pinForm() : null,
+    user && SHIFT_ROLES.includes(user.role) ? pinForm() : null,
   );
 }
 
@@ -218,7 +219,7 @@ function pinForm() {
   form.addEventListener("submit", once(async () => {
     message.replaceChildren();
     const errors = {};
-    if (!/^[0-9]{4,6}$/.test(pin.value)) errors.pin = t("A PIN is 4 to 6 digits.");
+    if (!PIN_SHAPE.test(pin.value)) errors.pin = t("A PIN is 4 to 6 digits.");
     if (!password.value) errors.password = t("Enter your password.");
     if (showErrors(form, errors, message)) return;
     try {

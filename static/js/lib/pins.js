@@ -13,6 +13,8 @@ function toHex(buffer) {
 }
 
 export const PIN_SHAPE = /^[0-9]{4,6}$/;
+/** Who works shifts on post phones, and so has a PIN (``app/pins.py``). */
+export const SHIFT_ROLES = ["guard", "staff", "manager"];
 
 export async function checkPin(stored, pin) {
   const parts = String(stored || "").split("$");
