@@ -114,6 +114,9 @@ REVIEW_ROLES = ("manager", "supervisor", "admin")
 GATE_ROLES = ("guard", "manager", POST_ROLE)
 
 
+_own_visit = own_recent("checked_in_at")
+
+
 def visit_visible(row, viewer: Viewer) -> str | None:
     """A person's own visits of the last 7 days; and, for those who keep a gate, every
     visitor of their sites still inside, whoever registered them.
@@ -122,7 +125,7 @@ def visit_visible(row, viewer: Viewer) -> str | None:
     to check anyone out. Once out, another's visit leaves their phone (a ``delete``).
     """
     if row.user_id == viewer.user_id:
-        return own_recent("checked_in_at")(row, viewer)
+        return _own_visit(row, viewer)
     if viewer.role not in GATE_ROLES or row.site_id not in viewer.site_ids:
         return None
     if row.is_gone() or row.checked_out_at is not None:

@@ -8,31 +8,24 @@ import { clearDraft, keepDraft } from "../lib/drafts.js";
 import { t } from "../lib/i18n.js";
 import { record, waiting } from "../lib/outbox.js";
 import { rows } from "../lib/refdata.js";
-import { insideNow } from "../lib/visits.js";
 import { check, formRules, idNumberProblem, maxLengths } from "../lib/rules.js";
-import { ID_KINDS, PURPOSES } from "../lib/words.js";
 import { context, setting } from "../lib/site.js";
 import {
   clock, isoNow, maskAs, maskIdNumber, maskPhone, maskPlate, minutesOfDay, normaliseName, normalisePhone,
   normalisePlate, parseHM, sha256Hex, uuid,
 } from "../lib/util.js";
+import { insideNow } from "../lib/visits.js";
 import { mayHold } from "../lib/watchfilter.js";
+import { choiceName, ID_KINDS, PURPOSES } from "../lib/words.js";
 import {
   chipValue, chips, clearErrors, field, h, notice, once, render, rerender, shiftFirst, showErrors, signInFirst, toast,
   toastAfterRender,
 } from "../ui/dom.js";
 import { photoPicker } from "../ui/photos.js";
 
-export { ID_KINDS, PURPOSES };
-
 // One collator for every comparison: localeCompare with a locale makes one per call, which
 // for a site's few hundred units was most of the screen's drawing time.
 const UNIT_ORDER = new Intl.Collator("zh-CN", { numeric: true });
-
-function purposeName(code) {
-  const found = PURPOSES().find(([value]) => value === code);
-  return found ? found[1] : code;
-}
 
 function postNames(window) {
   const names = [];
@@ -88,7 +81,7 @@ function insideList(visits, maxMinutes, tz, onFlag) {
       h("div", { class: "row" },
         h("div", { class: "grow" },
           h("strong", {}, v.visitor_name), " ",
-          h("span", { class: "tag" }, purposeName(v.purpose)),
+          h("span", { class: "tag" }, choiceName("purpose", v.purpose)),
           over ? h("span", { class: "tag bad" }, t("Over the time limit")) : null,
           v.watch ? h("span", { class: "tag bad watch-mark" }, t("Watch list")) : null,
           h("div", { class: "meta due" },
@@ -197,7 +190,7 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter, rules) {
       else maybe.push(why);
     }
     if (run !== state.watchRun) return; // a later check (the guard kept typing) has the say
-    state.watchMatch = [...hits.map(({ w, why }) => `${why}: ${w.name || w.phone_masked || w.plate_masked || ""}`),
+    state.watchMatch = [...hits.map(({ w, why }) => `${why}${t(": ")}${w.name || w.phone_masked || w.plate_masked || ""}`),
       ...maybe.map((why) => t("possibly (%(match)s)", { match: why }))];
     watchDecision.hidden = !state.watchMatch.length;
     watchAlert.replaceChildren(

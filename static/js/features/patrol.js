@@ -17,8 +17,6 @@ import {
 import { photoPicker } from "../ui/photos.js";
 import { scanQR } from "../ui/scanner.js";
 
-export { CATEGORIES, SEVERITIES };
-
 const NAME_ORDER = new Intl.Collator("zh-CN", { numeric: true });
 
 /** The route's checkpoints in its order, then the site's others by name. */

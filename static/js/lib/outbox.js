@@ -5,7 +5,7 @@
  * phone's own records, with nothing awaited inside it but its own requests: once it
  * completes, "saved" is true even if the browser dies the next moment.
  */
-import { db, getMeta } from "./db.js";
+import { db } from "./db.js";
 import { recorder } from "./session.js";
 import { isoNow, maskIdNumber, maskPhone, uuid } from "./util.js";
 
