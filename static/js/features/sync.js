@@ -123,9 +123,9 @@ function attentionItem(item, user, rules, sites) {
       h("p", { class: "meta" }, t("Recorded by someone else; they can fix it after signing in."))]);
 }
 
-/** A fix of a rejected record is being typed: a redraw now would throw the typing away. */
+/** A fix or a PIN is being typed: a redraw now would throw the typing away. */
 function editing() {
-  return document.querySelector("form.fix:focus-within") !== null;
+  return document.querySelector("form.fix:focus-within, #pin-form:focus-within") !== null;
 }
 
 /**
@@ -134,6 +134,7 @@ function editing() {
  * guard may start typing while it is being read from the phone's database.
  */
 export async function show({ keepEdits = false } = {}) {
+  if (!keepEdits) keptPinForm = null;
   const user = await currentUser();
   const [w, s, users, attention, space, auth, photos, rules, sites] = await Promise.all([
     waiting(), state(), getMeta("users", {}), all("attention"), estimate(), getMeta("auth_state"), all("photos"),
@@ -200,16 +201,28 @@ export async function show({ keepEdits = false } = {}) {
         h("dt", {}, t("Storage kept")), h("dd", {}, space.persisted ? t("Yes") : t("When space runs short the browser may clear it")),
       ),
       h("div", { class: "actions" }, langButton, user ? signOutButton : h("a", { class: "button small", href: "/m/login" }, t("Sign in")))),
-    user && SHIFT_ROLES.includes(user.role) ? pinForm() : null,
+    user && SHIFT_ROLES.includes(user.role) ? pinForm(user) : null,
   );
 }
 
-/** One's own shift PIN for the gate posts' shared phones: needs the network and the password. */
-function pinForm() {
+let keptPinForm = null;
+
+/**
+ * One's own shift PIN for the gate posts' shared phones: needs the network and the password.
+ * The same form is put back by a redraw nobody asked for (a sync ending while the answer is awaited), so
+ * what was typed and what the server said stay on screen.
+ */
+function pinForm(user) {
+  if (keptPinForm && keptPinForm.dataset.user === String(user.id)) return keptPinForm;
+  keptPinForm = newPinForm(user);
+  return keptPinForm;
+}
+
+function newPinForm(user) {
   const pin = h("input", { name: "pin", type: "password", inputmode: "numeric", autocomplete: "off", maxlength: "6" });
   const password = h("input", { name: "password", type: "password", autocomplete: "current-password" });
   const message = h("div", { "aria-live": "polite" });
-  const form = h("form", { class: "card", id: "pin-form", novalidate: true },
+  const form = h("form", { class: "card", id: "pin-form", novalidate: true, "data-user": user.id },
     h("h2", {}, t("My shift PIN")),
     h("p", { class: "meta" }, t("For the gate posts' shared phones: 4 to 6 digits. The post phones learn it at their next sync.")),
     field(t("New PIN"), pin, { required: true }),
