@@ -28,7 +28,7 @@ def seed_demo_command():
 @click.command("create-user")
 @click.argument("username")
 @click.option("--name", "display_name", required=True)
-@click.option("--role", type=click.Choice(["guard", "staff", "manager", "supervisor", "admin"]), required=True)
+@click.option("--role", type=click.Choice(["guard", "clerk", "staff", "manager", "supervisor", "admin"]), required=True)
 @click.option("--site", "site_codes", multiple=True, help="site code; repeat for several")
 @click.password_option()
 @with_appcontext

@@ -15,6 +15,8 @@ from typing import Iterable
 from sync.store import UserRef
 
 MANAGER = "manager"  # a pseudo-post: the site's service-centre manager
+# Roles whose people hold a post and receive its follow-ups (a clerk is on the desk's).
+POST_ROLES = ("guard", "staff", "manager", "clerk")
 
 DEFAULT_ASSIGNMENT: dict[str, dict[str, str]] = {
     "source": {},
@@ -28,7 +30,8 @@ DEFAULT_ASSIGNMENT: dict[str, dict[str, str]] = {
 
 DEFAULT_CLOCKS = {"high": 120, "medium": 1440, "low": 4320, "flagged_person": 120,
                   "stock_difference": 4320, "missed_checkpoint": 1440,
-                  "complaint_contact": 120, "complaint_invalid": 120, "complaint_collective": 60}
+                  "complaint_contact": 120, "complaint_invalid": 120, "complaint_collective": 60,
+                  "complaint_assisted": 4320, "complaint_report_back": 720}
 
 
 def post_for(settings: dict[str, Any], *, source_type: str, category: str) -> str:
@@ -45,11 +48,18 @@ def owner_for(post: str, people: Iterable[UserRef]) -> str | None:
     """The person on ``post`` (team lead first, then by id), else the manager, else nobody."""
     people = [p for p in people if p.active]
     if post != MANAGER:
-        on_post = [p for p in people if p.post == post and p.role in ("guard", "staff", "manager")]
+        on_post = [p for p in people if p.post == post and p.role in POST_ROLES]
         if on_post:
             return sorted(on_post, key=lambda p: (not p.is_team_lead, p.id))[0].id
     managers = sorted((p for p in people if p.role == "manager"), key=lambda p: p.id)
     return managers[0].id if managers else None
+
+
+def desk_supervisor(people: Iterable[UserRef]) -> str | None:
+    """The customer-service supervisor (客服主管): the team lead of the desk, if any."""
+    leads = sorted(p.id for p in people if p.active and p.post == "customer_service" and p.is_team_lead
+                   and p.role in POST_ROLES)
+    return leads[0] if leads else None
 
 
 def clock_minutes(settings: dict[str, Any], clock: str) -> int:

@@ -36,7 +36,12 @@ SEVERITIES = ("low", "medium", "high")
 METHODS = ("qr", "manual")
 STATUSES = ("open", "in_progress", "resolved", "closed")
 COMPLAINT_KINDS = ("valid", "assisted", "invalid", "collective")
-CHANNELS = ("in_person", "phone", "written", "email", "developer")
+# How a complaint came in: 面谈, 电话, 书面, 邮件, the 24-hour hotline, the developer's centre.
+CHANNELS = ("in_person", "phone", "written", "email", "hotline", "developer")
+REPLY_STAGES = ("contact", "reply", "report_back")
+REPLY_METHODS = ("phone", "visit", "written")
+SATISFACTION = ("satisfied", "basically", "unsatisfied")
+MAX_MERGED = 200
 COLLECTIVE_HOUSEHOLDS = 5
 MAX_PHOTOS = 9
 MAX_QTY = Decimal("99999999999")
@@ -361,10 +366,15 @@ class ComplaintCreateSchema(DataSchema):
     category = Choice(CATEGORIES, m.CATEGORY_INVALID)
     photo_ids = photo_list()
     repeat_of = Ref()
+    # The desk merging complaints into one collective event (集体投诉事件): their ids.
+    merged_ids = fields.List(Ref(required=True), load_default=list, allow_none=False,
+                             validate=validate.Length(max=MAX_MERGED, error=m.TOO_MANY_MERGED))
 
     @validates_schema
     def _rules(self, data, **kwargs):
         errors = {}
+        if data.get("merged_ids") and data.get("kind") != "collective":
+            errors["merged_ids"] = [m.MERGE_ONLY_COLLECTIVE]
         if data.get("owner_phone") and not PHONE_RE.fullmatch(data["owner_phone"]):
             errors["owner_phone"] = [m.PHONE_INVALID]
         households = data.get("households")
@@ -373,6 +383,40 @@ class ComplaintCreateSchema(DataSchema):
             errors["households"] = [m.COLLECTIVE_TOO_FEW]
         if errors:
             raise ValidationError(errors)
+
+
+class ComplaintClassifySchema(DataSchema):
+    """``complaint.classify``: the desk's class for a complaint (entity: the complaint)."""
+
+    kind = Choice(COMPLAINT_KINDS, m.COMPLAINT_KIND_INVALID, required=True)
+    category = Choice(CATEGORIES, m.CATEGORY_INVALID)
+    common_interest = YesNo()
+    households = Count(1, 100000, m.HOUSEHOLDS_INVALID)
+
+    @validates_schema
+    def _rules(self, data, **kwargs):
+        if (data.get("kind") == "collective" and data.get("households") is not None
+                and data["households"] < COLLECTIVE_HOUSEHOLDS):
+            raise ValidationError({"households": [m.COLLECTIVE_TOO_FEW]})
+
+
+class ComplaintReplySchema(DataSchema):
+    """``complaint.reply``: a contact with the owner, the reply, or the report back to the
+    developer's centre, as 《客户投诉记录表》 keeps it (entity: the reply)."""
+
+    complaint_id = Ref(required=True, required_message=m.COMPLAINT_MISSING)
+    stage = Choice(REPLY_STAGES, m.REPLY_STAGE_INVALID, required=True)
+    method = Choice(REPLY_METHODS, m.REPLY_METHOD_INVALID, required=True)
+    said = Text(2000, required=True, required_message=m.REPLY_SAID_REQUIRED)
+    owner_opinion = Text(1000)
+    satisfaction = Choice(SATISFACTION, m.SATISFACTION_INVALID)
+    agreed_reply_at = Moment()
+    photo_ids = photo_list()
+
+    @validates_schema
+    def _rules(self, data, **kwargs):
+        if data.get("agreed_reply_at") is not None and data.get("stage") != "contact":
+            raise ValidationError({"agreed_reply_at": [m.AGREED_ONLY_ON_CONTACT]})
 
 
 # -- follow-ups ------------------------------------------------------------------------

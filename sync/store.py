@@ -21,7 +21,8 @@ from sync.envelope import JournalEntry
 # What the engine writes, by kind; each is a table on the app side.
 KINDS = (
     "visit", "incident", "patrol", "checkpoint_visit", "finding", "stock_check",
-    "stock_count", "followup", "followup_event", "conflict", "photo", "complaint", "shift",
+    "stock_count", "followup", "followup_event", "conflict", "photo", "complaint", "complaint_reply",
+    "shift",
 )
 # Read-only places and things: keys each view carries.
 REFERENCE_KINDS = {

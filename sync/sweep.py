@@ -12,7 +12,8 @@ actions out. Nothing here reads a clock: ``now`` and the site's ``tzinfo`` are g
 * **escalate**: an open or in-progress follow-up past its due time goes one level up the
   chain per run: 0 the owner (post / team lead), 1 the site's manager, 2 the company's
   quality department (品质部), never beyond. A level whose person already holds it is
-  skipped.
+  skipped. A complaint's chain has one more step at level 0: from the assistant who
+  holds it to the customer-service supervisor (客服主管), then on to the manager.
 * **settle**: a follow-up the sweep opened is closed when the records now prove the work
   was done in time (a late sync): a record of its subject timed, by corrected time,
   between the mark's ``since`` and its ``deadline``.
@@ -47,6 +48,7 @@ KINDS = (NO_PATROL, MISSED_ROUTE, OPEN_VISIT, NO_STOCK_CHECK)
 MISSED_SLOT = "missed_route_slot"  # a title only: the follow-up's kind is MISSED_ROUTE
 OWNER, MANAGER_LEVEL, QUALITY = 0, 1, 2
 TOP_LEVEL = QUALITY
+SUPERVISOR_STEP = "supervisor"  # a complaint's step within level 0 (reason key only)
 ACTIVE = ("open", "in_progress")
 CLOSED = "closed"
 
@@ -80,6 +82,7 @@ SETTLED = {
 }
 ESCALATED = {
     MANAGER_LEVEL: N_("Overdue since %(due)s: passed to the service-centre manager."),
+    SUPERVISOR_STEP: N_("Overdue since %(due)s: passed to the customer-service supervisor."),
     QUALITY: N_("Overdue since %(due)s: passed to the company's quality department."),
 }
 
@@ -165,6 +168,7 @@ class FollowUpFact:
     escalation_level: int
     assignee_id: str | None
     clock: str | None
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -622,6 +626,16 @@ def escalate_plan(site: SiteFacts, now: datetime, skip: Iterable[str] = ()) -> l
     for followup in sorted(site.followups, key=lambda f: f.id):
         if (followup.id in skip or followup.status not in ACTIVE or followup.due_at is None
                 or followup.due_at >= now or followup.escalation_level >= TOP_LEVEL):
+            continue
+        desk_lead = rules.desk_supervisor(site.people) if followup.category == "complaint" else None
+        if (desk_lead is not None and followup.escalation_level == OWNER
+                and followup.assignee_id != desk_lead):
+            found.append(Escalate(
+                followup_id=followup.id, from_level=OWNER, to_level=OWNER,
+                from_user_id=followup.assignee_id, to_user_id=desk_lead,
+                due_at=rules.due_at(settings, followup.clock or "medium", now),
+                reason=Message(ESCALATED[SUPERVISOR_STEP], {"due": shown(followup.due_at, site.tz)}),
+            ))
             continue
         target = next((level for level in range(followup.escalation_level + 1, TOP_LEVEL + 1)
                        if holders[level] is not None and holders[level] != followup.assignee_id), None)

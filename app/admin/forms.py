@@ -247,7 +247,7 @@ class UnitImportForm(FlaskForm):
 # --- people ------------------------------------------------------------------------------
 
 ROLE_LABELS = {
-    "guard": _l("Guard"), "staff": _l("Staff"), "manager": _l("Manager"),
+    "guard": _l("Guard"), "clerk": _l("Front-desk clerk"), "staff": _l("Staff"), "manager": _l("Manager"),
     "supervisor": _l("Supervisor"), "admin": _l("Administrator"),
 }
 POST_LABELS = {

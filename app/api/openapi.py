@@ -72,7 +72,7 @@ class SessionUserSchema(Schema):
     id = fields.String(required=True)
     username = fields.String(required=True)
     display_name = fields.String(required=True)
-    role = fields.String(required=True, metadata={"enum": ["guard", "staff", "manager", "supervisor", "admin"]})
+    role = fields.String(required=True, metadata={"enum": ["guard", "clerk", "staff", "manager", "supervisor", "admin"]})
     post = fields.String(allow_none=True)
     is_team_lead = fields.Boolean()
     site_ids = fields.List(fields.String(), required=True)

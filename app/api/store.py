@@ -24,6 +24,7 @@ from app.models import DEFAULT_SITE_SETTINGS
 from app.models import Checkpoint
 from app.models import CheckpointVisit
 from app.models import Complaint
+from app.models import ComplaintReply
 from app.models import Conflict
 from app.models import Finding
 from app.models import FollowUp
@@ -59,7 +60,7 @@ KIND_MODELS = {
     "visit": Visit, "incident": Incident, "patrol": Patrol, "checkpoint_visit": CheckpointVisit,
     "finding": Finding, "stock_check": StockCheck, "stock_count": StockCount,
     "followup": FollowUp, "followup_event": FollowUpEvent, "conflict": Conflict, "photo": Photo,
-    "complaint": Complaint, "shift": Shift,
+    "complaint": Complaint, "complaint_reply": ComplaintReply, "shift": Shift,
 }
 STORE_MANAGED = {"version", "updated_at"}
 JOURNAL_COLUMNS = [c.key for c in JournalRow.__table__.columns]

@@ -202,7 +202,7 @@ def _overdue(site_id: str, now: datetime) -> tuple[sweep.FollowUpFact, ...]:
     """Active follow-ups of the site past their due time and below the top of the chain."""
     rows = db.session.execute(
         select(FollowUp.id, FollowUp.status, FollowUp.due_at, FollowUp.escalation_level,
-               FollowUp.assignee_id, FollowUp.clock)
+               FollowUp.assignee_id, FollowUp.clock, FollowUp.category)
         .where(FollowUp.site_id == site_id, FollowUp.deleted_at.is_(None),
                FollowUp.status.in_(sweep.ACTIVE), FollowUp.due_at < now,
                FollowUp.escalation_level < sweep.TOP_LEVEL).order_by(FollowUp.id)).all()

@@ -28,6 +28,7 @@ from app.models.journal import JournalRow  # noqa: F401
 from app.models.journal import SyncDevice  # noqa: F401
 from app.models.records import CheckpointVisit  # noqa: F401
 from app.models.records import Complaint  # noqa: F401
+from app.models.records import ComplaintReply  # noqa: F401
 from app.models.records import Finding  # noqa: F401
 from app.models.records import Incident  # noqa: F401
 from app.models.records import Patrol  # noqa: F401

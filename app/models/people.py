@@ -20,7 +20,8 @@ from app.models.base import Synced
 from app.models.base import UTCDateTime
 from app.models.base import utcnow
 
-ROLES = ("guard", "staff", "manager", "supervisor", "admin")
+# clerk: 客户服务助理, the front desk that takes complaints and repair requests.
+ROLES = ("guard", "clerk", "staff", "manager", "supervisor", "admin")
 # Not a person: a shared phone at one of a site's gates (东门岗). It signs in with a code
 # the admin's QR gives, never a password; people work on it in shifts (``app/posts``).
 POST_ROLE = "post"

@@ -16,6 +16,7 @@ from sqlalchemy import ForeignKey
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy import false
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -244,9 +245,37 @@ class Complaint(Recorded, db.Model):
     lodged_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
     lodged_at_phone: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     followup_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # A reply time agreed with the owner on a contact: the reply clock runs to it.
+    agreed_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The collective event (集体投诉事件) this complaint was merged into.
+    merged_into: Mapped[str | None] = mapped_column(String(36), index=True)
+    # Of many owners' common interest: goes into the monthly service report (《月度物业服务报告》).
+    common_interest: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
+    # The owner said they were not satisfied: the supervisor reviews the earlier handling.
+    unsatisfied: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
+    classified_by: Mapped[str | None] = mapped_column(String(36))
+    classified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self):  # never the owner's phone, even in a traceback
         return f"<Complaint {self.id}>"
+
+
+class ComplaintReply(Recorded, db.Model):
+    """A contact with the owner, the reply or the report back to the developer's centre:
+    a line of 《客户投诉记录表》 with what was said, the owner's opinion and the signed form."""
+
+    __tablename__ = "complaint_replies"
+    sync_type = "complaint_reply"
+    complaint_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
+    stage: Mapped[str] = mapped_column(String(16), nullable=False)
+    method: Mapped[str] = mapped_column(String(16), nullable=False)
+    said: Mapped[str] = mapped_column(Text, nullable=False)
+    owner_opinion: Mapped[str | None] = mapped_column(Text)
+    satisfaction: Mapped[str | None] = mapped_column(String(16))
+    agreed_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    photo_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    replied_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    replied_at_phone: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
 class Photo(IdMixin, db.Model):
