@@ -16,7 +16,7 @@ from werkzeug.routing import BuildError
 
 from app.extensions import db
 from app.followups import labels
-from app.followups.desk import is_desk_device
+from app.office.desk_push import is_desk_device
 from app.models import Finding
 from app.models import FollowUp
 from app.models import FollowUpEvent

@@ -2,11 +2,13 @@
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
+from zoneinfo import ZoneInfo
 
 from app.extensions import db
 from app.models import Complaint
 from app.models import FollowUp
 from app.models import JournalRow
+from sync.complaint_clocks import end_of_local_day
 
 
 def complaint(phone, site_id, **data):
@@ -32,7 +34,10 @@ def test_a_complaint_is_stored_with_its_two_hour_follow_up(app, phone_for, world
         followup = db.session.get(FollowUp, row.followup_id)
         assert followup.source_type == "complaint" and followup.category == "complaint"
         assert followup.assignee_id == world.users["cs1"] and followup.clock == "complaint_contact"
-        assert followup.due_at - followup.opened_at == timedelta(hours=2)
+        # Due at the first of its clocks: the 2-hour contact, or the same day's end in
+        # Shanghai when that comes first (a complaint taken late in the evening).
+        day_end = end_of_local_day(followup.opened_at, ZoneInfo("Asia/Shanghai"))
+        assert followup.due_at == min(followup.opened_at + timedelta(hours=2), day_end)
         assert "written_reply" in followup.detail["required"]
     pulled = [c for c in response.json["changes"] if c["type"] == "followup"]
     assert pulled and pulled[0]["data"]["source_id"] == mutation["entity_id"]
