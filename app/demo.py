@@ -55,6 +55,7 @@ STAFF = [
     ("manager{n}", "经理{n}", "manager", None, False),
     ("lead{n}", "保安队长{n}", "guard", "security", True),
     ("cs{n}", "客服主管{n}", "staff", "customer_service", True),
+    ("clerk{n}", "客服助理{n}", "clerk", "customer_service", False),
     ("repair{n}", "维修工{n}", "staff", "repair", False),
     ("clean{n}", "保洁员{n}", "staff", "cleaning", False),
     ("store{n}", "库管{n}", "staff", "store", False),

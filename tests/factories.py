@@ -103,6 +103,7 @@ def make_world() -> World:
         users[f"manager{n}"] = make_user(company, f"manager{n}", "manager", [site])
         users[f"lead{n}"] = make_user(company, f"lead{n}", "guard", [site], "security", lead=True)
         users[f"cs{n}"] = make_user(company, f"cs{n}", "staff", [site], "customer_service", lead=True)
+        users[f"clerk{n}"] = make_user(company, f"clerk{n}", "clerk", [site], "customer_service")
         users[f"repair{n}"] = make_user(company, f"repair{n}", "staff", [site], "repair")
         users[f"clean{n}"] = make_user(company, f"clean{n}", "staff", [site], "cleaning")
         users[f"store{n}"] = make_user(company, f"store{n}", "staff", [site], "store")

@@ -182,6 +182,10 @@ CLOCK_LABELS = {
     "open_visit": _l("Visitor not checked out"),
     "no_patrol": _l("No patrol on a day"),
     "complaint_contact": _l("Complaint: contact the owner"),
+    "complaint_invalid": _l("Invalid complaint: reply to the owner"),
+    "complaint_collective": _l("Collective complaint: the manager contacts the owners"),
+    "complaint_assisted": _l("Assisted complaint: reply unless a time was agreed"),
+    "complaint_report_back": _l("Developer's transfer: report back after handling"),
 }
 
 

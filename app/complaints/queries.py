@@ -30,6 +30,7 @@ def complaints(f: ListFilters):
     """The statement of the complaints list: one ``Complaint`` per row, for the pager."""
     stmt = (select(Complaint).outerjoin(FollowUp, FollowUp.id == Complaint.followup_id)
             .where(Complaint.site_id.in_(f.site_ids), Complaint.deleted_at.is_(None)))
+    stmt = stmt.where(Complaint.merged_into.is_(None))  # shown on their collective event's page
     stmt = within(stmt, Complaint.lodged_at, f)
     if f.person:
         stmt = stmt.where(Complaint.user_id == f.person)
@@ -70,5 +71,13 @@ def repeats_of(complaint: Complaint) -> list[Complaint]:
     """Later complaints at the same site that say they repeat this one."""
     return list(db.session.scalars(
         select(Complaint).where(Complaint.repeat_of == complaint.id, Complaint.site_id == complaint.site_id,
+                                Complaint.deleted_at.is_(None))
+        .order_by(Complaint.lodged_at)))
+
+
+def merged_into(event: Complaint) -> list[Complaint]:
+    """The complaints a collective event took in, oldest first."""
+    return list(db.session.scalars(
+        select(Complaint).where(Complaint.merged_into == event.id, Complaint.site_id == event.site_id,
                                 Complaint.deleted_at.is_(None))
         .order_by(Complaint.lodged_at)))

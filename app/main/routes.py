@@ -9,6 +9,7 @@ from app.main import bp
 from app.models import ROLES
 from app.navigation import add_nav
 from app.office.access import may_review
+from app.office.access import may_use_desk
 from app.office.access import may_work_followups
 
 add_nav(10, "phone.home", _l("Phone app"), ROLES)
@@ -22,6 +23,8 @@ def index():
         return redirect(url_for("auth.login"))
     if may_review(current_user):
         return redirect(url_for("review.dashboard"))
+    if may_use_desk(current_user):
+        return redirect(url_for("complaints.duty"))
     if may_work_followups(current_user):
         return redirect(url_for("followups.board"))
     return render_template("main/index.html")

@@ -37,6 +37,10 @@ DEFAULT_SITE_SETTINGS = {
         "open_visit": 720,
         "no_patrol": 1440,
         "complaint_contact": 120,
+        "complaint_invalid": 120,
+        "complaint_collective": 60,
+        "complaint_assisted": 4320,
+        "complaint_report_back": 720,
     },
     "stock_tolerance": {"default": 0},
     # Counters see an item's book quantity only after their first count of it.

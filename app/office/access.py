@@ -2,7 +2,8 @@
 
 Managers, supervisors (the quality department included) and admins review everything of
 their sites. Staff and team leads work their own and their team's follow-ups at the desk
-too. Guards who lead no team have the phone only.
+too. The front desk (客户服务助理, role ``clerk``, and the customer-service post) takes and
+answers complaints. Guards who lead no team have the phone only.
 """
 from functools import wraps
 
@@ -29,9 +30,18 @@ def may_reveal(user) -> bool:
 
 
 def may_work_followups(user) -> bool:
-    """Uses the follow-up desk: reviewers, staff, and team leads of any post."""
+    """Uses the follow-up desk: reviewers, staff, clerks, and team leads of any post."""
     return may_review(user) or (user is not None and user.is_authenticated
-                                and (user.role == "staff" or bool(user.is_team_lead)))
+                                and (user.role in ("staff", "clerk") or bool(user.is_team_lead)))
+
+
+def may_use_desk(user) -> bool:
+    """The front desk: complaints, the duty log, repair requests. The engine holds the same
+    rule for what they record (``sync.complaints.may_handle``)."""
+    if user is None or not user.is_authenticated:
+        return False
+    from sync.complaints import may_handle
+    return may_review(user) or may_handle(user)
 
 
 def _gate(allowed):
@@ -49,3 +59,4 @@ def _gate(allowed):
 
 review_required = _gate(may_review)
 followups_required = _gate(may_work_followups)
+desk_required = _gate(may_use_desk)

@@ -5,18 +5,20 @@ is not, so a new route is declared when it is added), with the roles that get pa
 gate. A role not listed is refused: sent to sign in when nobody is signed in (``302`` to
 ``/login`` at the desk, ``401`` from the API), ``403`` otherwise. A role listed gets the
 route for rows of its own site and a ``404`` for another site's. ``lead`` is a guard who
-leads a team; ``staff`` is a person of a post (repair, cleaning, store, customer service).
+leads a team; ``clerk`` the front desk's assistant; ``staff`` is a person of a post
+(repair, cleaning, store, customer service).
 
 A page asked for ``?site=`` of a site that is not the person's shows the person's own
 sites (the office's lists say so in a message; a form ignores it), except the admin pages
 in ``SITE_FILTER_ABSENT``, which answer ``404`` (``app/admin/lookups.site_filter``).
 """
 ANONYMOUS = "anonymous"
-SIGNED_IN = ("guard", "lead", "staff", "manager", "supervisor", "admin")
+SIGNED_IN = ("guard", "lead", "clerk", "staff", "manager", "supervisor", "admin")
 ROLES = SIGNED_IN + (ANONYMOUS,)
 ANYONE = ROLES
 REVIEW = ("manager", "supervisor", "admin")  # app.office.access.may_review
-FOLLOWUPS = ("lead", "staff") + REVIEW  # app.office.access.may_work_followups
+FOLLOWUPS = ("lead", "clerk", "staff") + REVIEW  # app.office.access.may_work_followups
+DESK = ("clerk",) + REVIEW  # app.office.access.may_use_desk (``staff`` here is a repair worker)
 ADMIN = ("admin",)
 REVEAL = ("supervisor", "admin")  # app.gate.reveal: a full number, with a reason
 
@@ -75,8 +77,15 @@ ACCESS = {
     "stock.check": REVIEW,
     "stock.approve": REVIEW,  # app.stock.decisions.DECIDERS
     "stock.recount": REVIEW,
-    "complaints.index": REVIEW,
-    "complaints.detail": REVIEW,
+    # The front desk: complaints taken, classified and answered (clerks and reviewers).
+    "complaints.index": DESK,
+    "complaints.detail": DESK,
+    "complaints.new": DESK,
+    "complaints.classify": DESK,
+    "complaints.reply": DESK,
+    "complaints.merge": DESK,
+    "complaints.duty": DESK,
+    "complaints.summary": DESK,
     # The follow-up desk: reviewers, and staff and team leads for their own and their team's.
     "followups.board": FOLLOWUPS,
     "followups.index": FOLLOWUPS,

@@ -43,7 +43,7 @@ JPEG = b"\xff\xd8\xff\xe0" + bytes(64)
 # Values for URL parts that are not ids.
 SAMPLES = {"code": "en", "screen": "gate", "locale": "zh_CN", "filename": "css/desktop.css"}
 
-SITE2_PEOPLE = ("guard2", "manager2", "lead2", "cs2", "repair2", "clean2", "store2", "supervisor2")
+SITE2_PEOPLE = ("guard2", "manager2", "lead2", "cs2", "clerk2", "repair2", "clean2", "store2", "supervisor2")
 OUTSIDER = "outsider"  # admin of another company
 ID_PARAM = re.compile(r"(^|_)id$")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -51,6 +51,8 @@ IGNORED_TABLES = {"login_attempts": "failed sign-ins are recorded on purpose"}
 
 # Routes without an id in the URL whose body names a site's rows, with a body for one site.
 BODY_PROBES = {
+    "complaints.new": lambda s: {"site_id": s.site, "kind": "valid", "channel": "phone", "description": "偷"},
+    "complaints.merge": lambda s: {"complaint_id": s.owned["complaints"], "description": "偷"},
     "admin.units_import": lambda s: {"site_id": s.site},
     "admin.checkpoint_new": lambda s: {"site_id": s.site, "name": "偷", "code": "STEAL-1"},
     "admin.route_new": lambda s: {"site_id": s.site, "name": "偷", "codes": "ANY-1"},

@@ -40,7 +40,7 @@ from tests.integration.scene import tables_for
 from tests.integration.scene import url_for_rule
 
 # Who plays each role: site 2's people; the admin sees every site of the company.
-PLAYERS = {"guard": "guard2", "lead": "lead2", "staff": "repair2", "manager": "manager2",
+PLAYERS = {"guard": "guard2", "lead": "lead2", "clerk": "clerk2", "staff": "repair2", "manager": "manager2",
            "supervisor": "supervisor2", "admin": "admin1", ANONYMOUS: None}
 OTHER_SITE_PLAYERS = {"admin": OUTSIDER}
 # Whom the admin's own-site actions on people act on (deactivate, new password, revoke a

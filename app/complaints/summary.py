@@ -1,0 +1,91 @@
+"""The month's complaint summary (《客户投诉汇总及处理情况表》) per site, with the
+timely-handling rate and its late complaints, the common-interest complaints for the
+monthly service report to owners (《月度物业服务报告》), and a CSV for the management
+department."""
+from __future__ import annotations
+
+import io
+from collections import Counter
+from datetime import date
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Response
+from flask import abort
+from flask import render_template
+from flask import request
+from flask_babel import gettext as _
+
+from app.complaints import bp
+from app.complaints import clocks
+from app.complaints import queries
+from app.complaints.routes import LABELS
+from app.csvsafe import safe_writer
+from app.models import utcnow
+from app.office.access import desk_required
+from app.office.filters import chosen_site
+from app.office.filters import local_today
+from app.office.filters import visible_sites
+
+
+def _month(raw: str | None, tz: str, errors: list[str]) -> date:
+    today = local_today(tz)
+    if raw:
+        try:
+            year, month = (int(p) for p in raw.split("-"))
+            return date(year, month, 1)
+        except ValueError:
+            errors.append(_("The month is not valid; this month is shown."))
+    return today.replace(day=1)
+
+
+def _latest(handling):
+    return handling.replies[-1] if handling.replies else None
+
+
+@bp.route("/summary")
+@desk_required
+def summary():
+    errors: list[str] = []
+    sites = visible_sites()
+    site = chosen_site(sites, errors) or (sites[0] if sites else None)
+    if site is None:
+        abort(404)
+    month = _month(request.args.get("month"), site.timezone, errors)
+    result = clocks.month_rate(site, month, utcnow())
+    by_kind = Counter(h.complaint.kind for h in result.all)
+    by_category = Counter(h.complaint.category or "other" for h in result.all)
+    if request.args.get("format") == "csv":
+        return _csv(site, month, result)
+    names = queries.names_of([h.complaint.user_id for h in result.all])
+    previous = (month - timedelta(days=1)).replace(day=1)
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return render_template(
+        "complaints/summary.html", site=site, sites=sites, month=month, result=result, by_kind=by_kind,
+        by_category=by_category, common=[h for h in result.all if h.complaint.common_interest],
+        names=names, labels=LABELS, errors=errors, latest=_latest, previous=previous, following=following,
+        now=utcnow(),
+        late_only=request.args.get("late") == "1")
+
+
+def _csv(site, month, result) -> Response:
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel opens UTF-8 Chinese only with the mark
+    writer = safe_writer(out)
+    writer.writerow([_("Lodged at"), _("Unit"), _("Kind"), _("Category"), _("Channel"), _("Households"),
+                     _("Description"), _("Handling"), _("Owner's opinion"), _("Satisfaction"),
+                     _("In time"), _("Common interest")])
+    tz = ZoneInfo(site.timezone)
+    for h in result.all:
+        c, last = h.complaint, _latest(h)
+        writer.writerow([
+            c.lodged_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), c.unit or "",
+            str(LABELS["kinds"].get(c.kind, c.kind)), str(LABELS["categories"].get(c.category, c.category or "")),
+            str(LABELS["channels"].get(c.channel, c.channel)), c.households, c.description,
+            last.said if last else "", (last.owner_opinion or "") if last else "",
+            str(LABELS["satisfaction"].get(last.satisfaction, "")) if last and last.satisfaction else "",
+            str(LABELS["verdicts"][h.verdict]), _("Yes") if c.common_interest else "",
+        ])
+    name = f"complaints-{site.code}-{month:%Y-%m}.csv"
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
