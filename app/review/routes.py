@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
+from app.complaints import clocks as complaint_clocks
 from app.followups import labels
 from app.models import utcnow
 from app.navigation import add_nav
@@ -55,10 +56,12 @@ def dashboard():
                     _("Timely-handling rate by due day (line: 90 %)"), target=numbers.TIMELY_TARGET,
                     percent=True),
     ]
+    complaint_rates = [complaint_clocks.month_rate(r.site, today(r.site.timezone).replace(day=1), now) for r in rows]
     on_time = sum(r.timely[0] for r in rows)
     due = sum(r.timely[1] for r in rows)
     return render_template(
         "review/dashboard.html", f=f, rows=rows, day=day, days=days, charts=chart_list,
         owners=numbers.owners(f.site_ids, now), findings=numbers.open_findings(f.site_ids), link=link,
         sites={s.id: s for s in f.sites}, labels=labels, now=now, target=numbers.TIMELY_TARGET,
-        timely_rate=(100.0 * on_time / due) if due else None, timely=(on_time, due))
+        timely_rate=(100.0 * on_time / due) if due else None, timely=(on_time, due),
+        complaint_rates=complaint_rates)

@@ -218,3 +218,13 @@ def test_the_duty_log_lists_the_day_in_order(app, world, desk_for, lodge):
     assert "第一条" in page and "昨天的" not in page
     assert re.search(r"昨天的", desk.text(f"/complaints/duty?site={world.site1}&day={(day - timedelta(days=1)).isoformat()}"))
     assert first and yesterday
+
+
+def test_the_dashboard_shows_each_site_s_month_rate_against_its_line(app, world, desk_for, lodge):
+    now = datetime.now(timezone.utc)
+    lodge("clerk1", description="没人联系", at=now - timedelta(hours=3))
+    page = desk_for("supervisor1").text("/review")
+    block = page.split('id="complaint-rates"')[1].split("</div>\n\n")[0]
+    assert "翠湖花园" in block and "金桂苑" in block
+    assert "0%" in block and "kpi bad" in block and "逾期 1" in block
+    assert f"/complaints/summary?site={world.site1}" in block
