@@ -28,6 +28,7 @@ from app.models import ChangeLog
 from app.models.base import among
 from app.models import Checkpoint
 from app.models import Complaint
+from app.models import ComplaintReply
 from app.models import Finding
 from app.models import FollowUp
 from app.models import FollowUpEvent
@@ -132,6 +133,20 @@ def visit_visible(row, viewer: Viewer) -> str | None:
         return DELETE
     return UPSERT if row.checked_in_at >= viewer.now - timedelta(days=OWN_RECORD_DAYS) else DELETE
 CLOSED_DAYS = 7
+DESK_ROLES = ("clerk", "manager")
+_own_complaint = own_recent("lodged_at")
+
+
+def complaint_visible(row, viewer: Viewer) -> str | None:
+    """One's own complaints of the last 7 days; for the desk's assistants and the managers,
+    every complaint of their sites taken in the last 7 days, to contact and answer."""
+    if row.user_id == viewer.user_id:
+        return _own_complaint(row, viewer)
+    if viewer.role not in DESK_ROLES or row.site_id not in viewer.site_ids:
+        return None
+    if row.is_gone():
+        return DELETE
+    return UPSERT if row.lodged_at >= viewer.now - timedelta(days=OWN_RECORD_DAYS) else DELETE
 
 
 def followup_visible(row, viewer: Viewer) -> str | None:
@@ -304,6 +319,33 @@ def _source_photos(rows: list[FollowUp]) -> dict[str, list[str]]:
     return {r.id: [p for s in (r.sources or []) for p in found.get(s.get("id"), [])] for r in rows}
 
 
+def _complaint(r, v) -> dict:
+    """What a phone needs to contact and answer: never the owner's full number."""
+    return {"site_id": r.site_id, "kind": r.kind, "channel": r.channel, "description": r.description,
+            "unit": r.unit, "owner_name": r.owner_name, "owner_phone": mask_phone(r.owner_phone) or None,
+            "households": r.households, "collective": r.collective, "category": r.category,
+            "repeat_of": r.repeat_of, "lodged_at": iso(r.lodged_at), "followup_id": r.followup_id,
+            "agreed_reply_at": iso(r.agreed_reply_at), "merged_into": r.merged_into,
+            "unsatisfied": r.unsatisfied}
+
+
+def _complaints(rows, viewer) -> dict:
+    """Complaints with their photos and the last stage the owner was answered at (one query
+    a page), so that a phone shows "contacted" for a contact made at the desk."""
+    out = _with_photos(_complaint)(rows, viewer)
+    ids = [r.id for r in rows]
+    last: dict[str, str] = {}
+    if ids:
+        for complaint_id, stage in db.session.execute(
+                select(ComplaintReply.complaint_id, ComplaintReply.stage)
+                .where(among(ComplaintReply.complaint_id, ids), ComplaintReply.deleted_at.is_(None))
+                .order_by(ComplaintReply.replied_at, ComplaintReply.id)):
+            last[complaint_id] = stage
+    for ident, body in out.items():
+        body["last_stage"] = last.get(ident)
+    return out
+
+
 def _with_photos(serialize_one):
     """Add the photo state (named / missing / complete) of rows that name photos."""
     def many(rows, viewer):
@@ -370,9 +412,4 @@ register_change_type("incident", Incident, _with_photos(lambda r, v: {
     "site_id": r.site_id, "visit_id": r.visit_id, "description": r.description,
     "occurred_at": iso(r.occurred_at), "followup_id": r.followup_id}),
     visible=own_recent("occurred_at"), batch=True)
-register_change_type("complaint", Complaint, _with_photos(lambda r, v: {
-    "site_id": r.site_id, "kind": r.kind, "channel": r.channel, "description": r.description,
-    "unit": r.unit, "owner_name": r.owner_name, "owner_phone": mask_phone(r.owner_phone) or None,
-    "households": r.households, "collective": r.collective, "category": r.category,
-    "repeat_of": r.repeat_of, "lodged_at": iso(r.lodged_at), "followup_id": r.followup_id}),
-    visible=own_recent("lodged_at"), batch=True)
+register_change_type("complaint", Complaint, _complaints, visible=complaint_visible, batch=True)

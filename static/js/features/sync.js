@@ -26,6 +26,9 @@ export const TYPE_NAMES = {
   "stock.count": () => t("Count"),
   "stock.check_finish": () => t("Stock check finished"),
   "followup.update": () => t("Follow-up update"),
+  "complaint.create": () => t("Complaint"),
+  "complaint.reply": () => t("Contact or reply"),
+  "complaint.classify": () => t("Complaint class"),
 };
 
 function errorText(kind) {

@@ -27,9 +27,32 @@ export const CATEGORIES = () => [
 
 export const SEVERITIES = () => [["low", t("Low")], ["medium", t("Medium")], ["high", t("High")]];
 
+export const CHANNELS = () => [
+  ["in_person", t("In person")], ["phone", t("By phone")], ["hotline", t("24-hour hotline")],
+  ["written", t("In writing")], ["email", t("By email")], ["developer", t("From the developer")],
+];
+
+export const COMPLAINT_KINDS = () => [
+  ["valid", t("Valid complaint")], ["assisted", t("Assisted complaint")],
+  ["invalid", t("Invalid complaint")], ["collective", t("Collective complaint")],
+];
+
+export const REPLY_STAGES = () => [
+  ["contact", t("Contacted the owner")], ["reply", t("Replied to the owner")],
+  ["report_back", t("Reported back to the developer")],
+];
+
+export const REPLY_METHODS = () => [["phone", t("By phone")], ["visit", t("Home visit")], ["written", t("In writing")]];
+
+export const SATISFACTION = () => [
+  ["satisfied", t("Satisfied")], ["basically", t("Basically satisfied")], ["unsatisfied", t("Unsatisfied")],
+];
+
 /** Each choice field's options, by field name. */
 export const CHOICES = () => ({
   purpose: PURPOSES(), id_kind: ID_KINDS(), category: CATEGORIES(), severity: SEVERITIES(),
+  channel: CHANNELS(), kind: COMPLAINT_KINDS(), stage: REPLY_STAGES(), method: REPLY_METHODS(),
+  satisfaction: SATISFACTION(),
 });
 
 /** A field's label, as its form shows it; ``null`` for fields a person never fills in. */
@@ -40,6 +63,10 @@ export function fieldLabel(name) {
     phone: t("Phone number"), id_number: t("ID number"), id_kind: t("Document"),
     description: t("Description"), action_taken: t("What was done"), notes: t("Notes"),
     category: t("Category"), severity: t("Severity"), counted_qty: t("Counted"), defective_qty: t("Defective"),
+    channel: t("Came in"), kind: t("Class"), households: t("Households"), owner_name: t("Owner"),
+    owner_phone: t("Owner's phone"), stage: t("What this is"), said: t("What was said"),
+    owner_opinion: t("Owner's opinion"), satisfaction: t("Satisfaction"),
+    agreed_reply_at: t("Reply time agreed with the owner"),
   };
   return labels[name] || null;
 }

@@ -53,7 +53,8 @@ def test_a_collective_complaint_reaches_the_manager(app, phone_for, world):
         followup = db.session.get(FollowUp, row.followup_id)
         assert row.collective is True
         assert followup.assignee_id == world.users["manager1"] and followup.severity == "high"
-        assert followup.due_at - followup.opened_at == timedelta(minutes=60)
+        day_end = end_of_local_day(followup.opened_at, ZoneInfo("Asia/Shanghai"))
+        assert followup.due_at == min(followup.opened_at + timedelta(minutes=60), day_end)
 
 
 def test_too_few_households_for_a_collective_complaint_is_refused_in_chinese(app, phone_for, world):
