@@ -6,7 +6,7 @@
  */
 import { all } from "../lib/db.js";
 import { t } from "../lib/i18n.js";
-import { record } from "../lib/outbox.js";
+import { record, waiting } from "../lib/outbox.js";
 import { rows } from "../lib/refdata.js";
 import { check, formRules, maxLengths } from "../lib/rules.js";
 import { context } from "../lib/site.js";
@@ -111,7 +111,7 @@ function replyForm(complaint, rules, done) {
     await record({
       mutations: [{ type: "complaint.reply", entity_id: id, at, data }],
       records: [{ ...(mine || { id: complaint.id, kind: "complaint_answered", site_id: complaint.site_id }),
-        replies: [...((mine && mine.replies) || []), { stage, at }] }],
+        replies: [...((mine && mine.replies) || []), { id, stage, at }] }],
     });
     saved(stage === "contact" ? t("Saved: contact recorded.") : t("Saved: reply recorded."));
     await done();
@@ -143,12 +143,15 @@ export async function show() {
     render(signInFirst());
     return;
   }
-  const [pulled, local, rules] = await Promise.all([rows("complaint", ctx.siteId), all("records"), formRules()]);
+  const [pulled, local, rules, w] = await Promise.all([
+    rows("complaint", ctx.siteId), all("records"), formRules(), waiting()]);
   const mine = local.filter((r) => (r.kind === "complaint" || r.kind === "complaint_answered") && r.site_id === ctx.siteId);
   const byId = new Map(pulled.map((c) => [c.id, c]));
   for (const r of mine) {
     const known = byId.get(r.id);
-    byId.set(r.id, known ? { ...known, replies: r.replies, pending: true } : { ...r, pending: true });
+    // Waiting while the complaint or one of its replies is still in the outbox.
+    const pending = w.entityIds.has(r.id) || (r.replies || []).some((x) => w.entityIds.has(x.id));
+    byId.set(r.id, known ? { ...known, replies: r.replies, pending } : { ...r, pending });
   }
   const list = [...byId.values()].filter((c) => c.lodged_at)
     .sort((a, b) => Date.parse(b.lodged_at) - Date.parse(a.lodged_at));
