@@ -116,6 +116,7 @@ STUCK_NOTES = {
     "stock": "差异原因还在查，需要对照上月领用单",
 }
 DEFAULT_STUCK_NOTE = "已知悉，正在协调处理"
+OWNER_OPINION = "业主对处理结果表示满意"
 CLOSE_NOTES = ["已现场复核，同意关闭", "复查确认已处理，关闭", "已核实，关闭"]
 COMPLAINT_CLOSE_NOTES = ["已电话回访业主，业主满意，关闭", "已回访，业主认可处理结果，关闭"]
 PUSH_BACK_NOTE = "请今天之内处理完毕并回复，处理后拍照上传"
@@ -147,6 +148,26 @@ COMPLAINTS = [
         "kind": "valid", "channel": "written", "unit": "1-1-802", "owner_name": "黄伟",
         "owner_phone": "18688412290", "category": "other",
         "description": "业主书面投诉：楼上1-1-902装修中午12点至14点仍在电钻施工，影响老人孩子午休。"}),
+    (-1, 1, "clerk", "21:40", {
+        "kind": "valid", "channel": "hotline", "unit": "6-1-201", "owner_name": "赵女士",
+        "owner_phone": "13911110201", "category": "security",
+        "description": "业主来电：6、7栋之间围墙边晚上有人翻越进小区，担心安全，要求加强夜间巡逻。"}),
+    (-1, 1, "clerk", "22:05", {
+        "kind": "valid", "channel": "hotline", "unit": "6-1-502", "owner_name": "钱先生",
+        "owner_phone": "13911110502", "category": "security",
+        "description": "业主来电：6、7栋之间围墙边晚上有人翻越进小区，担心安全，要求加强夜间巡逻。"}),
+    (-1, 1, "clerk", "22:30", {
+        "kind": "valid", "channel": "hotline", "unit": "6-2-301", "owner_name": "孙女士",
+        "owner_phone": "13911110301", "category": "security",
+        "description": "业主来电：6、7栋之间围墙边晚上有人翻越进小区，担心安全，要求加强夜间巡逻。"}),
+    (-1, 1, "clerk", "23:10", {
+        "kind": "valid", "channel": "hotline", "unit": "6-2-1002", "owner_name": "周先生",
+        "owner_phone": "13911111002", "category": "security",
+        "description": "业主来电：6、7栋之间围墙边晚上有人翻越进小区，担心安全，要求加强夜间巡逻。"}),
+    (-1, 1, "clerk", "23:45", {
+        "kind": "valid", "channel": "hotline", "unit": "7-1-401", "owner_name": "吴女士",
+        "owner_phone": "13911110401", "category": "security",
+        "description": "业主来电：6、7栋之间围墙边晚上有人翻越进小区，担心安全，要求加强夜间巡逻。"}),
 ]
 
 FLAG_DESCRIPTION = ("该人员自称找3栋朋友，但说不出门牌号和朋友电话，在3栋楼下徘徊约10分钟。"

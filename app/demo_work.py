@@ -23,9 +23,12 @@ from sqlalchemy import select
 from app import demo_texts as t
 from app.api.store import SqlStore
 from app.extensions import db
+from app.models import Complaint
 from app.models import FollowUp
 from app.models import FollowUpEvent
 from sync import rules
+from sync.complaint_clocks import required_method
+from sync.complaints import may_handle
 from sync.followup_policy import QUALITY_LEVEL
 from sync.followups import ACTIVE
 from sync.followups import IN_PROGRESS
@@ -140,9 +143,30 @@ class Work:
         return left
 
     def update(self, phone, followup: FollowUp, at: datetime, **fields) -> None:
+        if followup.source_type == "complaint" and fields.get("status") in (IN_PROGRESS, RESOLVED) \
+                and may_handle(phone.user) and self.answer(phone, followup, at, fields):
+            return
         data = {"base_version": followup.version, **{k: v for k, v in fields.items() if v is not None}}
         self.h.record(phone, at, "followup.update", data, entity_id=followup.id)
         self.touched[followup.id] = at
+
+    def answer(self, phone, followup: FollowUp, at: datetime, fields: dict) -> bool:
+        """A complaint is worked by contacting and answering its owner (``complaint.reply``):
+        the start of the work is the contact, its end the reply, which resolves the
+        follow-up itself. Whether the step was taken this way."""
+        complaint = db.session.get(Complaint, followup.source_id)
+        if complaint is None or complaint.merged_into:
+            return False
+        contact = fields["status"] == IN_PROGRESS
+        method = required_method({"kind": complaint.kind, "collective": complaint.collective,
+                                  "channel": complaint.channel})
+        data = {"complaint_id": complaint.id, "stage": "contact" if contact else "reply",
+                "method": method or "phone", "said": fields.get("note") or t.DEFAULT_STUCK_NOTE}
+        if not contact:
+            data.update(satisfaction="satisfied", owner_opinion=t.OWNER_OPINION)
+        self.h.record(phone, at, "complaint.reply", data)
+        self.touched[followup.id] = at
+        return not contact  # a contact also starts the work; a reply is the whole step
 
     def last_event(self, followup_id: str) -> datetime:
         stored = db.session.scalar(select(func.max(FollowUpEvent.at)).where(FollowUpEvent.followup_id == followup_id))
