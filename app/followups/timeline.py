@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import url_for
 from sqlalchemy import select
@@ -21,6 +22,7 @@ from app.models import Finding
 from app.models import FollowUp
 from app.models import FollowUpEvent
 from app.models import Incident
+from app.models import Site
 from app.models import StockCount
 from app.models import User
 
@@ -54,13 +56,15 @@ def events(followup: FollowUp) -> list[Line]:
     people |= {(e.value or {}).get("to_user_id") for e in rows if e.kind == "escalate" and isinstance(e.value, dict)}
     people.discard(None)
     names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(people))).all()) if people else {}
-    return [Line(kind=e.kind, label=str(labels.EVENTS.get(e.kind, e.kind)), text=_describe(e, names),
+    site = db.session.get(Site, followup.site_id)
+    tz = ZoneInfo(site.timezone if site else "Asia/Shanghai")
+    return [Line(kind=e.kind, label=str(labels.EVENTS.get(e.kind, e.kind)), text=_describe(e, names, tz),
                  note=e.note, at=e.at, received_at=e.received_at,
                  who=names.get(e.user_id or (followup.created_by if e.kind == "created" else None)),
                  source=source_of(e, followup), effective=e.effective) for e in rows]
 
 
-def _describe(event: FollowUpEvent, names: dict[str, str]) -> str:
+def _describe(event: FollowUpEvent, names: dict[str, str], tz: ZoneInfo) -> str:
     value: Any = event.value
     if event.kind == "status":
         return str(labels.STATUSES.get(value, value))
@@ -72,7 +76,10 @@ def _describe(event: FollowUpEvent, names: dict[str, str]) -> str:
         level = labels.LEVELS.get(value.get("to_level"), "")
         return f"{level} · {names.get(value.get('to_user_id'), '—')}"
     if event.kind == "due" and isinstance(value, str):
-        return value
+        try:
+            return datetime.fromisoformat(value).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return value
     if event.kind == "linked" and isinstance(value, dict):
         return str(labels.SOURCE_TYPES.get(value.get("type"), value.get("type")))
     return ""
