@@ -316,6 +316,8 @@ def reply(ctx: Context, data: dict[str, Any]) -> None:
         raise reject("method", m.REPLY_IN_WRITING)
     if data["stage"] == "report_back" and complaint["channel"] != "developer":
         raise reject("stage", m.REPORT_BACK_ONLY_DEVELOPER)
+    if data["stage"] == "event_report" and not complaint.get("collective"):
+        raise reject("stage", m.EVENT_REPORT_ONLY_COLLECTIVE)
     if data.get("agreed_reply_at") is not None and data["agreed_reply_at"] <= complaint["lodged_at"]:
         raise reject("agreed_reply_at", m.AGREED_BEFORE_LODGED)
     record = {key: data.get(key) for key in ("stage", "method", "said", "owner_opinion", "satisfaction",

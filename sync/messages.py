@@ -59,7 +59,7 @@ MERGE_NOT_FOUND = N_("One of the complaints to merge is not at this site or is a
 COMPLAINT_MISSING = N_("The complaint is missing.")
 COMPLAINT_NOT_FOUND = N_("This complaint was not found at your sites.")
 COMPLAINT_MERGED = N_("This complaint was merged into a collective event: record it there.")
-REPLY_STAGE_INVALID = N_("Please choose contact, reply or report back.")
+REPLY_STAGE_INVALID = N_("Please choose contact, reply, report back or special event report.")
 REPLY_METHOD_INVALID = N_("Please choose how the owner was answered (phone, home visit or in writing).")
 REPLY_SAID_REQUIRED = N_("Please write what was said to the owner.")
 SATISFACTION_INVALID = N_("Please choose satisfied, basically satisfied or unsatisfied.")
@@ -68,6 +68,7 @@ AGREED_BEFORE_LODGED = N_("The agreed reply time must be after the complaint was
 REPLY_BY_VISIT = N_("A collective complaint is answered by a home visit.")
 REPLY_IN_WRITING = N_("A written complaint is answered in writing.")
 REPORT_BACK_ONLY_DEVELOPER = N_("Only a complaint transferred by the developer's centre is reported back.")
+EVENT_REPORT_ONLY_COLLECTIVE = N_("A special event report is written for a collective complaint.")
 NOT_COMPLAINT_DESK = N_("Only the customer-service desk and the managers handle complaints.")
 
 # header-level

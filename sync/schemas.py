@@ -38,7 +38,7 @@ STATUSES = ("open", "in_progress", "resolved", "closed")
 COMPLAINT_KINDS = ("valid", "assisted", "invalid", "collective")
 # How a complaint came in: 面谈, 电话, 书面, 邮件, the 24-hour hotline, the developer's centre.
 CHANNELS = ("in_person", "phone", "written", "email", "hotline", "developer")
-REPLY_STAGES = ("contact", "reply", "report_back")
+REPLY_STAGES = ("contact", "reply", "report_back", "event_report")
 REPLY_METHODS = ("phone", "visit", "written")
 SATISFACTION = ("satisfied", "basically", "unsatisfied")
 MAX_MERGED = 200

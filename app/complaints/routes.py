@@ -31,7 +31,7 @@ KIND_LABELS = {"valid": _l("Valid complaint"), "assisted": _l("Assisted complain
 CHANNEL_LABELS = {"in_person": _l("In person"), "phone": _l("By phone"), "written": _l("In writing"),
                   "email": _l("By email"), "hotline": _l("24-hour hotline"), "developer": _l("From the developer")}
 STAGE_LABELS = {"contact": _l("Contacted the owner"), "reply": _l("Replied to the owner"),
-                "report_back": _l("Reported back to the developer")}
+                "report_back": _l("Reported back to the developer"), "event_report": _l("Special event report")}
 METHOD_LABELS = {"phone": _l("By phone"), "visit": _l("Home visit"), "written": _l("In writing")}
 SATISFACTION_LABELS = {"satisfied": _l("Satisfied"), "basically": _l("Basically satisfied"),
                        "unsatisfied": _l("Unsatisfied")}

@@ -79,7 +79,8 @@ function replyForm(complaint, rules, done) {
   const answered = (complaint.replies || []).length > 0 || complaint.replied;
   const method = complaint.collective ? "visit" : complaint.channel === "written" ? "written" : "phone";
   const form = h("form", { class: "reply-form", novalidate: true, dataset: { complaint: complaint.id } },
-    chips("stage", REPLY_STAGES().filter(([s]) => s !== "report_back" || complaint.channel === "developer"),
+    chips("stage", REPLY_STAGES().filter(([s]) => (s !== "report_back" || complaint.channel === "developer")
+      && (s !== "event_report" || complaint.collective)),
       { legend: t("What this is"), value: answered ? "reply" : "contact",
         onchange: (value) => { agreedField.hidden = value !== "contact"; } }),
     chips("method", REPLY_METHODS(), { legend: t("How"), value: method }),

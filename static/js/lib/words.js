@@ -39,7 +39,7 @@ export const COMPLAINT_KINDS = () => [
 
 export const REPLY_STAGES = () => [
   ["contact", t("Contacted the owner")], ["reply", t("Replied to the owner")],
-  ["report_back", t("Reported back to the developer")],
+  ["report_back", t("Reported back to the developer")], ["event_report", t("Special event report")],
 ];
 
 export const REPLY_METHODS = () => [["phone", t("By phone")], ["visit", t("Home visit")], ["written", t("In writing")]];

@@ -243,3 +243,15 @@ def test_the_followup_id_is_derived(store, world, clerk):
     mutation, _ = lodge(store, clerk, complaint(world))
     assert followup_of(store, mutation)["id"] == followup_id(mutation["entity_id"])
     assert NOW > AT
+
+
+def test_the_special_event_report_is_for_a_collective_complaint_and_stops_no_clock(store, world, clerk, phone):
+    event, _ = lodge(store, clerk, complaint(world, kind="collective", households=6))
+    _, result = reply(phone("manager1"), event["entity_id"], stage="event_report", method="written",
+                      said="南门外夜宵摊扰民，已报城管，逐户上门回复")
+    assert result.status == "applied"
+    assert followup_of(store, event)["status"] == "open"
+    assert followup_of(store, event)["due_at"] == AT + timedelta(minutes=60)  # the contact clock still runs
+    single, _ = lodge(store, clerk, complaint(world, unit="8-8-808"))
+    _, result = reply(clerk, single["entity_id"], stage="event_report", method="written")
+    assert result.errors == {"stage": [m.EVENT_REPORT_ONLY_COLLECTIVE]}
