@@ -1,5 +1,6 @@
 """Complaints on the phone with no network: the desk's assistant takes one down and records
 the contact with an agreed reply time; what reached the server is checked in its database."""
+import re
 import uuid
 
 from tests.browser.phone import Phone
@@ -57,3 +58,57 @@ def test_a_clerk_takes_a_complaint_and_contacts_the_owner_offline(phone: Phone, 
     assert "139****5678" not in item.inner_text()  # the list shows no number at all
     assert "待同步" not in item.inner_text()
     page.screenshot(path=str(shots / "complaints-list.png"))
+
+
+def test_a_complaint_taken_at_the_desk_classified_and_answered(browser, live, shots):
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=live.url, locale="zh-CN",
+                              timezone_id="Asia/Shanghai")
+    try:
+        page = ctx.new_page()
+        page.goto("/login")
+        page.fill("input[name=username]", "clerk2")
+        page.fill("input[name=password]", "demo1234")
+        page.press("input[name=password]", "Enter")
+        page.wait_for_url(re.compile(r".*/complaints/duty$"))
+        page.click("#take-complaint")
+        page.wait_for_url(re.compile(r".*/complaints/new.*"))
+        # A wrong number and no description: refused beside the fields, what was typed kept.
+        page.fill("#f-owner_phone", "电话没问")
+        page.fill("#f-unit", "9-9-909")
+        with page.expect_navigation():
+            page.click("#complaint-form button[type=submit]")
+        page.locator("#error-description").wait_for()
+        assert page.input_value("#f-unit") == "9-9-909"
+        text = f"地库B2层照明坏了{uuid.uuid4().hex[:4]}"
+        page.fill("#f-owner_phone", "13700001234")
+        page.select_option("#f-channel", "hotline")
+        page.select_option("#f-category", "repair")
+        page.fill("#f-description", text)
+        with page.expect_navigation():
+            page.click("#complaint-form button[type=submit]")
+        page.locator("#clocks").wait_for()
+        assert page.locator("#clocks tr[data-clock=contact][data-state=running]").count() == 1
+        page.select_option("#classify-form #f-kind", "valid")
+        page.check("#classify-form input[name=common_interest]")
+        with page.expect_navigation():
+            page.click("#classify-form button[type=submit]")
+        page.select_option("#reply-form #f-stage", "reply")
+        page.fill("#reply-form #f-said", "已更换灯管并电话告知业主")
+        page.select_option("#reply-form #f-satisfaction", "satisfied")
+        with page.expect_navigation():
+            page.click("#reply-form button[type=submit]")
+        page.locator("#replies li[data-stage=reply]").wait_for()
+        page.screenshot(path=str(shots / "desk-complaint.png"), full_page=True)
+        ((ident, kind, channel, common, user),) = live.query(
+            "SELECT c.id, c.kind, c.channel, c.common_interest, u.username FROM complaints c "
+            "JOIN users u ON u.id = c.user_id WHERE c.description = ?", (text,))
+        assert (kind, channel, common, user) == ("valid", "hotline", 1, "clerk2")
+        assert live.query("SELECT stage, satisfaction FROM complaint_replies WHERE complaint_id = ?",
+                          (ident,)) == [("reply", "satisfied")]
+        ((status,),) = live.query("SELECT f.status FROM followups f JOIN complaints c ON c.followup_id = f.id "
+                                  "WHERE c.id = ?", (ident,))
+        assert status == "resolved"
+        page.goto("/complaints/duty")
+        assert text in page.inner_text("#duty")
+    finally:
+        ctx.close()
