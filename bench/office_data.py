@@ -813,7 +813,9 @@ class Generator:
                             "unit": self.rng.choice(site.units), "owner_name": self.person_name(),
                             "owner_phone": self.phone(), "households": households,
                             "collective": kind == "collective", "category": choose(self.rng, categories),
-                            "photo_ids": [], "repeat_of": repeat, "lodged_at": at, "lodged_at_phone": at})
+                            "photo_ids": [], "repeat_of": repeat, "lodged_at": at, "lodged_at_phone": at,
+                            "agreed_reply_at": None, "merged_into": None, "common_interest": False,
+                            "unsatisfied": False, "classified_by": None, "classified_at": None})
                 if kind == "collective":
                     clock, severity, post = "complaint_collective", "high", "manager"
                 elif kind == "invalid":
