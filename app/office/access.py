@@ -16,6 +16,9 @@ REVIEW_ROLES = ("manager", "supervisor", "admin")
 # Who may see one visitor's full ID or phone number, with a reason that is audited:
 # supervisors (the quality department among them) and admins, not managers.
 REVEAL_ROLES = ("supervisor", "admin")
+# The front desk (客服前台) keeps the units' registers: decoration permits and rental
+# households. Reviewers, and staff of the customer-service post.
+FRONT_DESK_POSTS = ("customer_service",)
 
 
 def may_review(user) -> bool:
@@ -34,6 +37,14 @@ def may_work_followups(user) -> bool:
                                 and (user.role == "staff" or bool(user.is_team_lead)))
 
 
+def may_keep_front_desk(user) -> bool:
+    """Keeps the front desk's registers (app/decoration, app/tenants): reviewers, and
+    staff on the customer-service post. The one place that says who; a ``clerk`` role
+    is one more line here."""
+    return may_review(user) or (user is not None and user.is_authenticated
+                                and user.role == "staff" and user.post in FRONT_DESK_POSTS)
+
+
 def _gate(allowed):
     def decorator(view):
         @wraps(view)
@@ -49,3 +60,4 @@ def _gate(allowed):
 
 review_required = _gate(may_review)
 followups_required = _gate(may_work_followups)
+front_desk_required = _gate(may_keep_front_desk)
