@@ -19,6 +19,9 @@ REVIEW = ("manager", "supervisor", "admin")  # app.office.access.may_review
 FOLLOWUPS = ("lead", "staff") + REVIEW  # app.office.access.may_work_followups
 ADMIN = ("admin",)
 REVEAL = ("supervisor", "admin")  # app.gate.reveal: a full number, with a reason
+# app.office.access.may_keep_front_desk: reviewers and customer-service staff. The matrix's
+# "staff" is a repair worker, refused; customer service is tested in tests/integration/frontdesk.
+FRONT_DESK = REVIEW
 
 ACCESS = {
     # Open to anyone, with why: none of them shows or takes a site's data.
@@ -75,6 +78,13 @@ ACCESS = {
     "stock.check": REVIEW,
     "stock.approve": REVIEW,  # app.stock.decisions.DECIDERS
     "stock.recount": REVIEW,
+    "decoration.permits": FRONT_DESK,
+    "decoration.permit": FRONT_DESK,
+    "decoration.permit_new": FRONT_DESK,
+    "decoration.permit_edit": FRONT_DESK,
+    "tenants.index": FRONT_DESK,
+    "tenants.household_new": FRONT_DESK,
+    "tenants.household": FRONT_DESK,
     "complaints.index": REVIEW,
     "complaints.detail": REVIEW,
     # The follow-up desk: reviewers, and staff and team leads for their own and their team's.
