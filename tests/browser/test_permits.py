@@ -1,0 +1,41 @@
+"""A decoration worker at the gate, offline: the guard's phone offers the unit's permit,
+warns about a unit without one, and the visit reaches the server naming the permit."""
+import uuid
+
+
+def test_a_guard_offline_registers_a_decoration_worker_against_the_units_permit(phone, live, shots):
+    """Can a guard with no network register a worker under the unit's permit, and does the
+    server keep which permit it was?"""
+    page = phone.page
+    (permit_id, unit), = live.query(
+        "SELECT p.id, u.code FROM decoration_permits p JOIN units u ON u.id = p.unit_id "
+        "JOIN sites s ON s.id = p.site_id WHERE s.name = '翠湖花园' AND u.code = '2-1-502'")
+    phone.sign_in("guard1")
+    kinds = {r["type"] for r in phone.dump(["refdata"])["refdata"]}
+    assert "permit" in kinds
+    phone.offline()
+    phone.open("gate")
+    name = f"装修工{uuid.uuid4().hex[:4]}"
+    page.fill("#checkin-form input[name=visitor_name]", name)
+    page.click("#checkin-form label[for=purpose-decoration]")
+    # No unit yet: today's permits are offered by unit.
+    assert "请选择房号的装修许可" in page.text_content("#permit-box")
+    # A unit without a permit is a warning, not a stop.
+    page.fill("#checkin-form input[name=unit]", "1-1-101")
+    assert "今天没有有效的装修许可" in page.text_content("#permit-box")
+    # The permit's unit: its one permit is chosen already.
+    page.fill("#checkin-form input[name=unit]", unit)
+    page.wait_for_selector("#permit-chips")
+    assert "美家装饰工程有限公司" in page.text_content("#permit-chips")
+    assert page.is_checked(f"#permit-chips input[value='{permit_id}']")
+    page.screenshot(path=str(shots / "phone-gate-permit.png"), full_page=True)
+    page.click("#checkin-submit")
+    phone.wait_saved()
+    [entry] = [e for e in phone.outbox() if e["type"] == "visit.check_in"]
+    assert entry["data"]["permit_id"] == permit_id and entry["data"]["purpose"] == "decoration"
+
+    phone.online()
+    assert phone.sync_until_empty() == 0
+    rows = live.query("SELECT purpose, unit, permit_id FROM visits WHERE visitor_name = ?", (name,))
+    assert rows == [("decoration", unit, permit_id)]
+    assert not phone.errors
