@@ -27,6 +27,7 @@ from app.gate.values import clean_phone
 from app.models.frontdesk import MAX_WORKERS
 from app.office.values import a_day
 from app.office.values import dated_yes
+from app.office.values import NamesField
 from app.office.values import names
 
 STATUS_LABELS = {"active": _l("Active"), "finished": _l("Finished"), "revoked": _l("Revoked")}
@@ -51,7 +52,7 @@ class PermitForm(FlaskForm):
     contractor = StringField(_l("Decoration company"), filters=[stripped], validators=[required(), at_most(80)])
     contractor_phone = StringField(_l("Company’s phone"), filters=[stripped],
                                    validators=[Optional(), at_most(24), phone_number])
-    workers = TextAreaField(_l("Workers"), validators=[names(MAX_WORKERS)])
+    workers = NamesField(_l("Workers"), validators=[names(MAX_WORKERS)])
     start_date = StringField(_l("First day"), validators=[required(), a_day])
     end_date = StringField(_l("Last day"), validators=[required(), a_day])
     hours_start = StringField(_l("Work from"), default="08:00", filters=[stripped], validators=[required(), hhmm])

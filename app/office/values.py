@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from wtforms import TextAreaField
 from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
 
@@ -47,6 +48,16 @@ def names(most: int, longest: int = 30):
             raise ValidationError(_l("A name has at most %(most)d characters.", most=longest))
         field.data = found
     return validator
+
+
+class NamesField(TextAreaField):
+    """A box of names, one per line; ``names`` turns it into a list, shown back one per line
+    (also when the form comes back with an error elsewhere)."""
+
+    def _value(self):
+        if isinstance(self.data, list):
+            return as_lines(self.data)
+        return super()._value()
 
 
 def dated_yes(flag_name: str, message):

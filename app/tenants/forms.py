@@ -17,6 +17,7 @@ from app.admin.forms import required
 from app.admin.forms import stripped
 from app.office.values import a_day
 from app.office.values import dated_yes
+from app.office.values import NamesField
 from app.office.values import names
 
 MAX_TENANTS = 30
@@ -25,7 +26,7 @@ MAX_TENANTS = 30
 class HouseholdForm(FlaskForm):
     site_id = SelectField(_l("Site"), validators=[required()])
     unit = StringField(_l("Unit"), filters=[stripped], validators=[required(), at_most(32)])
-    tenant_names = TextAreaField(_l("Tenants"), validators=[names(MAX_TENANTS)])
+    tenant_names = NamesField(_l("Tenants"), validators=[names(MAX_TENANTS)])
     tenant_count = IntegerField(_l("Number of tenants"), default=1, validators=[
         given(), parsed, NumberRange(min=1, max=MAX_TENANTS, message=_l("Enter a number from 1 to 30."))])
     move_in_on = StringField(_l("Moved in on"), validators=[required(), a_day])

@@ -146,9 +146,10 @@ function permitPicker(ctx, permits, onPick) {
     if (!code) {
       box.append(notice(today.length ? t("Pick the unit's decoration permit:") : t("No decoration permit is in force today."),
         today.length ? "info" : "warn"));
-      for (const p of today) {
-        box.append(h("button", { type: "button", class: "small permit-unit", onclick: () => onPick(p.unit_code) },
-          `${p.unit_code} · ${p.contractor}`));
+      if (today.length) {
+        box.append(h("ul", { class: "suggest", id: "permit-units" }, today.map((p) => h("li", {},
+          h("button", { type: "button", class: "small", onclick: () => onPick(p.unit_code) },
+            `${p.unit_code} · ${p.contractor}`)))));
       }
       return;
     }

@@ -8,6 +8,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models.frontdesk import DecorationPermit
 from tests.integration.frontdesk.conftest import today
+from tests.integration.gate.conftest import SHANGHAI
+from tests.integration.gate.conftest import now
 
 
 def good(world, **override):
@@ -64,6 +66,8 @@ def test_bad_input_is_refused_in_words_and_changes_nothing(app, world, desk_for,
     assert "请修改下面标出的内容。" in page or "本小区没有房号" in page
     if message:
         assert message in page, message
+    if field != "workers":
+        assert "赵师傅\n钱师傅\n孙师傅" in page and "['" not in page  # the names come back one per line
     assert rows(app) == before
 
 
@@ -121,3 +125,5 @@ def test_the_permits_page_shows_the_visits_that_named_it(app, world, permits, pu
     assert guard.push([mutation]).json["results"][0]["status"] == "applied"
     page = desk_for("cs1").text(f"/decoration/permits/{permits['active']}")
     assert "赵师傅" in page and "施工人员进出记录" in page
+    shanghai = now().astimezone(SHANGHAI).strftime("%H:%M")
+    assert ("非许可施工时段" in page) == (not "08:00" <= shanghai < "18:00")
