@@ -30,7 +30,7 @@ from app.office.values import dated_yes
 from app.office.values import NamesField
 from app.office.values import names
 
-STATUS_LABELS = {"active": _l("Active"), "finished": _l("Finished"), "revoked": _l("Revoked")}
+STATUS_LABELS = {"active": _l("In force"), "finished": _l("Finished"), "revoked": _l("Revoked")}
 STATUSES = options(STATUS_LABELS.items())
 MAX_DEPOSIT = Decimal("99999999.99")
 LONGEST_PERMIT_DAYS = 366

@@ -39,3 +39,33 @@ def test_a_guard_offline_registers_a_decoration_worker_against_the_units_permit(
     rows = live.query("SELECT purpose, unit, permit_id FROM visits WHERE visitor_name = ?", (name,))
     assert rows == [("decoration", unit, permit_id)]
     assert not phone.errors
+
+
+def test_a_patrol_records_a_decoration_inspection_against_a_permit(phone, live, shots):
+    """Does a finding that names a permit reach the server with it?"""
+    page = phone.page
+    (permit_id,), = live.query(
+        "SELECT p.id FROM decoration_permits p JOIN units u ON u.id = p.unit_id "
+        "JOIN sites s ON s.id = p.site_id WHERE s.name = '翠湖花园' AND u.code = '3-2-801'")
+    phone.sign_in("lead1")
+    phone.offline()
+    phone.open("patrol")
+    if page.locator("#routes").count():
+        page.click("#routes li >> nth=0 >> button[data-route]")
+        phone.wait_saved()
+    page.click("#add-finding")
+    page.locator("#finding-form").wait_for()
+    options = page.locator("#finding-permit option").all_inner_texts()
+    assert options[0] == "不是装修巡查" and any(o.startswith("3-2-801 · 安居家装") for o in options)
+    description = f"装修垃圾堆放楼道{uuid.uuid4().hex[:4]}"
+    page.click("#finding-form label[for=category-other]")
+    page.fill("#finding-form textarea[name=description]", description)
+    page.click("#finding-form label[for=handled-yes]")
+    page.select_option("#finding-permit", permit_id)
+    page.screenshot(path=str(shots / "phone-finding-permit.png"))
+    page.click("#finding-submit")
+    phone.wait_saved()
+    phone.online()
+    assert phone.sync_until_empty() == 0
+    assert live.query("SELECT permit_id FROM findings WHERE description = ?", (description,)) == [(permit_id,)]
+    assert not phone.errors
