@@ -131,3 +131,16 @@ def test_a_finding_naming_another_sites_permit_is_rejected(app, world, permits, 
     results = manager.push([patrol, finding]).json["results"]
     assert results[1]["status"] == "rejected"
     assert results[1]["errors"] == {"permit_id": ["本小区没有这张装修许可证。"]}
+
+
+def test_a_gate_posts_shared_phone_pulls_the_sites_active_permits(app, world, permits, desk_for):
+    """The gate's phone belongs to the post: it holds the permits the guards on shift check."""
+    from tests.integration.gate.test_post_phones import PostPhone
+    from tests.integration.gate.test_post_phones import register_code
+
+    code = register_code(desk_for("admin1"), world.users["post1"])
+    phone = PostPhone(app.test_client())
+    assert phone.register(code).status_code == 200
+    body = phone.push([]).json
+    got = {c["id"] for c in body["changes"] if c["type"] == "permit" and c["op"] == "upsert"}
+    assert got == {permits["active"], permits["later"]}

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models.frontdesk import DecorationPermit
+from tests.factories import desk_client
 from tests.integration.frontdesk.conftest import today
 from tests.integration.gate.conftest import SHANGHAI
 from tests.integration.gate.conftest import now
@@ -127,3 +128,5 @@ def test_the_permits_page_shows_the_visits_that_named_it(app, world, permits, pu
     assert "赵师傅" in page and "施工人员进出记录" in page
     shanghai = now().astimezone(SHANGHAI).strftime("%H:%M")
     assert ("非许可施工时段" in page) == (not "08:00" <= shanghai < "18:00")
+    visit = desk_client(app, "manager1").get(f"/gate/visits/{mutation['entity_id']}").get_data(as_text=True)
+    assert f"/decoration/permits/{permits['active']}" in visit  # the visit's page links to its permit
