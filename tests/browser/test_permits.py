@@ -69,3 +69,52 @@ def test_a_patrol_records_a_decoration_inspection_against_a_permit(phone, live, 
     assert phone.sync_until_empty() == 0
     assert live.query("SELECT permit_id FROM findings WHERE description = ?", (description,)) == [(permit_id,)]
     assert not phone.errors
+
+
+def test_a_permit_revoked_before_the_visit_syncs_is_refused_in_words_and_sent_again_without_it(phone, live, shots):
+    """The desk revoked the permit the day before while the gate was offline: does the guard
+    see why in "needs attention", and can the worker's visit be recorded without it?"""
+    import sqlite3
+    from datetime import datetime
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    page = phone.page
+    (permit_id,), = live.query(
+        "SELECT p.id FROM decoration_permits p JOIN units u ON u.id = p.unit_id "
+        "JOIN sites s ON s.id = p.site_id WHERE s.name = '翠湖花园' AND u.code = '3-2-801'")
+    phone.sign_in("guard1")
+    phone.offline()
+    name = f"装修工{uuid.uuid4().hex[:4]}"
+    phone.open("gate")
+    page.fill("#checkin-form input[name=visitor_name]", name)
+    page.click("#checkin-form label[for=purpose-decoration]")
+    page.fill("#checkin-form input[name=unit]", "3-2-801")
+    page.wait_for_selector("#permit-chips")
+    page.click("#checkin-submit")
+    phone.wait_saved()
+    yesterday = (datetime.now(ZoneInfo("Asia/Shanghai")).date() - timedelta(days=1)).isoformat()
+    with sqlite3.connect(live.db) as conn:  # the server is down: the desk's revocation, as stored
+        conn.execute("UPDATE decoration_permits SET status = 'revoked', closed_on = ? WHERE id = ?",
+                     (yesterday, permit_id))
+    try:
+        phone.online()
+        assert phone.sync_until_empty() == 0
+        [item] = phone.dump(["attention"])["attention"]
+        assert item["errors"] == {"permit_id": ["这张装修许可证在来访当天无效。"]}
+        phone.open("sync")
+        entry = page.locator("#attention li").first
+        text = entry.inner_text()
+        assert "装修许可证" in text and "在来访当天无效" in text and "重新提交时将不关联装修许可证" in text
+        assert permit_id not in text
+        page.screenshot(path=str(shots / "phone-permit-attention.png"), full_page=True)
+        entry.locator("button[type=submit]").click()
+        page.wait_for_selector("#toast:not([hidden])")
+        assert phone.sync_until_empty() == 0
+        assert phone.dump(["attention"])["attention"] == []
+        assert live.query("SELECT purpose, unit, permit_id FROM visits WHERE visitor_name = ?", (name,)) == \
+            [("decoration", "3-2-801", None)]
+    finally:
+        with sqlite3.connect(live.db, timeout=10) as conn:
+            conn.execute("UPDATE decoration_permits SET status = 'active', closed_on = NULL WHERE id = ?", (permit_id,))
+    assert not phone.errors

@@ -40,6 +40,7 @@ export function fieldLabel(name) {
     phone: t("Phone number"), id_number: t("ID number"), id_kind: t("Document"),
     description: t("Description"), action_taken: t("What was done"), notes: t("Notes"),
     category: t("Category"), severity: t("Severity"), counted_qty: t("Counted"), defective_qty: t("Defective"),
+    permit_id: t("Decoration permit"),
   };
   return labels[name] || null;
 }
