@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from app import api
     from app import auth
     from app import complaints
+    from app import decoration
     from app import followups
     from app import gate
     from app import main
@@ -78,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from app import phone
     from app import review
     from app import stock
+    from app import tenants
 
     app.register_blueprint(main.bp)
     app.register_blueprint(phone.bp)
@@ -91,6 +93,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(gate.bp)
     app.register_blueprint(stock.bp)
     app.register_blueprint(complaints.bp)
+    app.register_blueprint(decoration.bp)
+    app.register_blueprint(tenants.bp)
     from app.extensions import csrf
     csrf.exempt(api.bp)  # the API checks CSRF itself, only for cookie-authenticated changes
 

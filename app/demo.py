@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app import passwords
 from app import pins
+from app.demo_frontdesk import seed_front_desk
 from app.extensions import db
 from app.models import Building
 from app.models import Checkpoint
@@ -119,6 +120,7 @@ def seed_company() -> Company:
         _seed_patrol(site, n)
         _seed_store(site, rng)
         seed_gate_roster(site)
+        seed_front_desk(site)
         for username, display, role, post, lead in STAFF:
             person = _user(company, username.format(n=n), display.format(n=n), role, post, lead, [site], hashed)
             if role in ("guard", "manager"):

@@ -5,8 +5,11 @@ from flask_login import current_user
 _ENTRIES: list[tuple[int, str, object, tuple[str, ...]]] = []
 
 
-def add_nav(order: int, endpoint: str, label, roles: tuple[str, ...]) -> None:
-    """Called once at import by a feature; ``label`` is a lazy translation."""
+def add_nav(order: int, endpoint: str, label, roles) -> None:
+    """Called once at import by a feature; ``label`` is a lazy translation.
+
+    ``roles``: the roles that see the entry, or a predicate of the user (``may_...``).
+    """
     if not any(e[1] == endpoint for e in _ENTRIES):
         _ENTRIES.append((order, endpoint, label, roles))
 
@@ -16,4 +19,5 @@ def home_links() -> list[tuple[str, str]]:
         return []
     endpoints = current_app.view_functions
     return [(endpoint, str(label)) for order, endpoint, label, roles in sorted(_ENTRIES, key=lambda e: e[0])
-            if current_user.role in roles and endpoint in endpoints]
+            if (roles(current_user) if callable(roles) else current_user.role in roles)
+            and endpoint in endpoints]

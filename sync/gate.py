@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sync import messages as m
+from sync import rules
 from sync.context import Context
 from sync.context import derived_id
 from sync.errors import Deferred
@@ -17,15 +19,17 @@ from sync.schemas import VisitCheckInSchema
 from sync.schemas import VisitFlagSchema
 
 VISIT_FIELDS = ("visitor_name", "purpose", "party_size", "phone", "id_kind", "id_number", "unit",
-                "host_name", "plate", "note")
+                "host_name", "plate", "note", "permit_id")
 
 
 @handler("visit.check_in", "visit", VisitCheckInSchema)
 def check_in(ctx: Context, data: dict[str, Any]) -> None:
     """Register a visitor; the visit is open until its check-out, whichever arrives first."""
-    ctx.require_site(data["site_id"])
+    site = ctx.require_site(data["site_id"])
     ctx.ensure_new("visit")
     record = {field: data.get(field) for field in VISIT_FIELDS}
+    if data.get("permit_id"):
+        record["unit"] = _permit_unit(ctx, site, data)
     record.update(ctx.stamp())
     record.update(
         id=ctx.entity_id, site_id=data["site_id"], checked_in_at=ctx.at,
@@ -33,6 +37,25 @@ def check_in(ctx: Context, data: dict[str, Any]) -> None:
         checked_out_by=None, checked_out_received_at=None, checked_out_mutation_id=None,
     )
     ctx.store.add("visit", record)
+
+
+def _permit_unit(ctx: Context, site, data: dict[str, Any]) -> str:
+    """A decoration worker's permit: of this site, for the unit visited, valid that day.
+
+    Permits are the desk's, not a phone's, so one that is unknown is refused rather than
+    waited for. The visit's unit is the permit's (filled in when the guard left it blank).
+    """
+    permit = ctx.store.reference("permit", data["permit_id"])
+    if permit is None or permit["site_id"] != site.id:
+        raise reject("permit_id", m.PERMIT_UNKNOWN)
+    if data["purpose"] != "decoration":
+        raise reject("permit_id", m.PERMIT_NOT_DECORATION)
+    unit = data.get("unit")
+    if unit and unit.strip().upper() != (permit["unit_code"] or "").upper():
+        raise reject("permit_id", m.PERMIT_OTHER_UNIT)
+    if not rules.permit_active_on(permit, ctx.at.astimezone(ZoneInfo(site.timezone)).date()):
+        raise reject("permit_id", m.PERMIT_NOT_ACTIVE)
+    return permit["unit_code"]
 
 
 @handler("visit.check_out", "visit", EmptySchema)

@@ -106,6 +106,10 @@ POLICY_QUALITY = N_("This follow-up was escalated to the quality department: onl
 POLICY_STEP = N_("This cannot be done while the follow-up is in its current status.")
 REPEAT_OTHER_SITE = N_("The earlier complaint was made at another site.")
 REPEAT_OF_ITSELF = N_("A complaint cannot repeat itself.")
+PERMIT_UNKNOWN = N_("This decoration permit does not exist at this site.")
+PERMIT_NOT_DECORATION = N_("A decoration permit is named only for a decoration visit.")
+PERMIT_OTHER_UNIT = N_("This decoration permit is for another unit than the one visited.")
+PERMIT_NOT_ACTIVE = N_("This decoration permit was not valid on the day of the visit.")
 
 # request-level (422 details)
 DEVICE_ID_INVALID = N_("The device id is not valid.")

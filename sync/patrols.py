@@ -89,6 +89,10 @@ def finding(ctx: Context, data: dict[str, Any]) -> None:
     site = ctx.store.site(patrol["site_id"])
     if data.get("checkpoint_id"):
         _checkpoint_at(ctx, data["checkpoint_id"], site.id)
+    if data.get("permit_id"):
+        permit = ctx.store.reference("permit", data["permit_id"])
+        if permit is None or permit["site_id"] != site.id:
+            raise reject("permit_id", m.PERMIT_UNKNOWN)
     ctx.ensure_new("finding")
     followup_id = None
     if not data["handled_on_spot"]:
@@ -109,7 +113,7 @@ def finding(ctx: Context, data: dict[str, Any]) -> None:
         "severity": data["severity"], "description": data["description"],
         "handled_on_spot": data["handled_on_spot"], "action_taken": data.get("action_taken"),
         "photo_ids": data["photo_ids"], "found_at": ctx.at, "found_at_phone": ctx.at_phone,
-        "followup_id": followup_id, **ctx.stamp(),
+        "followup_id": followup_id, "permit_id": data.get("permit_id"), **ctx.stamp(),
     })
     name_photos(ctx, data["photo_ids"], site_id=site.id, record_type="finding",
                 record_id=ctx.entity_id)

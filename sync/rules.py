@@ -6,6 +6,7 @@ manager. Due time: the event's corrected time plus the site's clock for that kin
 """
 from __future__ import annotations
 
+from datetime import date
 from datetime import datetime
 from datetime import timedelta
 from decimal import Decimal
@@ -90,3 +91,21 @@ def missed_checkpoints(route_checkpoint_ids: Iterable[str], visited: Iterable[st
     """Stops of a route with no visit in the patrol, in route order."""
     seen = set(visited)
     return [c for c in route_checkpoint_ids if c not in seen]
+
+
+def permit_active_on(permit: dict[str, Any], day: date) -> bool:
+    """Whether a decoration permit (装修许可) let its workers in on ``day`` (the site's day).
+
+    It covers ``start_date`` to ``end_date``; once finished or revoked, only up to the
+    day it was (``closed_on``), so a visit recorded offline the morning before a revocation
+    is judged by the day it happened, whenever it arrives.
+    """
+    start, end = permit.get("start_date"), permit.get("end_date")
+    if start is None or end is None:
+        return False
+    if permit.get("status") != "active":
+        closed = permit.get("closed_on")
+        if closed is None:
+            return False
+        end = min(end, closed)
+    return start <= day <= end

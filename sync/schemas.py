@@ -211,6 +211,7 @@ class VisitCheckInSchema(DataSchema):
     host_name = Text(60)
     plate = Text(16)
     note = Text(500)
+    permit_id = Ref()
 
     @validates_schema
     def _patterns(self, data, **kwargs):
@@ -301,6 +302,7 @@ class PatrolFindingSchema(DataSchema):
     handled_on_spot = YesNo(m.HANDLED_REQUIRED, required=True)
     action_taken = Text(1000)
     checkpoint_id = Ref()
+    permit_id = Ref()
     photo_ids = photo_list()
 
 

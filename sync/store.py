@@ -30,6 +30,8 @@ REFERENCE_KINDS = {
     "route": ("id", "site_id", "name", "checkpoint_ids", "active"),
     "store": ("id", "site_id"),
     "item": ("id", "site_id", "store_id", "name", "tolerance", "active"),
+    # A decoration permit (装修许可) as the rules judge a visit or finding that names it.
+    "permit": ("id", "site_id", "unit_code", "status", "start_date", "end_date", "closed_on"),
 }
 
 

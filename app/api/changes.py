@@ -366,7 +366,7 @@ def _visit(row: Visit, viewer) -> dict:
     return {"site_id": row.site_id, "visitor_name": row.visitor_name, "purpose": row.purpose,
             "party_size": row.party_size, "phone": mask_phone(row.phone) or None,
             "id_number": mask_id_number(row.id_number) or None, "id_kind": row.id_kind, "unit": row.unit,
-            "host_name": row.host_name, "plate": row.plate, "note": row.note,
+            "host_name": row.host_name, "plate": row.plate, "note": row.note, "permit_id": row.permit_id,
             "checked_in_at": iso(row.checked_in_at), "checked_out_at": iso(row.checked_out_at)}
 
 
@@ -406,7 +406,7 @@ register_change_type("finding", Finding, _with_photos(lambda r, v: {
     "site_id": r.site_id, "patrol_id": r.patrol_id, "checkpoint_id": r.checkpoint_id,
     "category": r.category, "severity": r.severity, "description": r.description,
     "handled_on_spot": r.handled_on_spot, "action_taken": r.action_taken,
-    "found_at": iso(r.found_at), "followup_id": r.followup_id}),
+    "found_at": iso(r.found_at), "followup_id": r.followup_id, "permit_id": r.permit_id}),
     visible=own_recent("found_at"), batch=True)
 register_change_type("incident", Incident, _with_photos(lambda r, v: {
     "site_id": r.site_id, "visit_id": r.visit_id, "description": r.description,

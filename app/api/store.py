@@ -26,6 +26,7 @@ from app.models import CheckpointVisit
 from app.models import Complaint
 from app.models import ComplaintReply
 from app.models import Conflict
+from app.models import DecorationPermit
 from app.models import Finding
 from app.models import FollowUp
 from app.models import FollowUpEvent
@@ -284,7 +285,8 @@ class SqlStore:
     def reference(self, kind: str, ident: str) -> dict[str, Any] | None:
         key = (kind, ident)
         if key not in self._references:
-            model = {"checkpoint": Checkpoint, "route": Route, "store": Store, "item": Item}[kind]
+            model = {"checkpoint": Checkpoint, "route": Route, "store": Store, "item": Item,
+                     "permit": DecorationPermit}[kind]
             obj = self.session.get(model, ident)
             if obj is None or obj.deleted_at is not None:
                 self._references[key] = None

@@ -24,6 +24,8 @@ from app.models.stock import book_quantities  # noqa: F401
 from app.models.gate import ResidentVehicle  # noqa: F401
 from app.models.gate import WatchEntry  # noqa: F401
 from app.models.gate import WatchHit  # noqa: F401
+from app.models.frontdesk import DecorationPermit  # noqa: F401
+from app.models.frontdesk import RentalHousehold  # noqa: F401
 from app.models.journal import JournalRow  # noqa: F401
 from app.models.journal import SyncDevice  # noqa: F401
 from app.models.records import CheckpointVisit  # noqa: F401

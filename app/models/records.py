@@ -92,6 +92,8 @@ class Finding(Recorded, db.Model):
     found_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
     found_at_phone: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     followup_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # A decoration inspection (装修巡查) names the unit's permit, so it shows on the permit's page.
+    permit_id: Mapped[str | None] = mapped_column(String(36), index=True)
     patrol = relationship("Patrol")
 
 
@@ -135,6 +137,8 @@ class Visit(Recorded, db.Model):
     checked_out_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     checked_out_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_out_mutation_id: Mapped[str | None] = mapped_column(String(36))
+    # A decoration worker's visit names the unit's permit (装修许可), checked on arrival.
+    permit_id: Mapped[str | None] = mapped_column(String(36), index=True)
 
     @validates("phone")
     def _index_phone(self, key, value):

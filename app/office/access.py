@@ -17,6 +17,8 @@ REVIEW_ROLES = ("manager", "supervisor", "admin")
 # Who may see one visitor's full ID or phone number, with a reason that is audited:
 # supervisors (the quality department among them) and admins, not managers.
 REVEAL_ROLES = ("supervisor", "admin")
+# The front desk (客服前台) keeps the units' registers: decoration permits and rental
+# households. Reviewers, and staff of the customer-service post.
 
 
 def may_review(user) -> bool:

@@ -19,7 +19,10 @@ from app.office.access import REVIEW_ROLES
 from app.office.access import review_required
 from app.review import bp
 from app.review import charts
+from app.decoration import queries as permit_queries
 from app.review import dashboard as numbers
+from app.tenants import queries as tenant_rates
+from app.tenants.rules import combined
 from app.review.daytime import today
 
 add_nav(20, "review.dashboard", _l("Dashboard"), REVIEW_ROLES)
@@ -57,6 +60,8 @@ def dashboard():
                     percent=True),
     ]
     complaint_rates = [complaint_clocks.month_rate(r.site, today(r.site.timezone).replace(day=1), now) for r in rows]
+    awareness = combined(tenant_rates.rates(f.site_ids).values())
+    permits_today = permit_queries.in_force_count(f.site_ids, today(f.tz))
     on_time = sum(r.timely[0] for r in rows)
     due = sum(r.timely[1] for r in rows)
     return render_template(
@@ -64,4 +69,4 @@ def dashboard():
         owners=numbers.owners(f.site_ids, now), findings=numbers.open_findings(f.site_ids), link=link,
         sites={s.id: s for s in f.sites}, labels=labels, now=now, target=numbers.TIMELY_TARGET,
         timely_rate=(100.0 * on_time / due) if due else None, timely=(on_time, due),
-        complaint_rates=complaint_rates)
+        complaint_rates=complaint_rates, awareness=awareness, permits_today=permits_today)

@@ -86,6 +86,13 @@ ACCESS = {
     "complaints.merge": DESK,
     "complaints.duty": DESK,
     "complaints.summary": DESK,
+    "decoration.permits": DESK,
+    "decoration.permit": DESK,
+    "decoration.permit_new": DESK,
+    "decoration.permit_edit": DESK,
+    "tenants.index": DESK,
+    "tenants.household_new": DESK,
+    "tenants.household": DESK,
     # The follow-up desk: reviewers, and staff and team leads for their own and their team's.
     "followups.board": FOLLOWUPS,
     "followups.index": FOLLOWUPS,

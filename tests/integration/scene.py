@@ -63,6 +63,11 @@ BODY_PROBES = {
                                  "sites": [s.site], "password": "x" * 10, "confirm": "x" * 10},
     "gate.vehicle_new": lambda s: {"site_id": s.site, "plate": "粤B99999", "unit": "1-1-101", "owner_name": "偷"},
     "gate.watch_new": lambda s: {"site_id": s.site, "name": "偷", "reason": "偷"},
+    "decoration.permit_new": lambda s: {"site_id": s.site, "unit": "1-1-101", "applicant_name": "偷",
+                                        "contractor": "偷", "start_date": "2026-12-01", "end_date": "2026-12-09",
+                                        "hours_start": "08:00", "hours_end": "18:00", "status": "active"},
+    "tenants.household_new": lambda s: {"site_id": s.site, "unit": "1-1-101", "tenant_count": "1",
+                                        "move_in_on": "2026-12-01"},
     "gate.lists_import": lambda s: {"site_id": s.site, "kind": "vehicles",
                                     "file": (io.BytesIO("plate,unit\n粤B27182,1-1-101\n".encode()), "steal.csv")},
 }
@@ -305,6 +310,23 @@ def _gate_rows(site_id, secret):
     plate = "粤B31415" if secret == "秘密" else "粤B92653"
     db.session.add(ResidentVehicle(site_id=site_id, plate=plate, owner_name=f"{secret}车主"))
     db.session.add(WatchEntry(site_id=site_id, name=f"{secret}人", reason=secret))
+    _front_desk_rows(site_id, secret)
+
+
+def _front_desk_rows(site_id, secret):
+    """A decoration permit and a rental household, so the front desk's pages get real ids."""
+    from datetime import date
+
+    from app.models import DecorationPermit
+    from app.models import RentalHousehold
+    from app.models import Unit
+
+    unit = db.session.scalar(select(Unit).where(Unit.site_id == site_id, Unit.code == "1-1-102"))
+    db.session.add(DecorationPermit(site_id=site_id, unit_id=unit.id, applicant_name=f"{secret}业主",
+                                    contractor=f"{secret}装饰", workers=[f"{secret}工"],
+                                    start_date=date(2026, 1, 1), end_date=date(2026, 12, 31)))
+    db.session.add(RentalHousehold(site_id=site_id, unit_id=unit.id, tenant_names=[f"{secret}租户"],
+                                   tenant_count=1, move_in_on=date(2026, 1, 1)))
 
 
 def _assigned_followups(app, world) -> dict:

@@ -7,6 +7,7 @@ import { get, getMeta } from "../lib/db.js";
 import { clearDraft, keepDraft } from "../lib/drafts.js";
 import { t } from "../lib/i18n.js";
 import { record, waiting } from "../lib/outbox.js";
+import { inForce, localDay, permitLine, withinHours } from "../lib/permits.js";
 import { rows } from "../lib/refdata.js";
 import { check, formRules, idNumberProblem, maxLengths } from "../lib/rules.js";
 import { context, setting } from "../lib/site.js";
@@ -126,7 +127,58 @@ function flagForm(ctx, visit, rules, onDone) {
   return form;
 }
 
-function checkInForm(ctx, units, vehicles, watch, watchFilter, rules) {
+/**
+ * The decoration permit a worker comes under: shown when the purpose is decoration. The
+ * unit's permits in force today are offered (the only one picked already); a unit with none,
+ * or a time outside the permit's hours, is a warning: the guard decides, offline too.
+ */
+function permitPicker(ctx, permits, onPick) {
+  const box = h("div", { id: "permit-box", "aria-live": "polite", hidden: true });
+  let chosen = null;
+  const update = (purpose, unitCode) => {
+    box.replaceChildren();
+    chosen = null;
+    box.hidden = purpose !== "decoration";
+    if (box.hidden) return;
+    const now = new Date();
+    const today = inForce(permits, localDay(now, ctx.tz));
+    const code = (unitCode || "").trim();
+    if (!code) {
+      box.append(notice(today.length ? t("Pick the unit's decoration permit:") : t("No decoration permit is in force today."),
+        today.length ? "info" : "warn"));
+      if (today.length) {
+        box.append(h("ul", { class: "suggest", id: "permit-units" }, today.map((p) => h("li", {},
+          h("button", { type: "button", class: "small", onclick: () => onPick(p.unit_code) },
+            `${p.unit_code} · ${p.contractor}`)))));
+      }
+      return;
+    }
+    const found = inForce(permits, localDay(now, ctx.tz), code);
+    if (!found.length) {
+      box.append(notice(t("Unit %(unit)s has no decoration permit in force today: check with the front desk before letting workers in.",
+        { unit: code }), "warn"));
+      return;
+    }
+    const set = chips("permit_id", found.map((p) => [p.id, permitLine(p)]),
+      { legend: t("Decoration permit"), value: found.length === 1 ? found[0].id : null,
+        onchange: (id) => { chosen = found.find((p) => p.id === id); hours(); } });
+    set.id = "permit-chips";
+    const hoursNote = h("div", {});
+    const hours = () => {
+      hoursNote.replaceChildren();
+      if (chosen && !withinHours(chosen, now, ctx.tz)) {
+        hoursNote.append(notice(t("Outside the permit's working hours (%(hours)s).",
+          { hours: `${chosen.hours_start}–${chosen.hours_end}` }), "warn"));
+      }
+    };
+    chosen = found.length === 1 ? found[0] : null;
+    box.append(set, hoursNote);
+    hours();
+  };
+  return { element: box, update, chosen: () => (box.hidden ? null : chosen) };
+}
+
+function checkInForm(ctx, units, vehicles, watch, watchFilter, rules, permits) {
   const state = { idFull: "" };
   const longest = maxLengths(rules, "visit.check_in");
   const name = h("input", { name: "visitor_name", autocomplete: "off", required: true, enterkeyhint: "next",
@@ -154,6 +206,10 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter, rules) {
   const message = h("div", { "aria-live": "polite" });
 
   const pickUnit = (code) => { unit.value = code; suggestions.replaceChildren(); unit.dispatchEvent(new Event("change", { bubbles: true })); };
+  const permit = permitPicker(ctx, permits, pickUnit);
+  const permitCheck = () => permit.update(chipValue(form, "purpose"), unit.value);
+  unit.addEventListener("change", permitCheck);
+  unit.addEventListener("input", permitCheck);
   unit.addEventListener("input", () => {
     const q = unit.value.trim();
     suggestions.replaceChildren();
@@ -213,6 +269,7 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter, rules) {
       if (radio) radio.checked = true;
     }
     if (!unit.value.trim() && known.unit) unit.value = known.unit;
+    permitCheck();
     if (!plate.value.trim() && known.plate) plate.value = known.plate;
     if (!host.value.trim() && known.host_name) host.value = known.host_name;
     phoneInfo.append(notice(t("Returning visitor: %(name)s. Details filled in.", { name: known.visitor_name }), "ok"));
@@ -294,8 +351,9 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter, rules) {
   const form = h("form", { class: "card", id: "checkin-form", novalidate: true, autocomplete: "off" },
     h("h2", {}, t("Register a visitor")),
     field(t("Visitor's name"), name, { required: true }),
-    chips("purpose", PURPOSES(), { legend: t("Purpose") }),
+    chips("purpose", PURPOSES(), { legend: t("Purpose"), onchange: () => permitCheck() }),
     field(t("Unit visited"), unit), suggestions,
+    permit.element,
     h("div", { class: "field" },
       h("label", { for: "party" }, t("Party size")),
       h("div", { class: "row" },
@@ -328,6 +386,8 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter, rules) {
     const data = { site_id: ctx.siteId, visitor_name: name.value.trim(), purpose, party_size: size };
     for (const [key, el] of [["unit", unit], ["host_name", host], ["note", note]]) if (el.value.trim()) data[key] = el.value.trim();
     if (plate.value.trim()) data.plate = normalisePlate(plate.value);
+    const underPermit = purpose === "decoration" ? permit.chosen() : null;
+    if (underPermit) data.permit_id = underPermit.id;
     if (kind === "none") data.id_kind = "none";
     else if (typedId) Object.assign(data, { id_kind: kind, id_number: typedId });
     // The number is checked as typed; it is sent as digits, the form the office searches.
@@ -368,7 +428,7 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter, rules) {
       mutations: [{ type: "visit.check_in", entity_id: id, data, at }, ...(admitted ? [admitted.mutation] : [])],
       records: [{ id, kind: "visit", site_id: ctx.siteId, visitor_name: data.visitor_name, purpose, party_size: size,
         unit: data.unit || "", plate: data.plate || "", host_name: data.host_name || "", note: data.note || "",
-        phone: maskPhone(digits), id_number: maskIdNumber(data.id_number || ""), id_kind: data.id_kind || null,
+        permit_id: data.permit_id || null, phone: maskPhone(digits), id_number: maskIdNumber(data.id_number || ""), id_kind: data.id_kind || null,
         checked_in_at: at, checked_out_at: null, watch: Boolean(admitted) }, ...(admitted ? [admitted.record] : [])],
       visitors,
     });
@@ -378,6 +438,7 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter, rules) {
       : t("Saved: %(name)s registered.", { name: data.visitor_name }));
     await rerender(show);
   }));
+  form.permitCheck = permitCheck; // a restored draft shows its permit choice again
   return form;
 }
 
@@ -387,9 +448,9 @@ export async function show() {
     render(ctx.post ? shiftFirst() : signInFirst());
     return;
   }
-  const [units, vehicles, watch, visits, w, filters, rules] = await Promise.all([
+  const [units, vehicles, watch, visits, w, filters, rules, permits] = await Promise.all([
     rows("unit", ctx.siteId), rows("vehicle", ctx.siteId), rows("watch", ctx.siteId), insideNow(ctx.siteId), waiting(),
-    rows("watch_filter", ctx.siteId), formRules()]);
+    rows("watch_filter", ctx.siteId), formRules(), rows("permit", ctx.siteId)]);
   units.sort((a, b) => UNIT_ORDER.compare(String(a.code), String(b.code)));
   const maxMinutes = Number(setting(ctx.site, "visit_max_minutes"));
   let flagging = null;
@@ -400,7 +461,7 @@ export async function show() {
     flagging.scrollIntoView({ block: "start" });
     flagging.querySelector("textarea").focus();
   };
-  const form = checkInForm(ctx, units, vehicles, watch, filters[0] || null, rules);
+  const form = checkInForm(ctx, units, vehicles, watch, filters[0] || null, rules, permits);
   render(
     dutyCard(ctx.site, ctx.tz),
     visits.length ? h("a", { class: "button block", href: "#inside-heading", id: "jump-inside" },
@@ -414,5 +475,5 @@ export async function show() {
       t("Report a suspicious person")),
     w.total ? h("p", { class: "meta" }, t("%(count)s waiting", { count: w.total })) : null,
   );
-  await keepDraft("gate-checkin", form);
+  if (await keepDraft("gate-checkin", form)) form.permitCheck();
 }

@@ -6,6 +6,7 @@ import { all } from "../lib/db.js";
 import { clearDraft, keepDraft, loadDraft } from "../lib/drafts.js";
 import { t } from "../lib/i18n.js";
 import { record } from "../lib/outbox.js";
+import { inForce, localDay } from "../lib/permits.js";
 import { rows } from "../lib/refdata.js";
 import { context } from "../lib/site.js";
 import { check, formRules, maxLengths } from "../lib/rules.js";
@@ -87,7 +88,20 @@ function routePicker(ctx, routes) {
   ];
 }
 
-function findingForm(ctx, patrol, checkpoints, rules, onDone) {
+/**
+ * A decoration inspection (装修巡查) names the unit's permit, so the finding shows on the
+ * permit's page at the desk. Offered: the site's permits in force today, by unit.
+ */
+function permitSelect(ctx, permits) {
+  const today = inForce(permits, localDay(new Date(), ctx.tz))
+    .sort((a, b) => String(a.unit_code).localeCompare(String(b.unit_code), "zh-CN", { numeric: true }));
+  if (!today.length) return null;
+  return h("select", { name: "permit_id", id: "finding-permit" },
+    h("option", { value: "" }, t("Not a decoration inspection")),
+    today.map((p) => h("option", { value: p.id }, `${p.unit_code} · ${p.contractor}`)));
+}
+
+function findingForm(ctx, patrol, checkpoints, rules, onDone, permits = []) {
   const longest = maxLengths(rules, "patrol.finding");
   const description = h("textarea", { name: "description", required: true, maxlength: longest.description });
   const action = h("textarea", { name: "action_taken", maxlength: longest.action_taken });
@@ -98,6 +112,7 @@ function findingForm(ctx, patrol, checkpoints, rules, onDone) {
     h("option", { value: "" }, t("No particular checkpoint")),
     placesInOrder(patrol, checkpoints).map((c) => h("option", { value: c.id, selected: c.id === lastVisited }, c.name)));
   const picker = photoPicker("finding-photos");
+  const permit = permitSelect(ctx, permits);
   const message = h("div", { "aria-live": "polite" });
   const form = h("form", { class: "card", id: "finding-form", novalidate: true },
     h("h2", {}, t("Record a finding")),
@@ -109,6 +124,7 @@ function findingForm(ctx, patrol, checkpoints, rules, onDone) {
       onchange: (v) => { actionField.hidden = v !== "yes"; } }),
     actionField,
     field(t("Where"), place),
+    permit ? field(t("Decoration permit"), permit, { hint: t("For a decoration inspection: the unit's permit.") }) : null,
     picker.element,
     message,
     h("div", { class: "actions" },
@@ -130,6 +146,7 @@ function findingForm(ctx, patrol, checkpoints, rules, onDone) {
     if (showErrors(form, errors, message)) return;
     if (handled === "yes" && action.value.trim()) data.action_taken = action.value.trim();
     if (place.value) data.checkpoint_id = place.value;
+    if (permit && permit.value) data.permit_id = permit.value;
     const next = { ...patrol, findings: [...patrol.findings, { id, category, severity, description: data.description,
       handled_on_spot: data.handled_on_spot, photos: photos.length, at: isoNow() }] };
     await record({ mutations: [{ type: "patrol.finding", entity_id: id, data }], records: [next], photos });
@@ -193,7 +210,8 @@ function activeView(ctx, patrol, checkpoints) {
   }));
   const findingButton = h("button", { type: "button", class: "block", id: "add-finding" }, t("Record a finding"));
   findingButton.addEventListener("click", async () => {
-    const form = findingForm(ctx, patrol, checkpoints, await formRules(), () => { closeSlot(); show(); });
+    const [rules, permits] = await Promise.all([formRules(), rows("permit", ctx.siteId)]);
+    const form = findingForm(ctx, patrol, checkpoints, rules, () => { closeSlot(); show(); }, permits);
     slot.replaceChildren(form);
     await keepDraft("patrol-finding", form);
     form.scrollIntoView({ block: "start" });

@@ -92,6 +92,8 @@ function attentionItem(item, user, rules, sites) {
   const shownErrors = new Set(Object.keys(inputs));
   const other = Object.entries(errors).filter(([name]) => !shownErrors.has(name))
     .map(([name, messages]) => notice([fieldLabel(name), [].concat(messages).join(" ")].filter(Boolean).join(t(": ")), "error"));
+  // A permit the server refused cannot be mended on the phone: the record goes again without it.
+  if (errors.permit_id) other.push(h("p", { class: "hint" }, t("Recorded again, it is sent without the permit.")));
   const rest = h("div", {}, other);
   const form = h("form", { class: "fix", novalidate: true }, facts, rest, controls,
     h("div", { class: "actions" },
@@ -103,6 +105,7 @@ function attentionItem(item, user, rules, sites) {
       } }, t("Discard"))));
   form.addEventListener("submit", once(async () => {
     const data = { ...item.data };
+    if (errors.permit_id) delete data.permit_id;
     for (const [name, { input, rule }] of Object.entries(inputs)) {
       const raw = input.value.trim();
       if (RETYPED.has(name) && !raw) delete data[name];

@@ -67,6 +67,7 @@ export function fieldLabel(name) {
     owner_phone: t("Owner's phone"), stage: t("What this is"), said: t("What was said"),
     owner_opinion: t("Owner's opinion"), satisfaction: t("Satisfaction"),
     agreed_reply_at: t("Reply time agreed with the owner"),
+    permit_id: t("Decoration permit"),
   };
   return labels[name] || null;
 }

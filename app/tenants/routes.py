@@ -1,0 +1,105 @@
+"""Tenant registration at the desk: one site's rental households with its awareness rate
+against the 100 % target, and the form for one household.
+Who may: ``app.office.access.may_use_desk``."""
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from app.admin.views import form_page
+from app.decoration.queries import unit_at
+from app.extensions import db
+from app.models import Site
+from app.models.frontdesk import RentalHousehold
+from app.office import filters
+from app.office.access import desk_required
+from app.office.values import as_lines
+from app.scoping import get_scoped_or_404
+from app.tenants import bp
+from app.tenants import queries
+from app.tenants.forms import HouseholdForm
+from app.tenants.rules import TARGET
+
+FIELDS = ("tenant_names", "tenant_count", "move_in_on", "registered", "registered_on", "informed",
+          "informed_on", "moved_out_on", "note")
+
+
+@bp.route("")
+@desk_required
+def index():
+    """One site's awareness rate, and its households: by default those not yet informed or
+    registered, the ones the desk still has to call on."""
+    errors: list[str] = []
+    sites = filters.visible_sites()
+    site = filters.chosen_site(sites, errors) or (sites[0] if sites else None)
+    show = request.args.get("show", "missing")
+    if show not in queries.SHOWS:
+        errors.append(_("Unknown choice; showing the households not yet informed or registered."))
+        show = "missing"
+    rows = queries.households(site.id, show) if site else []
+    rate = queries.rates([site.id])[site.id] if site else None
+    return render_template("tenants/index.html", site=site, sites=sites, errors=errors, show=show,
+                           households=rows, rate=rate, target=TARGET)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@desk_required
+def household_new():
+    sites = filters.visible_sites()
+    chosen = filters.chosen_site(sites, []) or (sites[0] if sites else None)
+    form = HouseholdForm(site_id=chosen.id if chosen else None)
+    form.site_id.choices = [SelectChoice(s.id, s.name) for s in sites]
+    if form.validate_on_submit():
+        target = get_scoped_or_404(Site, form.site_id.data)
+        unit = _unit_or_error(form, target.id)
+        if unit is not None:
+            row = RentalHousehold(site_id=target.id, unit_id=unit.id, created_by=current_user.id)
+            _save(row, form)
+            db.session.add(row)
+            db.session.commit()
+            flash(_("Rental household of %(unit)s saved.", unit=unit.code), "success")
+            return redirect(url_for("tenants.index", site=target.id))
+    return form_page("tenants/household_form.html", form=form, household=None)
+
+
+@bp.route("/<household_id>", methods=["GET", "POST"])
+@desk_required
+def household(household_id):
+    """Edit a household (its site stays): registered, told, moved out."""
+    row = get_scoped_or_404(RentalHousehold, household_id)
+    data = {name: getattr(row, name) for name in FIELDS}
+    data.update(unit=row.unit.code, tenant_names=as_lines(row.tenant_names))
+    form = HouseholdForm(data=data)
+    del form.site_id
+    if form.validate_on_submit():
+        unit = _unit_or_error(form, row.site_id)
+        if unit is not None:
+            row.unit_id = unit.id
+            _save(row, form)
+            db.session.commit()
+            flash(_("Rental household of %(unit)s saved.", unit=unit.code), "success")
+            return redirect(url_for("tenants.index", site=row.site_id))
+    return form_page("tenants/household_form.html", form=form, household=row,
+                     site=db.session.get(Site, row.site_id))
+
+
+def _unit_or_error(form, site_id):
+    unit = unit_at(site_id, form.unit.data)
+    if unit is None:
+        form.unit.errors = list(form.unit.errors) + [
+            _("There is no unit %(code)s at this site.", code=form.unit.data[:32])]
+    return unit
+
+
+def _save(row: RentalHousehold, form) -> None:
+    for name in FIELDS:
+        setattr(row, name, getattr(form, name).data)
+    row.note = row.note or None
+    if not row.registered:
+        row.registered_on = None
+    if not row.informed:
+        row.informed_on = None
