@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from app import api
     from app import auth
     from app import complaints
+    from app import repairs
     from app import followups
     from app import gate
     from app import main
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(gate.bp)
     app.register_blueprint(stock.bp)
     app.register_blueprint(complaints.bp)
+    app.register_blueprint(repairs.bp)
     from app.extensions import csrf
     csrf.exempt(api.bp)  # the API checks CSRF itself, only for cookie-authenticated changes
 

@@ -2,13 +2,18 @@
 from flask import current_app
 from flask_login import current_user
 
-_ENTRIES: list[tuple[int, str, object, tuple[str, ...]]] = []
+_ENTRIES: list[tuple[int, str, object, object]] = []
 
 
-def add_nav(order: int, endpoint: str, label, roles: tuple[str, ...]) -> None:
-    """Called once at import by a feature; ``label`` is a lazy translation."""
+def add_nav(order: int, endpoint: str, label, roles) -> None:
+    """Called once at import by a feature; ``label`` is a lazy translation; ``roles`` a
+    tuple of roles, or a ``user -> bool`` check where a post decides too."""
     if not any(e[1] == endpoint for e in _ENTRIES):
         _ENTRIES.append((order, endpoint, label, roles))
+
+
+def _shown(roles) -> bool:
+    return roles(current_user) if callable(roles) else current_user.role in roles
 
 
 def home_links() -> list[tuple[str, str]]:
@@ -16,4 +21,4 @@ def home_links() -> list[tuple[str, str]]:
         return []
     endpoints = current_app.view_functions
     return [(endpoint, str(label)) for order, endpoint, label, roles in sorted(_ENTRIES, key=lambda e: e[0])
-            if current_user.role in roles and endpoint in endpoints]
+            if _shown(roles) and endpoint in endpoints]

@@ -182,6 +182,9 @@ CLOCK_LABELS = {
     "open_visit": _l("Visitor not checked out"),
     "no_patrol": _l("No patrol on a day"),
     "complaint_contact": _l("Complaint: contact the owner"),
+    "repair_urgent": _l("Repair order: urgent"),
+    "repair_normal": _l("Repair order: normal"),
+    "repair_low": _l("Repair order: not urgent"),
 }
 
 

@@ -37,6 +37,10 @@ DEFAULT_SITE_SETTINGS = {
         "open_visit": 720,
         "no_patrol": 1440,
         "complaint_contact": 120,
+        # Repair orders (维修任务单) by urgency: minutes until the repair is due.
+        "repair_urgent": 120,
+        "repair_normal": 1440,
+        "repair_low": 4320,
     },
     "stock_tolerance": {"default": 0},
     # Counters see an item's book quantity only after their first count of it.

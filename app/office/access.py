@@ -34,6 +34,25 @@ def may_work_followups(user) -> bool:
                                 and (user.role == "staff" or bool(user.is_team_lead)))
 
 
+# Who takes owners' repair requests at the desk (前台接待): the reviewers, and customer
+# service. The front desk's own role joins here when it exists: ``+ ("clerk",)``.
+INTAKE_ROLES = REVIEW_ROLES
+INTAKE_POSTS = ("customer_service",)
+# Who approves the past week's repair orders on Mondays (每周一审批《维修任务单》).
+APPROVE_ROLES = ("manager", "supervisor", "admin")
+
+
+def may_take_requests(user) -> bool:
+    """Takes owners' repair requests at the desk and reads the repair orders."""
+    return user is not None and user.is_authenticated and (
+        user.role in INTAKE_ROLES or (user.role == "staff" and user.post in INTAKE_POSTS))
+
+
+def may_approve_repairs(user) -> bool:
+    """Approves repair orders of the user's sites (the site checks are the caller's)."""
+    return user is not None and user.is_authenticated and user.role in APPROVE_ROLES
+
+
 def _gate(allowed):
     def decorator(view):
         @wraps(view)
@@ -49,3 +68,5 @@ def _gate(allowed):
 
 review_required = _gate(may_review)
 followups_required = _gate(may_work_followups)
+repairs_required = _gate(may_take_requests)
+approval_required = _gate(may_approve_repairs)
