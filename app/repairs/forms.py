@@ -5,6 +5,8 @@ from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
 
+from app.admin.forms import options
+
 URGENCY_LABELS = {"urgent": _l("Urgent"), "normal": _l("Normal"), "low": _l("Not urgent")}
 CHANNEL_LABELS = {"in_person": _l("At the desk"), "phone": _l("By phone"), "other": _l("Other")}
 STATUS_LABELS = {"open": _l("Waiting for repair"), "worked": _l("Repaired, not signed off"),
@@ -21,8 +23,8 @@ class RepairRequestForm(FlaskForm):
     unit = StringField(_l("Unit"), render_kw={"maxlength": 32, "placeholder": "3-2-1101"})
     owner_name = StringField(_l("Owner"), render_kw={"maxlength": 60})
     owner_phone = StringField(_l("Owner's phone"), render_kw={"maxlength": 20, "inputmode": "tel"})
-    channel = SelectField(_l("Taken"), choices=list(CHANNEL_LABELS.items()), default="in_person",
+    channel = SelectField(_l("Taken"), choices=options(CHANNEL_LABELS.items()), default="in_person",
                           validate_choice=False)
-    urgency = SelectField(_l("Urgency"), choices=list(URGENCY_LABELS.items()), default="normal",
+    urgency = SelectField(_l("Urgency"), choices=options(URGENCY_LABELS.items()), default="normal",
                           validate_choice=False)
     description = TextAreaField(_l("What needs repairing"), render_kw={"rows": 4, "maxlength": 2000})

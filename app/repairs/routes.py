@@ -36,6 +36,7 @@ from app.repairs.forms import SATISFACTION_LABELS
 from app.repairs.forms import STATUS_LABELS
 from app.repairs.forms import URGENCY_LABELS
 from app.repairs.forms import RepairRequestForm
+from app.admin.forms import options
 from app.complaints.queries import names_of
 from app.scoping import get_scoped_or_404
 
@@ -93,7 +94,7 @@ def new():
     """The front desk takes an owner's repair request; the engine makes the order."""
     form = RepairRequestForm()
     sites = visible_sites()
-    form.site_id.choices = [(s.id, s.name) for s in sites]
+    form.site_id.choices = options((s.id, s.name) for s in sites)
     if request.method == "GET" and len(sites) == 1:
         form.site_id.data = sites[0].id
     status = 200
