@@ -3,6 +3,7 @@
 Intake goes through the sync engine (``intake.take``); the approval is the manager's own
 decision on the order (``approval.approve``). Both views only parse and answer.
 """
+from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -48,7 +49,7 @@ def plain_qty(value) -> str:
     return plain(value) if value not in (None, "") else ""
 
 
-add_nav(75, "repairs.index", _l("Repairs"), may_take_requests)
+add_nav(75, "repairs.index", _l("Repair requests"), may_take_requests)
 
 LABELS = {"urgencies": URGENCY_LABELS, "channels": CHANNEL_LABELS, "statuses": STATUS_LABELS,
           "satisfaction": SATISFACTION_LABELS, "approvals": APPROVAL_LABELS}
@@ -73,11 +74,11 @@ def index():
         active=FOLLOWUP_ACTIVE, may_approve=may_approve_repairs(current_user))
 
 
-@bp.route("/<repair_id>")
+@bp.route("/<order_id>")
 @repairs_required
-def detail(repair_id):
+def detail(order_id):
     """One order: the request, its follow-up, each visit with its materials, the sign-off."""
-    order = get_scoped_or_404(RepairOrder, repair_id)
+    order = get_scoped_or_404(RepairOrder, order_id)
     followup = db.session.get(FollowUp, order.followup_id) if order.followup_id else None
     works = queries.works_of(order)
     names = names_of([order.user_id, order.approved_by, order.signoff_user_id,
@@ -109,7 +110,7 @@ def new():
                 target.errors = list(target.errors or []) + messages
         else:
             flash(gettext("Repair order taken: it is on the repair staff's phones."), "ok")
-            return redirect(url_for("repairs.detail", repair_id=repair_id))
+            return redirect(url_for("repairs.detail", order_id=repair_id))
     return render_template("repairs/new.html", form=form, labels=LABELS), status
 
 
@@ -133,6 +134,8 @@ def approve():
     try:
         done = approval.approve(request.form.getlist("order_id"), current_user)
     except approval.Refused as refused:
+        if refused.status in (403, 404):
+            abort(refused.status)
         flash(str(refused.message), "error")
         back = request.form.get("next") or url_for("repairs.approval_page")
         return redirect(back if back.startswith("/repairs") else url_for("repairs.approval_page"))

@@ -77,6 +77,14 @@ ACCESS = {
     "stock.recount": REVIEW,
     "complaints.index": REVIEW,
     "complaints.detail": REVIEW,
+    # Repair orders: reviewers, and customer-service staff at the desk
+    # (app.office.access.may_take_requests); the matrix's staff is a repair worker, refused.
+    "repairs.index": REVIEW,
+    "repairs.detail": REVIEW,
+    "repairs.new": REVIEW,
+    # The Monday approval: app.office.access.APPROVE_ROLES.
+    "repairs.approval_page": REVIEW,
+    "repairs.approve": REVIEW,
     # The follow-up desk: reviewers, and staff and team leads for their own and their team's.
     "followups.board": FOLLOWUPS,
     "followups.index": FOLLOWUPS,

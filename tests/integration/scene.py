@@ -61,6 +61,9 @@ BODY_PROBES = {
                                  "sites": [s.site], "password": "x" * 10, "confirm": "x" * 10},
     "gate.vehicle_new": lambda s: {"site_id": s.site, "plate": "粤B99999", "unit": "1-1-101", "owner_name": "偷"},
     "gate.watch_new": lambda s: {"site_id": s.site, "name": "偷", "reason": "偷"},
+    "repairs.new": lambda s: {"site_id": s.site, "description": "偷修", "urgency": "normal",
+                              "channel": "phone"},
+    "repairs.approve": lambda s: {"order_id": s.owned.get("repair_orders", ["x"])[0]},
     "gate.lists_import": lambda s: {"site_id": s.site, "kind": "vehicles",
                                     "file": (io.BytesIO("plate,unit\n粤B27182,1-1-101\n".encode()), "steal.csv")},
 }
@@ -327,7 +330,7 @@ def _assigned_followups(app, world) -> dict:
 
 def site_records(app, world, n: int, secret: str):
     """Site ``n``'s people record a visit, a flag, a patrol with a finding and its photo, a
-    stock check and a complaint."""
+    stock check, a complaint and a repair order."""
     from app.models import Conflict
     from tests.integration.sync.helpers import Outbox
 
@@ -365,7 +368,9 @@ def site_records(app, world, n: int, secret: str):
     push(keeper, check, count, keeper.outbox.mutation("stock.check_finish", {}, entity_id=check["entity_id"]))
     cs = phone(f"cs{n}")
     push(cs, cs.outbox.mutation("complaint.create", {"site_id": site, "kind": "valid",
-                                                     "description": f"{secret}投诉", "channel": "phone"}))
+                                                     "description": f"{secret}投诉", "channel": "phone"}),
+         cs.outbox.mutation("repair.create", {"site_id": site, "urgency": "normal", "channel": "phone",
+                                              "description": f"{secret}报修"}))
     with app.app_context():
         db.session.add(Conflict(site_id=site, entity_type="visit", entity_id=visit["entity_id"],
                                 field="checked_out_at", kept=None, lost="2026-01-01", reason=secret))
