@@ -8,10 +8,10 @@ const BY_POST = {
   store: ["stock", "followups", "sync"],
   security: ["patrol", "gate", "followups", "sync"],
   customer_service: ["gate", "patrol", "followups", "sync"],
-  repair: ["patrol", "followups", "sync"],
+  repair: ["repairs", "patrol", "followups", "sync"],
   cleaning: ["patrol", "followups", "sync"],
 };
-const EVERY = ["patrol", "gate", "stock", "followups", "sync"];
+const EVERY = ["patrol", "gate", "stock", "repairs", "followups", "sync"];
 
 export function screensFor(user) {
   if (!user) return EVERY;

@@ -11,6 +11,7 @@ export const TITLES = {
   patrol: () => t("Patrol"),
   gate: () => t("Gate"),
   stock: () => t("Stock check"),
+  repairs: () => t("Repair orders"),
   followups: () => t("My follow-ups"),
   sync: () => t("Sync"),
 };
