@@ -85,11 +85,14 @@ function materialsPicker(items) {
     qty.value = "";
     redraw();
   });
-  box.append(
+  // Element.append writes "null" for a null: only what is there goes in.
+  box.append(...[
     h("label", { for: select.id }, t("Materials from the store")),
-    h("div", { class: "row" }, h("div", { class: "grow" }, select), h("div", { class: "qty" }, qty), add),
+    select,
+    h("div", { class: "row material-qty" },
+      h("label", { for: qty.id, class: "grow" }, t("Quantity")), qty, add),
     items.length ? null : h("p", { class: "hint" }, t("The store's items appear after a sync.")),
-    list);
+    list].filter(Boolean));
   return { element: box, materials: () => chosen.slice() };
 }
 
@@ -105,9 +108,8 @@ function workForm(ctx, order, items, rules, local) {
   const message = h("div");
   const form = h("form", { class: "card", id: "repair-work-form", novalidate: true },
     h("h3", {}, t("Record the work")),
-    h("div", { class: "row" },
-      h("div", { class: "grow" }, field(t("Started"), started, { required: true })),
-      h("div", { class: "grow" }, field(t("Finished"), finished, { required: true }))),
+    field(t("Work started"), started, { required: true }),
+    field(t("Work finished"), finished, { required: true }),
     field(t("Work done"), done, { required: true }),
     picker.element,
     h("p", { class: "meta" }, t("Photos before the work")), before.element,
