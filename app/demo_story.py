@@ -93,7 +93,7 @@ class Story:
             self.gate(site, day, offset)
             self.scripted_gate(site, day, offset)
             self.complaints_of(site, n, day, offset)
-            self.repairs_of(site, n, day, offset)
+            pushes += self.repairs_of(site, n, day, offset)
             self.stock_check(site, day)
             self.reassignments(site, day, offset)
             for post in SHIFTS:
@@ -350,15 +350,21 @@ class Story:
                 data, photos=photos)
 
     # -- repair orders -------------------------------------------------------------------------
-    def repairs_of(self, site, n: int, day: date, offset: int) -> None:
-        """Customer service takes the day's repair requests; the repair worker does them."""
+    def repairs_of(self, site, n: int, day: date, offset: int) -> list:
+        """Customer service takes the day's repair requests; the repair worker does them.
+
+        The desk's phone syncs at once (the order must reach the repair phones), and so does
+        the worker's after the sign-off; returns those extra ``(phone, moment)`` syncs.
+        """
         items = {i.name: i for i in self.places[site.code]["items"]}
+        pushes = []
         for when, number, hhmm, spec, work in t.REPAIRS:
             if (when, number) != (offset, n):
                 continue
             taken = self.h.at(day, hhmm, self.rng.uniform(0, 1))
             repair_id = self.h.record(self.h.phone(site, "cs"), taken, "repair.create",
                                       {**spec, "site_id": site.id, "photo_ids": []})
+            pushes.append((self.h.phone(site, "cs"), taken + timedelta(minutes=2)))
             if work is None:
                 continue
             hours, done, materials, satisfaction, opinion = work
@@ -375,6 +381,11 @@ class Story:
             self.h.record(worker, finished + timedelta(minutes=3), "repair.signoff", {
                 "satisfaction": satisfaction, "opinion": opinion, "signed_by": spec["owner_name"]},
                 entity_id=repair_id)
+            # As the phone does: the sign-off resolves the worker's follow-up, at its version then.
+            self.h.record(worker, finished + timedelta(minutes=4), "followup.update",
+                          build=lambda r=repair_id: _resolve_repair_followup(r))
+            pushes.append((worker, finished + timedelta(minutes=10)))
+        return pushes
 
     # -- the store -----------------------------------------------------------------------------
     def _stock_days(self) -> dict[tuple[str, date], bool]:
@@ -447,6 +458,16 @@ class Story:
                      build=lambda p=person, n=note: (followup_id, {
                          "base_version": db.session.get(FollowUp, followup_id).version,
                          "assignee_id": p, "note": n}))
+
+
+def _resolve_repair_followup(repair_id: str):
+    """``(followup id, data)`` resolving a repair order's follow-up, or ``None`` if it is done."""
+    from sync.repairs import followup_id
+
+    followup = db.session.get(FollowUp, followup_id(repair_id))
+    if followup is None or followup.status not in ("open", "in_progress"):
+        return None
+    return followup.id, {"base_version": followup.version, "status": "resolved", "note": t.REPAIR_RESOLVED_NOTE}
 
 
 def approve_past_repairs(sites, now: datetime) -> None:

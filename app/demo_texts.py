@@ -180,3 +180,4 @@ REPAIRS = [
                      "owner_phone": "13711198820", "description": "楼道应急灯不亮，晚上看不清楼梯。"},
      None),
 ]
+REPAIR_RESOLVED_NOTE = "已维修，业主已签字确认。"

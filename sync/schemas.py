@@ -363,7 +363,7 @@ class RepairCreateSchema(DataSchema):
     owner_phone = Text(20, metadata={"format": "phone"})
     photo_ids = photo_list()
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)  # the desk's form shows every mistake at once
     def _phone(self, data, **kwargs):
         if data.get("owner_phone") and not PHONE_RE.fullmatch(data["owner_phone"]):
             raise ValidationError({"owner_phone": [m.PHONE_INVALID]})

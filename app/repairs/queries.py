@@ -73,3 +73,17 @@ def movements_of(order: RepairOrder) -> list[StockMovement]:
         select(StockMovement).where(StockMovement.site_id == order.site_id,
                                     StockMovement.reference == order.number)
         .order_by(StockMovement.occurred_at, StockMovement.id)))
+
+
+def workers_of(rows: list[RepairOrder]) -> dict[str, list[str]]:
+    """Who recorded the visits of each order, in order of their first visit."""
+    ids = [r.id for r in rows]
+    if not ids:
+        return {}
+    out: dict[str, list[str]] = {}
+    for repair_id, user_id in db.session.execute(
+            select(RepairWork.repair_id, RepairWork.user_id).where(RepairWork.repair_id.in_(ids))
+            .order_by(RepairWork.started_at)):
+        if user_id not in out.setdefault(repair_id, []):
+            out[repair_id].append(user_id)
+    return out

@@ -39,6 +39,7 @@ from app.repairs.forms import URGENCY_LABELS
 from app.repairs.forms import RepairRequestForm
 from app.admin.forms import options
 from app.complaints.queries import names_of
+from app.complaints.routes import STATUS_LABELS as FOLLOWUP_STATUS_LABELS
 from app.scoping import get_scoped_or_404
 
 @bp.app_template_filter("plain_qty")
@@ -52,7 +53,8 @@ def plain_qty(value) -> str:
 add_nav(75, "repairs.index", _l("Repair requests"), may_take_requests)
 
 LABELS = {"urgencies": URGENCY_LABELS, "channels": CHANNEL_LABELS, "statuses": STATUS_LABELS,
-          "satisfaction": SATISFACTION_LABELS, "approvals": APPROVAL_LABELS}
+          "satisfaction": SATISFACTION_LABELS, "approvals": APPROVAL_LABELS,
+          "followup_statuses": FOLLOWUP_STATUS_LABELS}
 FOLLOWUP_ACTIVE = ("open", "in_progress")
 
 
@@ -66,9 +68,11 @@ def index():
     followups = {x.id: x for x in db.session.scalars(
         db.select(FollowUp).where(FollowUp.id.in_([o.followup_id for o in page.items if o.followup_id])))}
     statuses = [(k, STATUS_LABELS[k]) for k in queries.STATUSES] + [(k, APPROVAL_LABELS[k]) for k in queries.APPROVALS]
+    workers = queries.workers_of(page.items)
     return render_template(
-        "repairs/index.html", f=f, page=page, followups=followups,
-        names=names_of([o.user_id for o in page.items] + [x.assignee_id for x in followups.values()]),
+        "repairs/index.html", f=f, page=page, followups=followups, workers=workers,
+        names=names_of([o.user_id for o in page.items] + [x.assignee_id for x in followups.values()]
+                       + [u for ids in workers.values() for u in ids]),
         sites={s.id: s for s in f.sites}, people=site_people(f.site_ids), now=utcnow(),
         urgencies=[(k, URGENCY_LABELS[k]) for k in queries.URGENCIES], statuses=statuses, labels=LABELS,
         active=FOLLOWUP_ACTIVE, may_approve=may_approve_repairs(current_user))
