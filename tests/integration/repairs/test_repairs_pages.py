@@ -51,6 +51,8 @@ def test_the_desk_takes_a_request_through_the_sync_engine(app, world, desk_for, 
     assert "卫生间下水道堵塞" in page and order.number in page and "138****1234" in page
     assert "13800001234" not in page
     assert order.number in desk.text("/repairs")
+    if username == "manager1":  # the follow-up desk says what called for it and links to it
+        assert f"/repairs/{repair_id}" in desk.text(f"/followups/{order.followup_id}")
 
 
 @pytest.mark.parametrize("change, message", [
