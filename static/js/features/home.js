@@ -51,6 +51,7 @@ export async function show() {
       [["patrol", t("Patrol"), t("Scan checkpoints, record findings")],
         ["gate", t("Gate"), t("Register visitors")],
         ["stock", t("Stock check"), t("Count the store")],
+        ["repairs", t("Repair orders"), t("Record repairs and owners' sign-off")],
         ["followups", t("My follow-ups"), t("Due clocks and notes")]]
         .filter(([screen]) => mine.includes(screen))
         .map(([screen, title, detail]) => tile(`/m/${screen}`, title, detail))),

@@ -8,7 +8,7 @@ const BY_POST = {
   store: ["stock", "followups", "sync"],
   security: ["patrol", "gate", "followups", "sync"],
   customer_service: ["gate", "patrol", "followups", "sync"],
-  repair: ["repairs", "patrol", "followups", "sync"],
+  repair: ["patrol", "repairs", "followups", "sync"],
   cleaning: ["patrol", "followups", "sync"],
 };
 const EVERY = ["patrol", "gate", "stock", "repairs", "followups", "sync"];
