@@ -53,8 +53,9 @@ def test_a_repair_worker_records_work_with_a_material_and_the_signoff_offline(ph
     signoff.locator("label[for=satisfaction-satisfied]").click()
     signoff.locator("textarea[name=opinion]").fill("师傅很专业")
     signoff.locator("button[type=submit]").click()
-    phone.wait_saved()
-    assert "已签字" in page.locator(f"#repairs li[data-repair='{repair_id}']").inner_text()
+    page.wait_for_selector("#toast:not([hidden]):has-text('业主已签字确认')", timeout=15000)
+    # Done: the order leaves the repair worker's list.
+    assert page.locator(f"#repairs li[data-repair='{repair_id}']").count() == 0
     page.screenshot(path=str(shots / "repairs-signed.png"), full_page=True)
     types = [e["type"] for e in phone.outbox()]
     assert "repair.work" in types and "repair.signoff" in types

@@ -8,7 +8,7 @@
 import { all } from "../lib/db.js";
 import { t } from "../lib/i18n.js";
 import { record } from "../lib/outbox.js";
-import { rows } from "../lib/refdata.js";
+import { forget, rows } from "../lib/refdata.js";
 import { check, formRules, maxLengths } from "../lib/rules.js";
 import { context } from "../lib/site.js";
 import { dateTime, isoNow, uuid } from "../lib/util.js";
@@ -180,6 +180,9 @@ function signoffForm(ctx, order, followup, rules, local) {
       records: [{ ...(local || {}), id: order.id, kind: "repair_local", signed_off_at: isoNow(), satisfaction: data.satisfaction }],
       photos,
     });
+    // Signed off, the order leaves the repair phones (the server's pull says so too, but
+    // not in the answer to this phone's own push): it is done here.
+    await forget("repair", order.id);
     saved(t("Saved: %(number)s signed off by the owner.", { number: order.number }));
     await rerender(show);
   }));
