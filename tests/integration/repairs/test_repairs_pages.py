@@ -183,3 +183,20 @@ def test_who_may_see_take_and_approve(world, desk_for, username, index, new, app
 
 def test_an_order_of_another_site_is_not_found(world, desk_for, weeks):
     assert desk_for("cs1").get(f"/repairs/{weeks['site2']}").status_code == 404
+
+
+def test_the_admin_sets_the_repair_clocks_and_the_desk_follows_them(app, world, desk_for):
+    """The urgent clock edited where the site's settings are edited; a request taken after it
+    is due by the new clock."""
+    from tests.integration.admin.test_sites import settings_data
+
+    admin = desk_for("admin1")
+    page = admin.text(f"/admin/sites/{world.site1}/settings")
+    assert 'name="clocks-repair_urgent"' in page and "维修任务单：紧急" in page
+    response = admin.post(f"/admin/sites/{world.site1}/settings", settings_data(**{"clocks-repair_urgent": "45"}))
+    assert response.status_code == 302
+    taken = desk_for("cs1").post("/repairs/new", form(world, urgency="urgent"))
+    repair_id = taken.headers["Location"].rsplit("/", 1)[-1]
+    with app.app_context():
+        order = db.session.get(RepairOrder, repair_id)
+        assert (order.due_at - order.requested_at).total_seconds() == 45 * 60

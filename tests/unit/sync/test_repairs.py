@@ -177,3 +177,56 @@ def test_a_signoff_before_its_order_waits_and_a_bad_one_is_refused(store, world,
     assert worker.push_one(sign).status == "deferred"
     desk.push(create)
     assert store.records["repair"][create["entity_id"]]["status"] == "signed_off"
+
+
+def _state(store):
+    """What the repairs leave behind, without the journal's own bookkeeping."""
+    snap = store.snapshot()
+    keep = ("repair", "repair_work", "stock_movement", "conflict")
+    drop = ("received_at", "version", "device_id", "created_at")
+    # A conflict's ``mutation_id`` is whichever arrival found it: bookkeeping, not state.
+    return {kind: {i: {k: v for k, v in row.items() if k not in drop and (kind, k) != ("conflict", "mutation_id")}
+                   for i, row in snap[kind].items()}
+            for kind in keep}
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2, 3, 4), (4, 3, 2, 1, 0), (2, 0, 4, 1, 3), (3, 4, 0, 2, 1)])
+def test_the_order_of_arrival_does_not_matter(world, order):
+    """Two visits from two phones, two sign-offs and the request, in any order: the same
+    orders, visits, movements and conflict, and the books drop by both visits' materials."""
+    from sync.testing import memory_store
+    from tests.unit.sync.conftest import Device
+
+    maker = {name: Device(memory_store(world), world, name) for name in ("cs1", "repair1", "manager1")}
+    desk, worker, manager = maker["cs1"], maker["repair1"], maker["manager1"]
+    repair_id = wid("repair:converge")
+    mutations = [
+        ("cs1", desk.m("repair.create", request(world), entity_id=repair_id, at=AT)),
+        ("repair1", worker.m("repair.work", visit(repair_id, [{"item_id": BULB, "quantity": 2}]),
+                             entity_id=wid("work:1"), at=NOW - timedelta(minutes=40))),
+        ("manager1", manager.m("repair.work", visit(repair_id, [{"item_id": BULB, "quantity": 1}]),
+                               entity_id=wid("work:2"), at=NOW - timedelta(minutes=30))),
+        ("repair1", worker.m("repair.signoff", {"satisfaction": "neutral"}, entity_id=repair_id,
+                             at=NOW - timedelta(minutes=20))),
+        ("manager1", manager.m("repair.signoff", {"satisfaction": "satisfied"}, entity_id=repair_id,
+                               at=NOW - timedelta(minutes=10))),
+    ]
+
+    def deliver(sequence):
+        """The same mutations, from phones with the same ids, to a fresh store."""
+        store = memory_store(world)
+        phones = {}
+        for name, device in maker.items():
+            phones[name] = Device(store, world, name)
+            phones[name].device_id = device.device_id
+        for n in sequence:
+            name, mutation = mutations[n]
+            phones[name].push(mutation)
+        return store
+
+    clean = deliver(range(5))
+    messy = deliver(order)
+    assert _state(messy) == _state(clean)
+    order_row = clean.records["repair"][wid("repair:converge")]
+    assert order_row["satisfaction"] == "satisfied" and order_row["work_count"] == 2
+    assert messy.book_quantity(BULB, NOW) == 4
