@@ -80,6 +80,12 @@ def unapproved_count(sites: list[Site], now: datetime | None = None) -> int:
     return total
 
 
+def due_for_approval(order: RepairOrder, now: datetime | None = None) -> bool:
+    """Unapproved and of a past week (before this Monday in the site's days)."""
+    site = db.session.get(Site, order.site_id)
+    return order.approved_at is None and order.requested_at < week_start(now or utcnow(), site.timezone)
+
+
 def approve(order_ids: list[str], user, now: datetime | None = None) -> list[RepairOrder]:
     """Approve these orders as ``user`` and commit; all or none.
 

@@ -90,7 +90,8 @@ def detail(order_id):
     return render_template(
         "repairs/detail.html", order=order, site=db.session.get(Site, order.site_id), followup=followup,
         works=works, items=queries.items_of(works), movements=queries.movements_of(order), names=names,
-        now=utcnow(), labels=LABELS, active=FOLLOWUP_ACTIVE, may_approve=may_approve_repairs(current_user))
+        now=utcnow(), labels=LABELS, active=FOLLOWUP_ACTIVE, may_approve=may_approve_repairs(current_user),
+        due_for_approval=approval.due_for_approval(order))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -130,8 +130,14 @@ def test_monday_approval_lists_last_weeks_orders_not_this_weeks(app, world, desk
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(RepairOrder)
                                  .where(RepairOrder.approved_at.is_not(None))) == 0
-    # One, then all the page listed.
-    assert desk.post("/repairs/approval", {"order_id": weeks["monday"]}).status_code == 302
+    # This week's order has no approve button on its page; last week's has.
+    assert 'id="approve-one"' not in desk.text(f"/repairs/{weeks['now']}")
+    assert 'id="approve-one"' in desk.text(f"/repairs/{weeks['monday']}")
+    assert 'id="approve-one"' not in desk_for("cs1").text(f"/repairs/{weeks['monday']}")
+    # One from its page (back to it), then all the approval page listed.
+    response = desk.post("/repairs/approval", {"order_id": weeks["monday"], "next": f"/repairs/{weeks['monday']}"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/repairs/{weeks['monday']}")
+    assert "已审批" in desk.text(f"/repairs/{weeks['monday']}") or "已批准" in desk.text(f"/repairs/{weeks['monday']}")
     with app.app_context():
         order = db.session.get(RepairOrder, weeks["monday"])
         assert order.approved_by == world.users["manager1"] and order.approved_at is not None
