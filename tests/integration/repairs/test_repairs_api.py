@@ -106,3 +106,20 @@ def test_a_guard_cannot_record_repair_work(app, client, world, take):
         {"item_id": world.items1[0], "quantity": 1}]))]).json["results"][0]
     assert result["status"] == "rejected" and result["code"] == "forbidden"
     assert result["errors"] == {"repair_id": ["只有本小区的维修人员或经理可以登记维修。"]}
+
+
+def test_an_overdue_repair_climbs_to_the_manager_with_the_sweep(app, world, take):
+    """The repair's follow-up is an ordinary one: the existing sweep escalates it when late."""
+    from datetime import datetime
+    from datetime import timedelta
+    from datetime import timezone
+
+    from tests.integration.followups.conftest import sweep
+
+    repair_id = take(urgency="urgent", at=datetime.now(timezone.utc) - timedelta(hours=3))
+    result = sweep(app, datetime.now(timezone.utc), "--site", "S1")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        order = db.session.get(RepairOrder, repair_id)
+        followup = db.session.get(FollowUp, order.followup_id)
+        assert (followup.escalation_level, followup.assignee_id) == (1, world.users["manager1"])
