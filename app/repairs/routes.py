@@ -39,7 +39,7 @@ from app.repairs.forms import URGENCY_LABELS
 from app.repairs.forms import RepairRequestForm
 from app.admin.forms import options
 from app.complaints.queries import names_of
-from app.complaints.routes import STATUS_LABELS as FOLLOWUP_STATUS_LABELS
+from app.followups.labels import STATUSES as FOLLOWUP_STATUS_LABELS
 from app.scoping import get_scoped_or_404
 
 @bp.app_template_filter("plain_qty")
