@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from app import auth
     from app import complaints
     from app import decoration
+    from app import repairs
     from app import followups
     from app import gate
     from app import main
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(complaints.bp)
     app.register_blueprint(decoration.bp)
     app.register_blueprint(tenants.bp)
+    app.register_blueprint(repairs.bp)
     from app.extensions import csrf
     csrf.exempt(api.bp)  # the API checks CSRF itself, only for cookie-authenticated changes
 

@@ -139,7 +139,10 @@ def seed_history(company, now: datetime | None = None) -> bool:
     if not sites or db.session.get(SyncDevice, device_id(sites[0].code, "manager")) is not None:
         return False
     try:
-        History(sites, now or utcnow()).run()
+        now = now or utcnow()
+        History(sites, now).run()
+        from app.demo_story import approve_past_repairs
+        approve_past_repairs(sites, now)
         db.session.commit()
     except BaseException:
         db.session.rollback()

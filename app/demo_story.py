@@ -11,6 +11,9 @@ things are fixed on given days, so that every screen of the office has its case:
   two visitors still inside past the end of the gate day, one who left the next morning;
 * one stock check a month with a short count, a recount, a surplus and defective tubes;
 * complaints taken on patrol, at the gate and at the desk (one collective, one repeat);
+* repair requests taken by customer service, worked by the repair worker with materials
+  from the store and signed off by the owner; older weeks' approved on their Monday, last
+  week's waiting for this Monday's approval;
 * two phones reassign one follow-up at nearly the same time (a conflict for review);
 * 保洁员2's phone stops syncing two days ago with records still on it;
 * 保安1's phone loses one answer and sends the same day again.
@@ -20,6 +23,8 @@ from __future__ import annotations
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
+from datetime import timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -88,6 +93,7 @@ class Story:
             self.gate(site, day, offset)
             self.scripted_gate(site, day, offset)
             self.complaints_of(site, n, day, offset)
+            pushes += self.repairs_of(site, n, day, offset)
             self.stock_check(site, day)
             self.reassignments(site, day, offset)
             for post in SHIFTS:
@@ -343,6 +349,44 @@ class Story:
                 self.h.phone(site, post), self.h.at(day, hhmm, self.rng.uniform(0, 1)), "complaint.create",
                 data, photos=photos)
 
+    # -- repair orders -------------------------------------------------------------------------
+    def repairs_of(self, site, n: int, day: date, offset: int) -> list:
+        """Customer service takes the day's repair requests; the repair worker does them.
+
+        The desk's phone syncs at once (the order must reach the repair phones), and so does
+        the worker's after the sign-off; returns those extra ``(phone, moment)`` syncs.
+        """
+        items = {i.name: i for i in self.places[site.code]["items"]}
+        pushes = []
+        for when, number, hhmm, spec, work in t.REPAIRS:
+            if (when, number) != (offset, n):
+                continue
+            taken = self.h.at(day, hhmm, self.rng.uniform(0, 1))
+            repair_id = self.h.record(self.h.phone(site, "cs"), taken, "repair.create",
+                                      {**spec, "site_id": site.id, "photo_ids": []})
+            pushes.append((self.h.phone(site, "cs"), taken + timedelta(minutes=2)))
+            if work is None:
+                continue
+            hours, done, materials, satisfaction, opinion = work
+            finished = taken + timedelta(hours=hours)
+            # A stock check's counts are drawn against the books of its day: no issue that day.
+            if (site.code, self.h.local_day(finished)) in self.stock_plan:
+                materials = []
+            worker = self.h.phone(site, "repair")
+            self.h.record(worker, finished, "repair.work", {
+                "repair_id": repair_id, "started_at": (finished - timedelta(minutes=40)).isoformat(),
+                "finished_at": finished.isoformat(), "work_done": done,
+                "materials": [{"item_id": items[name].id, "quantity": qty} for name, qty in materials],
+                "before_photo_ids": [], "after_photo_ids": []})
+            self.h.record(worker, finished + timedelta(minutes=3), "repair.signoff", {
+                "satisfaction": satisfaction, "opinion": opinion, "signed_by": spec["owner_name"]},
+                entity_id=repair_id)
+            # As the phone does: the sign-off resolves the worker's follow-up, at its version then.
+            self.h.record(worker, finished + timedelta(minutes=4), "followup.update",
+                          build=lambda r=repair_id: _resolve_repair_followup(r))
+            pushes.append((worker, finished + timedelta(minutes=10)))
+        return pushes
+
     # -- the store -----------------------------------------------------------------------------
     def _stock_days(self) -> dict[tuple[str, date], bool]:
         """One check a month in every month whose check day (the 25th) the history reaches.
@@ -414,3 +458,33 @@ class Story:
                      build=lambda p=person, n=note: (followup_id, {
                          "base_version": db.session.get(FollowUp, followup_id).version,
                          "assignee_id": p, "note": n}))
+
+
+def _resolve_repair_followup(repair_id: str):
+    """``(followup id, data)`` resolving a repair order's follow-up, or ``None`` if it is done."""
+    from sync.repairs import followup_id
+
+    followup = db.session.get(FollowUp, followup_id(repair_id))
+    if followup is None or followup.status not in ("open", "in_progress"):
+        return None
+    return followup.id, {"base_version": followup.version, "status": "resolved", "note": t.REPAIR_RESOLVED_NOTE}
+
+
+def approve_past_repairs(sites, now: datetime) -> None:
+    """Each week before last week was approved by the site's manager on its Monday at 09:00;
+    last week's orders wait for this Monday's approval (the dashboard counts them)."""
+    from app.models import RepairOrder
+    from app.models import User
+    from app.repairs.weeks import last_week
+
+    for site in sites:
+        manager = db.session.scalar(select(User).where(User.role == "manager", User.sites.any(id=site.id))
+                                    .order_by(User.username).limit(1))
+        start, _ = last_week(now, site.timezone)
+        for order in db.session.scalars(select(RepairOrder).where(
+                RepairOrder.site_id == site.id, RepairOrder.requested_at < start, RepairOrder.approved_at.is_(None))):
+            local = order.requested_at.astimezone(ZoneInfo(site.timezone))
+            monday = (local - timedelta(days=local.weekday()) + timedelta(days=7)).replace(hour=9, minute=0, second=0,
+                                                                                          microsecond=0)
+            order.approved_at = monday.astimezone(timezone.utc)
+            order.approved_by = manager.id if manager else None

@@ -179,3 +179,26 @@ STOCK_NOTES = {
     "defective": "灯头松动，无法使用",
     "recount": "复盘：重新清点货架和备用箱",
 }
+
+# Repair requests (报修) taken by customer service: (day offset, site number, hh:mm, data,
+# the visit or None). A visit: (hours after the request, work done, [(item name, quantity)],
+# satisfaction, the owner's opinion or None); see demo_story. Orders of weeks before last
+# week were approved by the manager on their Monday; last week's wait for this Monday's.
+REPAIRS = [
+    (-12, 1, "09:10", {"urgency": "normal", "channel": "phone", "unit": "2-1-503", "owner_name": "赵丽",
+                       "owner_phone": "13760012345", "description": "厨房水龙头关不紧，一直滴水。"},
+     (3, "更换厨房水龙头一个，试水正常。", [("水龙头", 1)], "satisfied", "师傅来得及时，修得很好。")),
+    (-8, 1, "10:25", {"urgency": "urgent", "channel": "in_person", "unit": "3-1-1202", "owner_name": "孙海涛",
+                      "owner_phone": "13902218876", "description": "卫生间角阀爆裂漏水，已关总阀，请尽快上门。"},
+     (1, "更换卫生间角阀两个，缠生料带，检查无渗漏。", [("角阀", 2), ("电工胶布", 1)], "satisfied", None)),
+    (-6, 2, "15:40", {"urgency": "low", "channel": "phone", "unit": "1-2-301", "owner_name": "周敏",
+                      "owner_phone": "13580076621", "description": "入户门闭门器失灵，关门很响。"},
+     (20, "调整闭门器速度阀，无需更换。", [], "basically", "还是有点响，先这样。")),
+    (-2, 1, "16:05", {"urgency": "normal", "channel": "in_person", "unit": "5-2-801", "owner_name": "吴刚",
+                      "owner_phone": "18620013345", "description": "客厅两个插座面板没电，空开没有跳闸。"},
+     None),
+    (0, 2, "09:05", {"urgency": "urgent", "channel": "phone", "unit": "4-1-1001", "owner_name": "何静",
+                     "owner_phone": "13711198820", "description": "楼道应急灯不亮，晚上看不清楼梯。"},
+     None),
+]
+REPAIR_RESOLVED_NOTE = "已维修，业主已签字确认。"

@@ -78,6 +78,8 @@ class Work:
         return list(db.session.scalars(
             select(FollowUp).where(FollowUp.assignee_id == user_id, FollowUp.status.in_(ACTIVE),
                                    FollowUp.deleted_at.is_(None),
+                                   # a repair order's follow-up is resolved by its sign-off (demo_story)
+                                   FollowUp.source_type != "repair",
                                    FollowUp.received_at <= moment - ARRIVAL_LAG)
             .order_by(FollowUp.opened_at, FollowUp.title)))
 

@@ -2,7 +2,7 @@
 from flask import current_app
 from flask_login import current_user
 
-_ENTRIES: list[tuple[int, str, object, tuple[str, ...]]] = []
+_ENTRIES: list[tuple[int, str, object, object]] = []
 
 
 def add_nav(order: int, endpoint: str, label, roles) -> None:
@@ -14,10 +14,13 @@ def add_nav(order: int, endpoint: str, label, roles) -> None:
         _ENTRIES.append((order, endpoint, label, roles))
 
 
+def _shown(roles) -> bool:
+    return roles(current_user) if callable(roles) else current_user.role in roles
+
+
 def home_links() -> list[tuple[str, str]]:
     if not current_user.is_authenticated:
         return []
     endpoints = current_app.view_functions
     return [(endpoint, str(label)) for order, endpoint, label, roles in sorted(_ENTRIES, key=lambda e: e[0])
-            if (roles(current_user) if callable(roles) else current_user.role in roles)
-            and endpoint in endpoints]
+            if _shown(roles) and endpoint in endpoints]

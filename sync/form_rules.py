@@ -41,7 +41,7 @@ def field_rule(field: fields.Field) -> dict[str, Any] | None:
         rule.update(kind="quantity", max=str(s.MAX_QTY), message=errors["invalid"])
     elif isinstance(field, s.YesNo):
         rule.update(kind="yesno", message=errors["invalid"])
-    elif isinstance(field, fields.List):
+    elif isinstance(field, fields.List) and isinstance(field.inner, s.Ref):
         rule.update(kind="photos", max=s.MAX_PHOTOS, message=m.TOO_MANY_PHOTOS)
     else:
         return None

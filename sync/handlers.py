@@ -20,7 +20,7 @@ from sync.errors import reject
 from sync.schemas import flatten_errors
 
 # Data fields that name a parent entity, and the parent's kind (for prefetching and deferral).
-PARENT_FIELDS = {"patrol_id": "patrol", "check_id": "stock_check", "visit_id": "visit"}
+PARENT_FIELDS = {"patrol_id": "patrol", "check_id": "stock_check", "visit_id": "visit", "repair_id": "repair"}
 
 
 @dataclass(frozen=True)
@@ -81,3 +81,4 @@ from sync import stock  # noqa: E402,F401
 from sync import followup_updates  # noqa: E402,F401
 from sync import complaints  # noqa: E402,F401
 from sync import shifts  # noqa: E402,F401
+from sync import repairs  # noqa: E402,F401

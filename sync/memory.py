@@ -121,7 +121,9 @@ class MemoryStore:
         return None if row is None else copy.deepcopy(row)
 
     def book_quantity(self, item_id, at):
-        return sum((qty for item, qty, when in self.movements if item == item_id and when <= at),
+        written = [(r["item_id"], r["quantity"] if r["direction"] == "in" else -r["quantity"], r["occurred_at"])
+                   for r in self.records["stock_movement"].values()]
+        return sum((qty for item, qty, when in [*self.movements, *written] if item == item_id and when <= at),
                    Decimal(0))
 
     # -- for tests ---------------------------------------------------------------------

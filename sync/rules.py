@@ -32,7 +32,8 @@ DEFAULT_ASSIGNMENT: dict[str, dict[str, str]] = {
 DEFAULT_CLOCKS = {"high": 120, "medium": 1440, "low": 4320, "flagged_person": 120,
                   "stock_difference": 4320, "missed_checkpoint": 1440,
                   "complaint_contact": 120, "complaint_invalid": 120, "complaint_collective": 60,
-                  "complaint_assisted": 4320, "complaint_report_back": 720}
+                  "complaint_assisted": 4320, "complaint_report_back": 720,
+                  "repair_urgent": 120, "repair_normal": 1440, "repair_low": 4320}
 
 
 def post_for(settings: dict[str, Any], *, source_type: str, category: str) -> str:

@@ -43,6 +43,9 @@ REPLY_METHODS = ("phone", "visit", "written")
 SATISFACTION = ("satisfied", "basically", "unsatisfied")
 MAX_MERGED = 200
 COLLECTIVE_HOUSEHOLDS = 5
+URGENCIES = ("urgent", "normal", "low")
+REPAIR_CHANNELS = ("in_person", "phone", "other")
+MAX_MATERIALS = 20
 MAX_PHOTOS = 9
 MAX_QTY = Decimal("99999999999")
 
@@ -350,6 +353,78 @@ class ShiftEndSchema(DataSchema):
 
     handover_note = Text(1000)
     inside_count = Count(0, 100000, m.INSIDE_COUNT_INVALID)
+
+
+# -- repairs ---------------------------------------------------------------------------
+
+class RepairCreateSchema(DataSchema):
+    """``repair.create``: an owner's repair request taken at the desk or by phone (报修)."""
+
+    site_id = Ref(required=True, required_message=m.SITE_REQUIRED)
+    description = Text(2000, required=True, required_message=m.REPAIR_DESCRIPTION_REQUIRED)
+    urgency = Choice(URGENCIES, m.URGENCY_INVALID, required=True)
+    channel = Choice(REPAIR_CHANNELS, m.REPAIR_CHANNEL_INVALID, required=True)
+    unit = Text(32)
+    owner_name = Text(60)
+    owner_phone = Text(20, metadata={"format": "phone"})
+    photo_ids = photo_list()
+
+    @validates_schema(skip_on_field_errors=False)  # the desk's form shows every mistake at once
+    def _phone(self, data, **kwargs):
+        if data.get("owner_phone") and not PHONE_RE.fullmatch(data["owner_phone"]):
+            raise ValidationError({"owner_phone": [m.PHONE_INVALID]})
+
+
+class MaterialSchema(Schema):
+    """One material taken from the site's store for a repair."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    error_messages = {"type": m.MATERIALS_INVALID}
+    item_id = Ref(required=True, required_message=m.ITEM_REQUIRED)
+    quantity = Quantity(m.MATERIAL_QTY_INVALID, required=True)
+
+    @validates_schema
+    def _some(self, data, **kwargs):
+        if data.get("quantity") is not None and data["quantity"] <= 0:
+            raise ValidationError({"quantity": [m.MATERIAL_QTY_INVALID]})
+
+
+class RepairWorkSchema(DataSchema):
+    """``repair.work``: one visit of a repair worker to an order: times, work, materials, photos."""
+
+    repair_id = Ref(required=True, required_message=m.REPAIR_REQUIRED)
+    started_at = Moment(m.STARTED_AT_INVALID, required=True)
+    finished_at = Moment(m.FINISHED_AT_INVALID, required=True)
+    work_done = Text(2000, required=True, required_message=m.WORK_DONE_REQUIRED)
+    materials = fields.List(
+        fields.Nested(MaterialSchema), load_default=list, allow_none=False,
+        validate=validate.Length(max=MAX_MATERIALS, error=m.TOO_MANY_MATERIALS),
+        error_messages={"invalid": m.MATERIALS_INVALID, "null": m.MATERIALS_INVALID})
+    before_photo_ids = photo_list()
+    after_photo_ids = photo_list()
+
+    @validates_schema
+    def _rules(self, data, **kwargs):
+        errors = {}
+        started, finished = data.get("started_at"), data.get("finished_at")
+        if started is not None and finished is not None and finished < started:
+            errors["finished_at"] = [m.FINISHED_BEFORE_STARTED]
+        items = [row.get("item_id") for row in data.get("materials") or []]
+        if len(items) != len(set(items)):
+            errors["materials"] = [m.MATERIAL_TWICE]
+        if errors:
+            raise ValidationError(errors)
+
+
+class RepairSignoffSchema(DataSchema):
+    """``repair.signoff``: the owner's opinion of the work, and their signature (业主签字)."""
+
+    satisfaction = Choice(SATISFACTION, m.SATISFACTION_INVALID, required=True)
+    opinion = Text(1000)
+    signed_by = Text(60)
+    signature_photo_id = Ref()
 
 
 # -- complaints ------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from sync.envelope import JournalEntry
 KINDS = (
     "visit", "incident", "patrol", "checkpoint_visit", "finding", "stock_check",
     "stock_count", "followup", "followup_event", "conflict", "photo", "complaint", "complaint_reply",
-    "shift",
+    "shift", "repair", "repair_work", "stock_movement",
 )
 # Read-only places and things: keys each view carries.
 REFERENCE_KINDS = {
@@ -133,4 +133,8 @@ class Store(Protocol):
         """A checkpoint, route, store or item as a dict of ``REFERENCE_KINDS[kind]``."""
 
     def book_quantity(self, item_id: str, at: datetime) -> Decimal:
-        """The item's book quantity from its movements up to and including ``at``."""
+        """The item's book quantity from its movements up to and including ``at``.
+
+        Movements the engine itself writes (kind ``stock_movement``: materials a repair
+        used) count from the moment they are ``put``.
+        """

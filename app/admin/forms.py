@@ -186,6 +186,9 @@ CLOCK_LABELS = {
     "complaint_collective": _l("Collective complaint: the manager contacts the owners"),
     "complaint_assisted": _l("Assisted complaint: reply unless a time was agreed"),
     "complaint_report_back": _l("Developer's transfer: report back after handling"),
+    "repair_urgent": _l("Repair order: urgent"),
+    "repair_normal": _l("Repair order: normal"),
+    "repair_low": _l("Repair order: not urgent"),
 }
 
 

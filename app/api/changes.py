@@ -37,6 +37,7 @@ from app.models import Item
 from app.models import Patrol
 from app.models import POST_ROLE
 from app.models import Photo
+from app.models import RepairOrder
 from app.models import Route
 from app.models import Site
 from app.models import StockCheck
@@ -62,6 +63,7 @@ class Viewer:
     role: str
     site_ids: frozenset[str]
     now: datetime
+    post: str | None = None
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,7 @@ def pull(user, cursor: int, now: datetime, site_ids, limit: int = PAGE_SIZE,
     :param leave_out: change-log seqs the caller already holds; a row all of whose changes
         on this page are among them is skipped, though the cursor still moves past it
     """
-    viewer = Viewer(user.id, user.role, frozenset(site_ids), now)
+    viewer = Viewer(user.id, user.role, frozenset(site_ids), now, getattr(user, "post", None))
     log = ChangeLog.__table__
     rows = db.session.execute(
         select(log.c.seq, log.c.entity_type, log.c.entity_id)
@@ -413,3 +415,33 @@ register_change_type("incident", Incident, _with_photos(lambda r, v: {
     "occurred_at": iso(r.occurred_at), "followup_id": r.followup_id}),
     visible=own_recent("occurred_at"), batch=True)
 register_change_type("complaint", Complaint, _complaints, visible=complaint_visible, batch=True)
+
+
+# -- repair orders ---------------------------------------------------------------------
+
+REPAIR_POST = "repair"
+_own_repair = own_recent("requested_at")
+
+
+def repair_visible(row, viewer: Viewer) -> str | None:
+    """Its recorder's for 7 days; and the repair staff and managers of its site hold every
+    order still waiting for the owner's sign-off (the worker records it there, offline).
+    Once signed off it leaves their phones (a ``delete``)."""
+    if row.user_id == viewer.user_id:
+        return _own_repair(row, viewer)
+    works_repairs = viewer.post == REPAIR_POST or viewer.role in REVIEW_ROLES
+    if not works_repairs or row.site_id not in viewer.site_ids:
+        return None
+    if row.is_gone() or row.signed_off_at is not None:
+        return DELETE
+    return UPSERT
+
+
+register_change_type("repair", RepairOrder, _with_photos(lambda r, v: {
+    "site_id": r.site_id, "number": r.number, "description": r.description, "urgency": r.urgency,
+    "channel": r.channel, "unit": r.unit, "owner_name": r.owner_name,
+    "owner_phone": mask_phone(r.owner_phone) or None, "requested_at": iso(r.requested_at),
+    "due_at": iso(r.due_at), "followup_id": r.followup_id, "status": r.status,
+    "work_count": r.work_count, "worked_at": iso(r.worked_at), "signed_off_at": iso(r.signed_off_at),
+    "satisfaction": r.satisfaction, "approved_at": iso(r.approved_at)}),
+    visible=repair_visible, batch=True)

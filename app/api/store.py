@@ -35,6 +35,8 @@ from app.models import Item
 from app.models import JournalRow
 from app.models import Patrol
 from app.models import Photo
+from app.models import RepairOrder
+from app.models import RepairWork
 from app.models import Route
 from app.models import Shift
 from app.models import Site
@@ -47,6 +49,7 @@ from app.models import Visit
 from app.models import StockMovement
 from app.models.base import _serialise_writers
 from app.models.base import among
+from app.models.base import touch
 from app.models.people import user_sites
 from app.models.stock import signed_quantity
 from app.privacy import journal as sealed
@@ -61,7 +64,8 @@ KIND_MODELS = {
     "visit": Visit, "incident": Incident, "patrol": Patrol, "checkpoint_visit": CheckpointVisit,
     "finding": Finding, "stock_check": StockCheck, "stock_count": StockCount,
     "followup": FollowUp, "followup_event": FollowUpEvent, "conflict": Conflict, "photo": Photo,
-    "complaint": Complaint, "complaint_reply": ComplaintReply, "shift": Shift,
+    "complaint": Complaint, "complaint_reply": ComplaintReply, "shift": Shift, "repair": RepairOrder,
+    "repair_work": RepairWork, "stock_movement": StockMovement,
 }
 STORE_MANAGED = {"version", "updated_at"}
 JOURNAL_COLUMNS = [c.key for c in JournalRow.__table__.columns]
@@ -235,12 +239,22 @@ class SqlStore:
             if key in columns and key not in STORE_MANAGED and (created or getattr(obj, key) != value):
                 setattr(obj, key, value)
                 changed = True
+        if created and kind == "stock_movement":
+            self._moved(obj)
         if changed and not created and hasattr(model, "version"):
             if obj in self.session.new:
                 obj.version += 1  # written twice before its insert: still two writes
             elif kind == "followup":
                 # Flushed at once: the next edit checks its base_version against this one.
                 self.session.flush()
+
+    def _moved(self, movement) -> None:
+        """A movement the engine wrote (materials a repair used): the item's book quantity
+        changed, so phones pull the item again, and this push's later reads see it."""
+        self._movements.pop(movement.item_id, None)
+        item = self.session.get(Item, movement.item_id)
+        if item is not None:
+            touch(item)
 
     def _load(self, kind: str, ident: str):
         key = (kind, ident)

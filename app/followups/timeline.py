@@ -110,6 +110,8 @@ def _link(kind: str | None, ident: str | None) -> str | None:
             return url_for("gate.visit", visit_id=ident)
         if kind == "complaint":
             return url_for("complaints.detail", complaint_id=ident)
+        if kind == "repair":
+            return url_for("repairs.detail", order_id=ident)
         if kind == "stock_count":
             count = db.session.get(StockCount, ident)
             return url_for("stock.check", check_id=count.check_id) if count else None

@@ -46,3 +46,5 @@ from app.models.sweep import SweepRun  # noqa: F401
 from app.models.audit import AuditEntry  # noqa: F401
 from app.models.posts import PostEnrolment  # noqa: F401
 from app.models.posts import Shift  # noqa: F401
+from app.models.repairs import RepairOrder  # noqa: F401
+from app.models.repairs import RepairWork  # noqa: F401

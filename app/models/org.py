@@ -41,6 +41,10 @@ DEFAULT_SITE_SETTINGS = {
         "complaint_collective": 60,
         "complaint_assisted": 4320,
         "complaint_report_back": 720,
+        # Repair orders (维修任务单) by urgency: minutes until the repair is due.
+        "repair_urgent": 120,
+        "repair_normal": 1440,
+        "repair_low": 4320,
     },
     "stock_tolerance": {"default": 0},
     # Counters see an item's book quantity only after their first count of it.

@@ -46,6 +46,22 @@ def may_use_desk(user) -> bool:
     return may_review(user) or may_handle(user)
 
 
+# Who takes owners' repair requests at the desk (前台接待): the reviewers, and customer
+# service. The front desk's own role joins here when it exists: ``+ ("clerk",)``.
+# Who approves the past week's repair orders on Mondays (每周一审批《维修任务单》).
+APPROVE_ROLES = ("manager", "supervisor", "admin")
+
+
+def may_take_requests(user) -> bool:
+    """Takes owners' repair requests at the desk and reads the repair orders: the front desk."""
+    return may_use_desk(user)
+
+
+def may_approve_repairs(user) -> bool:
+    """Approves repair orders of the user's sites (the site checks are the caller's)."""
+    return user is not None and user.is_authenticated and user.role in APPROVE_ROLES
+
+
 def _gate(allowed):
     def decorator(view):
         @wraps(view)
@@ -62,3 +78,5 @@ def _gate(allowed):
 review_required = _gate(may_review)
 followups_required = _gate(may_work_followups)
 desk_required = _gate(may_use_desk)
+repairs_required = _gate(may_take_requests)
+approval_required = _gate(may_approve_repairs)

@@ -28,10 +28,11 @@ DESK_PREFIX = "desktop:"
 class Refused(Exception):
     """The action was not carried out; ``message`` says why in the user's language."""
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None, errors: dict[str, list[str]] | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.errors = errors or ({field or "": [message]})
 
 
 def desk_device(user_id: str) -> str:
@@ -59,8 +60,10 @@ def submit(actor, records: list[tuple[str, str, dict]], now: datetime | None = N
     refused = next((r for r in results if r.status == REJECTED), None)
     if refused is not None:
         db.session.rollback()
-        field, messages = next(iter((refused.errors or {"": [m.POLICY_STEP]}).items()))
-        raise Refused(gettext(messages[0]), field or None)
+        errors = {name: [gettext(text) for text in texts]
+                  for name, texts in (refused.errors or {"": [m.POLICY_STEP]}).items()}
+        field, messages = next(iter(errors.items()))
+        raise Refused(messages[0], field or None, errors)
     if any(r.status not in ("applied", "duplicate") for r in results):
         # Deferred: it names something the server does not hold; the desk does not wait.
         db.session.rollback()

@@ -33,6 +33,7 @@ from app.models import utcnow
 from app.models.people import user_sites
 from app.gate import queries as gate_queries
 from app.patrols import plans
+from app.repairs import approval as repair_approval
 from app.review.daytime import as_date
 from app.review.daytime import day_start
 from app.review.daytime import local_day
@@ -63,6 +64,7 @@ class SiteDay:
     timely: tuple[int, int] = (0, 0)
     conflicts: int = 0
     quiet_phones: int = 0
+    repairs_unapproved: int = 0  # repair orders of past weeks still waiting for the Monday approval
 
     @property
     def timely_rate(self) -> float | None:
@@ -164,6 +166,8 @@ def site_days(sites: list[Site], tz: str, now: datetime | None = None) -> list[S
         ~SyncDevice.device_id.startswith("desktop:")).group_by(user_sites.c.site_id)
     for site_id, n in _by_site(quiet).items():
         rows[site_id].quiet_phones = n
+    for row in rows.values():
+        row.repairs_unapproved = repair_approval.unapproved_count([row.site], now)
     return [rows[i] for i in ids]
 
 

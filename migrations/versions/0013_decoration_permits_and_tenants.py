@@ -1,7 +1,7 @@
 """decoration permits and tenants: the front desk's registers per unit
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-04 14:45:04
 
 ``decoration_permits`` (装修许可): applicant, contractor, workers' names, dates and daily
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

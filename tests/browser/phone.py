@@ -6,7 +6,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 PASSWORD = "demo1234"
 SCREENS = {"home": "/m/", "login": "/m/login", "patrol": "/m/patrol", "gate": "/m/gate",
-           "stock": "/m/stock", "complaints": "/m/complaints", "followups": "/m/followups", "sync": "/m/sync"}
+           "stock": "/m/stock", "complaints": "/m/complaints", "repairs": "/m/repairs", "followups": "/m/followups",
+           "sync": "/m/sync"}
 
 DUMP_JS = """async (stores) => {
   const db = await new Promise((resolve, reject) => {

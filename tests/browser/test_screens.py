@@ -137,7 +137,8 @@ def test_entries_of_another_user_wait_for_them(phone, live):
 @pytest.mark.parametrize("username, shown", [
     ("store1", ["stock", "followups", "sync"]),
     ("guard1", ["patrol", "gate", "followups", "sync"]),
-    ("manager1", ["patrol", "gate", "stock", "followups", "sync"]),
+    ("manager1", ["patrol", "gate", "stock", "repairs", "followups", "sync"]),
+    ("repair1", ["patrol", "repairs", "followups", "sync"]),
 ])
 def test_each_post_sees_the_tabs_and_tiles_of_its_work(phone, username, shown, shots):
     page = phone.page

@@ -93,6 +93,14 @@ ACCESS = {
     "tenants.index": DESK,
     "tenants.household_new": DESK,
     "tenants.household": DESK,
+    # Repair orders: the front desk takes requests (app.office.access.may_take_requests); the
+    # matrix's staff is a repair worker, refused.
+    "repairs.index": DESK,
+    "repairs.detail": DESK,
+    "repairs.new": DESK,
+    # The Monday approval: app.office.access.APPROVE_ROLES.
+    "repairs.approval_page": REVIEW,
+    "repairs.approve": REVIEW,
     # The follow-up desk: reviewers, and staff and team leads for their own and their team's.
     "followups.board": FOLLOWUPS,
     "followups.index": FOLLOWUPS,

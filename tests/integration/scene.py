@@ -68,6 +68,9 @@ BODY_PROBES = {
                                         "hours_start": "08:00", "hours_end": "18:00", "status": "active"},
     "tenants.household_new": lambda s: {"site_id": s.site, "unit": "1-1-101", "tenant_count": "1",
                                         "move_in_on": "2026-12-01"},
+    "repairs.new": lambda s: {"site_id": s.site, "description": "偷修", "urgency": "normal",
+                              "channel": "phone"},
+    "repairs.approve": lambda s: {"order_id": s.owned.get("repair_orders", ["x"])[0]},
     "gate.lists_import": lambda s: {"site_id": s.site, "kind": "vehicles",
                                     "file": (io.BytesIO("plate,unit\n粤B27182,1-1-101\n".encode()), "steal.csv")},
 }
@@ -351,7 +354,7 @@ def _assigned_followups(app, world) -> dict:
 
 def site_records(app, world, n: int, secret: str):
     """Site ``n``'s people record a visit, a flag, a patrol with a finding and its photo, a
-    stock check and a complaint."""
+    stock check, a complaint and a repair order."""
     from app.models import Conflict
     from tests.integration.sync.helpers import Outbox
 
@@ -389,7 +392,9 @@ def site_records(app, world, n: int, secret: str):
     push(keeper, check, count, keeper.outbox.mutation("stock.check_finish", {}, entity_id=check["entity_id"]))
     cs = phone(f"cs{n}")
     push(cs, cs.outbox.mutation("complaint.create", {"site_id": site, "kind": "valid",
-                                                     "description": f"{secret}投诉", "channel": "phone"}))
+                                                     "description": f"{secret}投诉", "channel": "phone"}),
+         cs.outbox.mutation("repair.create", {"site_id": site, "urgency": "normal", "channel": "phone",
+                                              "description": f"{secret}报修"}))
     with app.app_context():
         db.session.add(Conflict(site_id=site, entity_type="visit", entity_id=visit["entity_id"],
                                 field="checked_out_at", kept=None, lost="2026-01-01", reason=secret))

@@ -45,7 +45,7 @@ export const SOURCE_NAMES = () => ({
   finding: t("Patrol finding"), incident: t("Suspicious person"), patrol: t("Missed checkpoints"),
   stock_count: t("Stock difference"), complaint: t("Complaint"), no_patrol: t("No patrol today"),
   missed_route: t("Route not walked"), open_visit: t("Visitor still inside"),
-  no_stock_check: t("No stock check this month"),
+  no_stock_check: t("No stock check this month"), repair: t("Repair order"),
 });
 
 function notesOf(row) {

@@ -52,6 +52,7 @@ export async function show() {
         ["gate", t("Gate"), t("Register visitors")],
         ["stock", t("Stock check"), t("Count the store")],
         ["complaints", t("Complaints"), t("Take down, contact, reply")],
+        ["repairs", t("Repair orders"), t("Record repairs and owners' sign-off")],
         ["followups", t("My follow-ups"), t("Due clocks and notes")]]
         .filter(([screen]) => mine.includes(screen))
         .map(([screen, title, detail]) => tile(`/m/${screen}`, title, detail))),

@@ -36,6 +36,11 @@ export async function row(type, id) {
   return found ? { ...found.data, id: found.id, version: found.version } : null;
 }
 
+/** Drop one row the phone no longer needs (the server would send its ``delete`` anyway). */
+export async function forget(type, id) {
+  return (await db()).delete("refdata", `${type}:${id}`);
+}
+
 export async function clear() {
   return (await db()).clear("refdata");
 }

@@ -9,10 +9,10 @@ const BY_POST = {
   store: ["stock", "followups", "sync"],
   security: ["patrol", "gate", "followups", "sync"],
   customer_service: ["complaints", "gate", "patrol", "followups", "sync"],
-  repair: ["patrol", "followups", "sync"],
+  repair: ["patrol", "repairs", "followups", "sync"],
   cleaning: ["patrol", "followups", "sync"],
 };
-const EVERY = ["patrol", "gate", "stock", "complaints", "followups", "sync"];
+const EVERY = ["patrol", "gate", "stock", "complaints", "repairs", "followups", "sync"];
 // The front desk's assistant takes complaints; the gate and patrols are not theirs.
 const CLERK = ["complaints", "followups", "sync"];
 

@@ -12,6 +12,7 @@ export const TITLES = {
   gate: () => t("Gate"),
   stock: () => t("Stock check"),
   complaints: () => t("Complaints"),
+  repairs: () => t("Repair orders"),
   followups: () => t("My follow-ups"),
   sync: () => t("Sync"),
 };

@@ -6,7 +6,7 @@ import pytest
 
 from app.phone import shell
 
-SCREENS = ["/m/", "/m/login", "/m/patrol", "/m/gate", "/m/stock", "/m/followups", "/m/sync"]
+SCREENS = ["/m/", "/m/login", "/m/patrol", "/m/gate", "/m/stock", "/m/repairs", "/m/followups", "/m/sync"]
 
 
 @pytest.mark.parametrize("path", SCREENS)

@@ -10,6 +10,7 @@ from app.models import Site
 from app.models import StockMovement
 from app.models import Store
 from app.models import User
+from sync.testing import wid
 from sync.testing import World
 from tests.factories import password_hash
 
@@ -47,7 +48,9 @@ def load_world(world: World) -> None:
     db.session.flush()
     site_of = {i["id"]: i["site_id"] for i in world.items}
     for n, (item_id, qty, at) in enumerate(world.movements):
-        db.session.add(StockMovement(site_id=site_of[item_id], item_id=item_id,
+        # A fixed id, so that two loads of the world compare equal now that the engine
+        # writes movements too (kind ``stock_movement``).
+        db.session.add(StockMovement(id=wid(f"movement:{n}"), site_id=site_of[item_id], item_id=item_id,
                                      direction="in" if qty >= 0 else "out", quantity=abs(Decimal(qty)),
                                      occurred_at=at, reference=f"W-{n}"))
     db.session.commit()
