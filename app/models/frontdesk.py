@@ -80,11 +80,13 @@ class DecorationPermit(Synced, db.Model):
         return self.deleted_at is not None or self.status != "active"
 
 
-class RentalHousehold(IdMixin, db.Model):
+class RentalHousehold(Synced, db.Model):
     """A rented unit's household: its tenants, and whether they were registered with the
-    police for temporary residence (暂住登记) and told of that duty (知晓)."""
+    police for temporary residence (暂住登记) and told of that duty (知晓). The gate phones
+    hold the rented units that are lived in now (pull type ``rental``), without names."""
 
     __tablename__ = "rental_households"
+    sync_type = "rental"
     site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), nullable=False, index=True)
     unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), nullable=False, index=True)
     tenant_names: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
@@ -98,9 +100,12 @@ class RentalHousehold(IdMixin, db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     unit = relationship("Unit")
 
     @property
     def current(self) -> bool:
         return self.moved_out_on is None
+
+    def is_gone(self):
+        """The tenants moved out: the unit leaves the gate phones."""
+        return self.deleted_at is not None or self.moved_out_on is not None

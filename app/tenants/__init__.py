@@ -3,4 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("tenants", __name__, url_prefix="/tenants")
 
+from app.tenants import pull  # noqa: E402,F401
 from app.tenants import routes  # noqa: E402,F401

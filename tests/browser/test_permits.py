@@ -118,3 +118,26 @@ def test_a_permit_revoked_before_the_visit_syncs_is_refused_in_words_and_sent_ag
         with sqlite3.connect(live.db, timeout=10) as conn:
             conn.execute("UPDATE decoration_permits SET status = 'active', closed_on = NULL WHERE id = ?", (permit_id,))
     assert not phone.errors
+
+
+def test_the_gate_tells_a_rented_unit_and_whether_its_tenants_are_registered(phone, live, shots):
+    page = phone.page
+    phone.sign_in("guard1")
+    phone.open("gate")
+    phone.offline()
+    phone.open("gate")
+    rows = live.query(
+        "SELECT u.code, r.registered, r.tenant_count FROM rental_households r JOIN units u ON u.id = r.unit_id "
+        "JOIN sites s ON s.id = r.site_id WHERE s.name = '翠湖花园' AND r.moved_out_on IS NULL ORDER BY u.code")
+    registered = next(row for row in rows if row[1])
+    unregistered = next(row for row in rows if not row[1])
+    page.fill("#checkin-form input[name=unit]", registered[0])
+    page.locator("#rental-info .notice.info").wait_for()
+    assert f"租户 {registered[2]} 人，已办暂住登记" in page.inner_text("#rental-info")
+    page.fill("#checkin-form input[name=unit]", unregistered[0])
+    page.locator("#rental-info .notice.warn").wait_for()
+    assert "尚未办理暂住登记" in page.inner_text("#rental-info")
+    page.screenshot(path=str(shots / "gate-rented-unit.png"))
+    page.fill("#checkin-form input[name=unit]", "1-1-999")
+    page.locator("#rental-info:empty").wait_for(state="attached")
+    assert page.locator("#rental-info .notice").count() == 0

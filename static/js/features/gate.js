@@ -178,7 +178,18 @@ function permitPicker(ctx, permits, onPick) {
   return { element: box, update, chosen: () => (box.hidden ? null : chosen) };
 }
 
-function checkInForm(ctx, units, vehicles, watch, watchFilter, rules, permits) {
+/** A rented unit (出租房) as the gate knows it: let, and whether its tenants are registered
+ * with the police for temporary residence (暂住登记); no names. */
+function rentalNote(rentals, code) {
+  const wanted = String(code || "").trim().toUpperCase();
+  const found = wanted ? rentals.find((r) => String(r.unit_code || "").toUpperCase() === wanted) : null;
+  if (!found) return null;
+  return found.registered
+    ? notice(t("Rented unit: %(count)s tenants, registered for temporary residence.", { count: found.tenant_count }), "info")
+    : notice(t("Rented unit: its tenants are not registered for temporary residence. Remind them to register at the front desk."), "warn");
+}
+
+function checkInForm(ctx, units, vehicles, watch, watchFilter, rules, permits, rentals = []) {
   const state = { idFull: "" };
   const longest = maxLengths(rules, "visit.check_in");
   const name = h("input", { name: "visitor_name", autocomplete: "off", required: true, enterkeyhint: "next",
@@ -207,7 +218,11 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter, rules, permits) {
 
   const pickUnit = (code) => { unit.value = code; suggestions.replaceChildren(); unit.dispatchEvent(new Event("change", { bubbles: true })); };
   const permit = permitPicker(ctx, permits, pickUnit);
-  const permitCheck = () => permit.update(chipValue(form, "purpose"), unit.value);
+  const rentalInfo = h("div", { id: "rental-info", "aria-live": "polite" });
+  const permitCheck = () => {
+    permit.update(chipValue(form, "purpose"), unit.value);
+    rentalInfo.replaceChildren(...[rentalNote(rentals, unit.value)].filter(Boolean));
+  };
   unit.addEventListener("change", permitCheck);
   unit.addEventListener("input", permitCheck);
   unit.addEventListener("input", () => {
@@ -352,7 +367,7 @@ function checkInForm(ctx, units, vehicles, watch, watchFilter, rules, permits) {
     h("h2", {}, t("Register a visitor")),
     field(t("Visitor's name"), name, { required: true }),
     chips("purpose", PURPOSES(), { legend: t("Purpose"), onchange: () => permitCheck() }),
-    field(t("Unit visited"), unit), suggestions,
+    field(t("Unit visited"), unit), suggestions, rentalInfo,
     permit.element,
     h("div", { class: "field" },
       h("label", { for: "party" }, t("Party size")),
@@ -448,9 +463,9 @@ export async function show() {
     render(ctx.post ? shiftFirst() : signInFirst());
     return;
   }
-  const [units, vehicles, watch, visits, w, filters, rules, permits] = await Promise.all([
+  const [units, vehicles, watch, visits, w, filters, rules, permits, rentals] = await Promise.all([
     rows("unit", ctx.siteId), rows("vehicle", ctx.siteId), rows("watch", ctx.siteId), insideNow(ctx.siteId), waiting(),
-    rows("watch_filter", ctx.siteId), formRules(), rows("permit", ctx.siteId)]);
+    rows("watch_filter", ctx.siteId), formRules(), rows("permit", ctx.siteId), rows("rental", ctx.siteId)]);
   units.sort((a, b) => UNIT_ORDER.compare(String(a.code), String(b.code)));
   const maxMinutes = Number(setting(ctx.site, "visit_max_minutes"));
   let flagging = null;
@@ -461,7 +476,7 @@ export async function show() {
     flagging.scrollIntoView({ block: "start" });
     flagging.querySelector("textarea").focus();
   };
-  const form = checkInForm(ctx, units, vehicles, watch, filters[0] || null, rules, permits);
+  const form = checkInForm(ctx, units, vehicles, watch, filters[0] || null, rules, permits, rentals);
   render(
     dutyCard(ctx.site, ctx.tz),
     visits.length ? h("a", { class: "button block", href: "#inside-heading", id: "jump-inside" },
