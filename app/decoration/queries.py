@@ -69,10 +69,6 @@ def names(ids) -> dict[str, str]:
     return dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(wanted))).all())
 
 
-def unit_at(site_id: str, code: str) -> Unit | None:
-    return db.session.scalar(select(Unit).where(Unit.site_id == site_id, Unit.code == code,
-                                                Unit.deleted_at.is_(None)))
-
 
 def in_force_count(site_ids, day: date) -> int:
     """Active permits covering ``day`` at these sites (the dashboard's figure)."""

@@ -24,6 +24,7 @@ from app.office import filters
 from app.office.access import desk_required
 from app.office.access import may_use_desk
 from app.office.values import as_lines
+from app.office.values import unit_or_error
 from app.scoping import get_scoped_or_404
 
 add_nav(45, "decoration.permits", _l("Front desk"), may_use_desk)
@@ -72,7 +73,7 @@ def permit_new():
     form.site_id.choices = [SelectChoice(s.id, s.name) for s in sites]
     if form.validate_on_submit():
         target = get_scoped_or_404(Site, form.site_id.data)
-        unit = _unit_or_error(form, target.id)
+        unit = unit_or_error(form, target.id)
         if unit is not None:
             row = DecorationPermit(site_id=target.id, unit_id=unit.id, created_by=current_user.id)
             _save(row, form, target)
@@ -94,7 +95,7 @@ def permit_edit(permit_id):
     form = PermitForm(data=data)
     del form.site_id
     if form.validate_on_submit():
-        unit = _unit_or_error(form, row.site_id)
+        unit = unit_or_error(form, row.site_id)
         if unit is not None:
             row.unit_id = unit.id
             _save(row, form, site)
@@ -109,14 +110,6 @@ def _permit_or_404(permit_id) -> DecorationPermit:
     if row.deleted_at is not None:
         abort(404)
     return row
-
-
-def _unit_or_error(form, site_id):
-    unit = queries.unit_at(site_id, form.unit.data)
-    if unit is None:
-        form.unit.errors = list(form.unit.errors) + [
-            _("There is no unit %(code)s at this site.", code=form.unit.data[:32])]
-    return unit
 
 
 def _save(row: DecorationPermit, form, site: Site) -> None:

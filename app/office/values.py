@@ -1,4 +1,5 @@
-"""Form values the front desk's registers share: days, a list of names, yes-with-a-date.
+"""Form values the front desk's registers share: days, a list of names, yes-with-a-date,
+a unit of the site typed by its code.
 
 Each validator leaves the cleaned value in ``field.data`` or raises a translated message,
 so a bad value is said in words on its field and nothing is saved.
@@ -7,10 +8,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from wtforms import TextAreaField
 from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
+
+from app.extensions import db
+from app.models import Unit
 
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
@@ -71,3 +77,17 @@ def dated_yes(flag_name: str, message):
 def as_lines(values) -> str:
     """A list of names back into the text box, one per line."""
     return "\n".join(values or [])
+
+
+def unit_at(site_id: str, code: str) -> Unit | None:
+    return db.session.scalar(select(Unit).where(Unit.site_id == site_id, Unit.code == code,
+                                                Unit.deleted_at.is_(None)))
+
+
+def unit_or_error(form, site_id: str) -> Unit | None:
+    """The site's unit the form's ``unit`` names, else ``None`` with the reason on the field."""
+    unit = unit_at(site_id, form.unit.data)
+    if unit is None:
+        form.unit.errors = list(form.unit.errors) + [
+            gettext("There is no unit %(code)s at this site.", code=form.unit.data[:32])]
+    return unit

@@ -11,13 +11,13 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.admin.views import form_page
-from app.decoration.queries import unit_at
 from app.extensions import db
 from app.models import Site
 from app.models.frontdesk import RentalHousehold
 from app.office import filters
 from app.office.access import desk_required
 from app.office.values import as_lines
+from app.office.values import unit_or_error
 from app.scoping import get_scoped_or_404
 from app.tenants import bp
 from app.tenants import queries
@@ -55,7 +55,7 @@ def household_new():
     form.site_id.choices = [SelectChoice(s.id, s.name) for s in sites]
     if form.validate_on_submit():
         target = get_scoped_or_404(Site, form.site_id.data)
-        unit = _unit_or_error(form, target.id)
+        unit = unit_or_error(form, target.id)
         if unit is not None:
             row = RentalHousehold(site_id=target.id, unit_id=unit.id, created_by=current_user.id)
             _save(row, form)
@@ -76,7 +76,7 @@ def household(household_id):
     form = HouseholdForm(data=data)
     del form.site_id
     if form.validate_on_submit():
-        unit = _unit_or_error(form, row.site_id)
+        unit = unit_or_error(form, row.site_id)
         if unit is not None:
             row.unit_id = unit.id
             _save(row, form)
@@ -85,14 +85,6 @@ def household(household_id):
             return redirect(url_for("tenants.index", site=row.site_id))
     return form_page("tenants/household_form.html", form=form, household=row,
                      site=db.session.get(Site, row.site_id))
-
-
-def _unit_or_error(form, site_id):
-    unit = unit_at(site_id, form.unit.data)
-    if unit is None:
-        form.unit.errors = list(form.unit.errors) + [
-            _("There is no unit %(code)s at this site.", code=form.unit.data[:32])]
-    return unit
 
 
 def _save(row: RentalHousehold, form) -> None:
