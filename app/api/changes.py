@@ -328,7 +328,7 @@ def _complaint(r, v) -> dict:
             "households": r.households, "collective": r.collective, "category": r.category,
             "repeat_of": r.repeat_of, "lodged_at": iso(r.lodged_at), "followup_id": r.followup_id,
             "agreed_reply_at": iso(r.agreed_reply_at), "merged_into": r.merged_into,
-            "unsatisfied": r.unsatisfied}
+            "unsatisfied": r.unsatisfied, "common_interest": r.common_interest}
 
 
 def _complaints(rows, viewer) -> dict:

@@ -1,12 +1,15 @@
 """Complaints on the phone with no network: the desk's assistant takes one down and records
 the contact with an agreed reply time; what reached the server is checked in its database."""
+import json
 import re
 import uuid
+
+from tests.browser.images import png
 
 from tests.browser.phone import Phone
 
 
-def test_a_clerk_takes_a_complaint_and_contacts_the_owner_offline(phone: Phone, live, shots):
+def test_a_clerk_takes_a_complaint_and_contacts_the_owner_offline(phone: Phone, live, shots, tmp_path):
     page = phone.page
     phone.sign_in("clerk1")
     assert phone.page.locator(".tabs a[data-screen=complaints]").is_visible()
@@ -30,15 +33,26 @@ def test_a_clerk_takes_a_complaint_and_contacts_the_owner_offline(phone: Phone, 
     phone.wait_saved()
     item = page.locator("#complaints li", has_text=text)
     assert "尚未联系业户" in item.inner_text() and "待同步" in item.inner_text()
-    item.locator("summary").click()
-    item.locator("label[for=stage-contact]").click()
+    item.locator("details > summary").first.click()
+    item.locator(".reply-form label[for$=stage-contact]").click()
     item.locator("textarea[name=said]").fill("已电话联系，明天上午上门")
     item.locator("input[name=agreed_reply_at]").fill("2030-01-02T10:00")
+    form_photo = tmp_path / "form.png"
+    form_photo.write_bytes(png(600, 800, (230, 230, 220)))
+    item.locator(".reply-form input[type=file]").set_input_files(str(form_photo))
+    item.locator(".reply-form .photos img").wait_for()
     page.screenshot(path=str(shots / "complaint-contact.png"))
     item.locator(".reply-form button[type=submit]").click()
     phone.wait_saved()
-    assert "已联系" in page.locator("#complaints li", has_text=text).inner_text()
-    assert sorted(e["type"] for e in phone.outbox()) == ["complaint.create", "complaint.reply"]
+    item = page.locator("#complaints li", has_text=text)
+    assert "已联系" in item.inner_text()
+    item.locator("details > summary").first.click()
+    item.locator("details.classify > summary").click()
+    item.locator(".classify-form label[for$=kind-assisted]").click()
+    item.locator(".classify-form input[name=common_interest]").check()
+    item.locator(".classify-form button[type=submit]").click()
+    phone.wait_saved()
+    assert sorted(e["type"] for e in phone.outbox()) == ["complaint.classify", "complaint.create", "complaint.reply"]
 
     phone.online()
     assert phone.sync_until_empty() == 0
@@ -47,8 +61,12 @@ def test_a_clerk_takes_a_complaint_and_contacts_the_owner_offline(phone: Phone, 
         "JOIN users u ON u.id = c.user_id WHERE c.description = ?", (text,))
     assert (user, channel, unit) == ("clerk1", "phone", "3-2-501")
     assert str(agreed).startswith("2030-01-02 02:00")  # 10:00 in Shanghai, kept in UTC
-    replies = live.query("SELECT stage, method, said FROM complaint_replies WHERE complaint_id = ?", (complaint_id,))
-    assert replies == [("contact", "phone", "已电话联系，明天上午上门")]
+    ((stage, method, said, photo_ids),) = live.query(
+        "SELECT stage, method, said, photo_ids FROM complaint_replies WHERE complaint_id = ?", (complaint_id,))
+    assert (stage, method, said) == ("contact", "phone", "已电话联系，明天上午上门")
+    (photo_id,) = json.loads(photo_ids)
+    assert live.query("SELECT uploaded, record_type FROM photos WHERE id = ?", (photo_id,)) == [(1, "complaint_reply")]
+    assert live.query("SELECT kind, common_interest FROM complaints WHERE id = ?", (complaint_id,)) == [("assisted", 1)]
     ((assignee, due),) = live.query(
         "SELECT u.username, f.due_at FROM followups f JOIN users u ON u.id = f.assignee_id "
         "JOIN complaints c ON c.followup_id = f.id WHERE c.id = ?", (complaint_id,))

@@ -50,7 +50,7 @@ def test_a_repair_worker_records_work_with_a_material_and_the_signoff_offline(ph
     signoff = card.locator("#repair-signoff-form")
     signoff.locator("button[type=submit]").click()
     assert "请选择业主的满意程度" in signoff.inner_text()
-    signoff.locator("label[for=satisfaction-satisfied]").click()
+    signoff.locator("label[for$=satisfaction-satisfied]").click()
     signoff.locator("textarea[name=opinion]").fill("师傅很专业")
     signoff.locator("button[type=submit]").click()
     page.wait_for_selector("#toast:not([hidden]):has-text('业主已签字确认')", timeout=15000)

@@ -15,6 +15,15 @@ import { dateTime, isoNow, normalisePhone, uuid } from "../lib/util.js";
 import {
   chipValue, chips, clearErrors, field, h, notice, once, render, rerender, showErrors, signInFirst, toastAfterRender,
 } from "../ui/dom.js";
+import { photoPicker } from "../ui/photos.js";
+
+/** Who classifies and answers complaints: the desk and those above it (``sync.complaints.may_handle``). */
+const HANDLER_ROLES = ["clerk", "manager", "supervisor", "admin"];
+const POST_ROLES = ["guard", "staff", "manager", "clerk"];
+export function mayHandle(user) {
+  return Boolean(user) && (HANDLER_ROLES.includes(user.role)
+    || (user.post === "customer_service" && POST_ROLES.includes(user.role)));
+}
 
 function saved(message) {
   window.dispatchEvent(new Event("estate-recorded"));
@@ -78,16 +87,19 @@ function replyForm(complaint, rules, done) {
   const agreedField = field(t("Reply time agreed with the owner"), agreed);
   const answered = (complaint.replies || []).length > 0 || complaint.replied;
   const method = complaint.collective ? "visit" : complaint.channel === "written" ? "written" : "phone";
+  const signed = photoPicker("signed_form", complaint.id);
+  const prefix = `r${complaint.id.slice(0, 8)}-`;
   const form = h("form", { class: "reply-form", novalidate: true, dataset: { complaint: complaint.id } },
     chips("stage", REPLY_STAGES().filter(([s]) => (s !== "report_back" || complaint.channel === "developer")
       && (s !== "event_report" || complaint.collective)),
-      { legend: t("What this is"), value: answered ? "reply" : "contact",
+      { legend: t("What this is"), value: answered ? "reply" : "contact", prefix,
         onchange: (value) => { agreedField.hidden = value !== "contact"; } }),
-    chips("method", REPLY_METHODS(), { legend: t("How"), value: method }),
+    chips("method", REPLY_METHODS(), { legend: t("How"), value: method, prefix }),
     field(t("What was said"), said, { required: true }),
     agreedField,
     field(t("Owner's opinion"), text("owner_opinion", longest.owner_opinion)),
-    chips("satisfaction", SATISFACTION(), { legend: t("Satisfaction") }),
+    chips("satisfaction", SATISFACTION(), { legend: t("Satisfaction"), prefix }),
+    h("p", { class: "meta" }, t("Photo of the signed complaint record form")), signed.element,
     h("div", { class: "reply-message" }),
     h("button", { type: "submit", class: "primary block" }, t("Record")));
   agreedField.hidden = answered;
@@ -99,6 +111,8 @@ function replyForm(complaint, rules, done) {
       owner_opinion: form.elements.owner_opinion.value.trim(), satisfaction: chipValue(form, "satisfaction"),
       agreed_reply_at: stage === "contact" && agreed.value ? isoNow(new Date(agreed.value)) : null,
     });
+    const photos = signed.photos();
+    data.photo_ids = photos.map((p) => p.id);
     const errors = check(rules, "complaint.reply", data);
     if (stage === "reply" && complaint.collective && data.method !== "visit") {
       errors.method = t("A collective complaint is answered by a home visit.");
@@ -113,6 +127,7 @@ function replyForm(complaint, rules, done) {
       mutations: [{ type: "complaint.reply", entity_id: id, at, data }],
       records: [{ ...(mine || { id: complaint.id, kind: "complaint_answered", site_id: complaint.site_id }),
         replies: [...((mine && mine.replies) || []), { id, stage, at }] }],
+      photos,
     });
     saved(stage === "contact" ? t("Saved: contact recorded.") : t("Saved: reply recorded."));
     await done();
@@ -120,14 +135,41 @@ function replyForm(complaint, rules, done) {
   return form;
 }
 
+/** The desk's class for a complaint, offline (``complaint.classify``). */
+function classifyForm(complaint, rules, done) {
+  const households = text("households", 6, { inputmode: "numeric", value: String(complaint.households || 1) });
+  const common = h("input", { type: "checkbox", name: "common_interest", checked: Boolean(complaint.common_interest) });
+  const prefix = `k${complaint.id.slice(0, 8)}-`;
+  const form = h("form", { class: "classify-form", novalidate: true, dataset: { complaint: complaint.id } },
+    chips("kind", COMPLAINT_KINDS(), { legend: t("Class"), value: complaint.kind_of || complaint.kind, prefix }),
+    chips("category", CATEGORIES(), { legend: t("Category"), value: complaint.category || null, prefix }),
+    field(t("Households"), households),
+    h("label", { class: "check" }, common, " ", t("Of many owners' common interest")),
+    h("div", { class: "classify-message" }),
+    h("button", { type: "submit", class: "block" }, t("Classify")));
+  form.addEventListener("submit", once(async () => {
+    const count = households.value.trim();
+    const data = blankless({
+      kind: chipValue(form, "kind"), category: chipValue(form, "category"),
+      households: /^\d{1,6}$/.test(count) ? Number(count) : (count || null), common_interest: common.checked,
+    });
+    if (showErrors(form, check(rules, "complaint.classify", data), form.querySelector(".classify-message"))) return;
+    await record({ mutations: [{ type: "complaint.classify", entity_id: complaint.id, at: isoNow(), data }] });
+    saved(t("Saved: complaint classified."));
+    await done();
+  }));
+  return form;
+}
+
 const KIND_NAMES = () => Object.fromEntries(COMPLAINT_KINDS());
 
-function item(c, rules, tz, done) {
+function item(c, rules, tz, done, handles) {
   const replies = c.replies || [];
   const answered = replies.some((r) => r.stage === "reply") || c.last_stage === "reply";
   const contacted = answered || replies.length > 0 || Boolean(c.last_stage);
   const state = answered ? t("Replied") : contacted ? t("Contacted") : t("Owner not yet contacted");
-  const details = h("details", {}, h("summary", {}, t("Record a contact or reply")), replyForm(c, rules, done));
+  const details = h("details", {}, h("summary", {}, t("Record a contact or reply")), replyForm(c, rules, done),
+    h("details", { class: "classify" }, h("summary", {}, t("Class")), classifyForm(c, rules, done)));
   return h("li", { dataset: { complaint: c.id }, class: contacted ? "" : "overdue" },
     h("div", { class: "row" },
       h("strong", { class: "grow" }, c.unit || t("No unit")),
@@ -135,7 +177,8 @@ function item(c, rules, tz, done) {
       c.pending ? h("span", { class: "tag warn" }, t("Waiting")) : null),
     h("div", {}, c.description),
     h("div", { class: "meta" }, `${dateTime(new Date(c.lodged_at), tz)} · ${state}`),
-    c.merged_into ? h("div", { class: "meta" }, t("Merged into a collective event.")) : details);
+    c.merged_into ? h("div", { class: "meta" }, t("Merged into a collective event."))
+      : handles ? details : h("div", { class: "meta" }, t("The front desk contacts the owner.")));
 }
 
 export async function show() {
@@ -162,7 +205,7 @@ export async function show() {
     ctx.siteId ? null : notice(t("Site data will appear after the first sync."), "info"),
     h("details", { class: "intake", open: list.length === 0 }, h("summary", { class: "button block" }, t("Take a complaint")), form),
     h("h2", {}, t("Complaints"), " ", h("span", { class: "tag" }, String(list.length))),
-    list.length ? h("ul", { class: "list", id: "complaints" }, list.map((c) => item(c, rules, ctx.tz, done)))
+    list.length ? h("ul", { class: "list", id: "complaints" }, list.map((c) => item(c, rules, ctx.tz, done, mayHandle(ctx.user))))
       : h("p", { class: "empty" }, t("Nothing here.")),
   );
 }

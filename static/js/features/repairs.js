@@ -103,8 +103,8 @@ function workForm(ctx, order, items, rules, local) {
   const limits = maxLengths(rules, "repair.work");
   const done = h("textarea", { name: "work_done", rows: "3", maxlength: String(limits.work_done || 2000) });
   const picker = materialsPicker(items);
-  const before = photoPicker("before_photos");
-  const after = photoPicker("after_photos");
+  const before = photoPicker("before_photos", order.id);
+  const after = photoPicker("after_photos", order.id);
   const message = h("div");
   const form = h("form", { class: "card", id: "repair-work-form", novalidate: true },
     h("h3", {}, t("Record the work")),
@@ -150,11 +150,11 @@ function signoffForm(ctx, order, followup, rules, local) {
   const limits = maxLengths(rules, "repair.signoff");
   const opinion = h("textarea", { name: "opinion", rows: "2", maxlength: String(limits.opinion || 1000) });
   const signer = h("input", { name: "signed_by", maxlength: String(limits.signed_by || 60), value: order.owner_name || "" });
-  const signature = photoPicker("signature_photo");
+  const signature = photoPicker("signature_photo", order.id);
   const message = h("div");
   const form = h("form", { class: "card", id: "repair-signoff-form", novalidate: true },
     h("h3", {}, t("Owner's sign-off")),
-    chips("satisfaction", SATISFACTION(), { legend: t("How satisfied is the owner?") }),
+    chips("satisfaction", SATISFACTION(), { legend: t("How satisfied is the owner?"), prefix: `s${order.id.slice(0, 8)}-` }),
     field(t("Owner's opinion"), opinion),
     field(t("Signed by"), signer),
     h("p", { class: "meta" }, t("Photo of the owner's signature (optional)")), signature.element,

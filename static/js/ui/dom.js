@@ -104,11 +104,14 @@ export function field(labelText, input, { hint, required } = {}) {
     hint ? h("p", { class: "hint" }, hint) : null);
 }
 
-/** A row of single-choice chips backed by radio buttons (large, one tap each). */
-export function chips(name, options, { value = null, legend, onchange } = {}) {
+/**
+ * A row of single-choice chips backed by radio buttons (large, one tap each). ``prefix``
+ * keeps the ids apart where a screen shows the same chips more than once.
+ */
+export function chips(name, options, { value = null, legend, onchange, prefix = "" } = {}) {
   const set = h("fieldset", { class: "chips" }, h("legend", {}, legend));
   for (const [val, text] of options) {
-    const id = `${name}-${val}`;
+    const id = `${prefix}${name}-${val}`;
     const input = h("input", { type: "radio", name, id, value: val, checked: val === value });
     if (onchange) input.addEventListener("change", () => onchange(val));
     set.append(input, h("label", { for: id }, text));

@@ -4,12 +4,13 @@ import { scalePhoto } from "../lib/photos.js";
 import { StorageFullError } from "../lib/storage.js";
 import { h, notice } from "./dom.js";
 
-export function photoPicker(name = "photos") {
+/** ``key`` keeps the control's id apart where a screen shows several (one per order). */
+export function photoPicker(name = "photos", key = "") {
   const photos = [];
   const thumbs = h("div", { class: "photos", "aria-live": "polite" });
   const message = h("div");
   const input = h("input", { type: "file", name, accept: "image/*", capture: "environment", multiple: true,
-    class: "visually-hidden", id: `${name}-input` });
+    class: "visually-hidden", id: `${name}${key ? `-${key}` : ""}-input` });
   const label = h("label", { for: input.id, class: "button block" }, t("Take photo"));
   input.addEventListener("change", async () => {
     message.replaceChildren();
