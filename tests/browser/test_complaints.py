@@ -130,3 +130,27 @@ def test_a_complaint_taken_at_the_desk_classified_and_answered(browser, live, sh
         assert text in page.inner_text("#duty")
     finally:
         ctx.close()
+
+
+def test_the_front_desk_takes_a_repair_request_on_the_phone_offline(phone: Phone, live):
+    page = phone.page
+    phone.sign_in("clerk1")
+    phone.open("complaints")
+    phone.offline()
+    phone.open("complaints")
+    page.click("#repair-intake > summary")
+    page.click("#repair-request-form button[type=submit]")
+    page.locator("#repair-request-form #error-description").wait_for()
+    text = f"厨房水龙头漏水{uuid.uuid4().hex[:4]}"
+    page.fill("#repair-request-form input[name=unit]", "1-1-101")
+    page.fill("#repair-request-form textarea[name=description]", text)
+    page.click("#repair-request-form label[for=rq-urgency-urgent]")
+    page.click("#repair-request-form button[type=submit]")
+    phone.wait_saved()
+    assert [e["type"] for e in phone.outbox()] == ["repair.create"]
+    phone.online()
+    assert phone.sync_until_empty() == 0
+    ((urgency, unit, user, assignee),) = live.query(
+        "SELECT r.urgency, r.unit, u.username, a.username FROM repair_orders r JOIN users u ON u.id = r.user_id "
+        "JOIN followups f ON f.id = r.followup_id JOIN users a ON a.id = f.assignee_id WHERE r.description = ?", (text,))
+    assert (urgency, unit, user, assignee) == ("urgent", "1-1-101", "clerk1", "repair1")

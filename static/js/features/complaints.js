@@ -161,6 +161,36 @@ function classifyForm(complaint, rules, done) {
   return form;
 }
 
+/** An owner's repair request (报修) taken down here: a repair order for the repair post. */
+function repairForm(ctx, rules, done) {
+  const longest = maxLengths(rules, "repair.create");
+  const description = h("textarea", { name: "description", rows: "3", maxlength: String(longest.description || 2000) });
+  const form = h("form", { class: "card", id: "repair-request-form", novalidate: true },
+    h("h2", {}, t("Take a repair request")),
+    chips("channel", [["in_person", t("In person")], ["phone", t("By phone")], ["other", t("Other")]],
+      { legend: t("Came in"), value: "in_person", prefix: "rq-" }),
+    field(t("Unit"), text("unit", longest.unit, { placeholder: "3-2-1101" })),
+    field(t("What needs repairing"), description, { required: true }),
+    chips("urgency", [["urgent", t("Urgent")], ["normal", t("Normal")], ["low", t("Not urgent")]],
+      { legend: t("Urgency"), value: "normal", prefix: "rq-" }),
+    field(t("Owner"), text("owner_name", longest.owner_name)),
+    field(t("Owner's phone"), text("owner_phone", longest.owner_phone, { inputmode: "tel", type: "tel" })),
+    h("div", { id: "repair-request-message" }),
+    h("button", { type: "submit", class: "primary block" }, t("Send to the repair post")));
+  form.addEventListener("submit", once(async () => {
+    const data = blankless({
+      site_id: ctx.siteId, channel: chipValue(form, "channel"), urgency: chipValue(form, "urgency"),
+      description: description.value.trim(), unit: form.elements.unit.value.trim(),
+      owner_name: form.elements.owner_name.value.trim(), owner_phone: normalisePhone(form.elements.owner_phone.value),
+    });
+    if (showErrors(form, check(rules, "repair.create", data), form.querySelector("#repair-request-message"))) return;
+    await record({ mutations: [{ type: "repair.create", entity_id: uuid(), at: isoNow(), data }] });
+    saved(t("Saved: the repair request goes to the repair post."));
+    await done();
+  }));
+  return form;
+}
+
 const KIND_NAMES = () => Object.fromEntries(COMPLAINT_KINDS());
 
 function item(c, rules, tz, done, handles) {
@@ -204,6 +234,8 @@ export async function show() {
   render(
     ctx.siteId ? null : notice(t("Site data will appear after the first sync."), "info"),
     h("details", { class: "intake", open: list.length === 0 }, h("summary", { class: "button block" }, t("Take a complaint")), form),
+    mayHandle(ctx.user) ? h("details", { class: "intake", id: "repair-intake" },
+      h("summary", { class: "button block" }, t("Take a repair request")), repairForm(ctx, rules, done)) : null,
     h("h2", {}, t("Complaints"), " ", h("span", { class: "tag" }, String(list.length))),
     list.length ? h("ul", { class: "list", id: "complaints" }, list.map((c) => item(c, rules, ctx.tz, done, mayHandle(ctx.user))))
       : h("p", { class: "empty" }, t("Nothing here.")),
