@@ -137,8 +137,10 @@ def test_entries_of_another_user_wait_for_them(phone, live):
 @pytest.mark.parametrize("username, shown", [
     ("store1", ["stock", "followups", "sync"]),
     ("guard1", ["patrol", "gate", "followups", "sync"]),
-    ("manager1", ["patrol", "gate", "stock", "repairs", "followups", "sync"]),
+    ("manager1", ["patrol", "gate", "stock", "complaints", "repairs", "followups", "sync"]),
     ("repair1", ["patrol", "repairs", "followups", "sync"]),
+    ("clerk1", ["complaints", "followups", "sync"]),
+    ("cs1", ["patrol", "gate", "complaints", "followups", "sync"]),
 ])
 def test_each_post_sees_the_tabs_and_tiles_of_its_work(phone, username, shown, shots):
     page = phone.page
