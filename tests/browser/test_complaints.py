@@ -17,7 +17,7 @@ def test_a_clerk_takes_a_complaint_and_contacts_the_owner_offline(phone: Phone, 
     phone.open("complaints")
     phone.offline()
     phone.open("complaints")
-    page.locator("details.intake").evaluate("(d) => { d.open = true; }")
+    page.locator("#complaint-intake").evaluate("(d) => { d.open = true; }")
     # An empty form: the errors beside their fields, nothing saved.
     page.click("#complaint-form button[type=submit]")
     page.locator("#complaint-form #error-description").wait_for()

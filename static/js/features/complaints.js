@@ -233,7 +233,8 @@ export async function show() {
   const form = intakeForm(ctx, rules, done);
   render(
     ctx.siteId ? null : notice(t("Site data will appear after the first sync."), "info"),
-    h("details", { class: "intake", open: list.length === 0 }, h("summary", { class: "button block" }, t("Take a complaint")), form),
+    h("details", { class: "intake", id: "complaint-intake", open: list.length === 0 },
+      h("summary", { class: "button block" }, t("Take a complaint")), form),
     mayHandle(ctx.user) ? h("details", { class: "intake", id: "repair-intake" },
       h("summary", { class: "button block" }, t("Take a repair request")), repairForm(ctx, rules, done)) : null,
     h("h2", {}, t("Complaints"), " ", h("span", { class: "tag" }, String(list.length))),
