@@ -5,7 +5,6 @@ import re
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
 from zoneinfo import ZoneInfo
 
 import pytest

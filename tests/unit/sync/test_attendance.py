@@ -1,7 +1,6 @@
 """Signing in and out (签到 / 签退) and work-log notes, with fixed times on the site's clock."""
 from dataclasses import replace
 from datetime import datetime
-from datetime import timedelta
 from datetime import timezone
 
 import pytest

@@ -1,0 +1,47 @@
+"""Sign-in (签到) and the work log (工作日志) on the phone with no network: a manager taps the
+big button, adds a note to today, syncs, and the server's database holds both."""
+import re
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from tests.browser.phone import Phone
+
+
+def test_a_manager_signs_in_and_adds_a_note_offline(phone: Phone, live, shots):
+    page = phone.page
+    phone.sign_in("manager1")
+    page.locator("#attendance #sign-in").wait_for()
+    phone.offline()
+    phone.open("home")
+    # Cold start with no network: the card comes from IndexedDB.
+    page.locator("#uniform").check()
+    page.click("#sign-in")
+    phone.wait_saved()
+    line = page.locator("#attendance-in").inner_text()
+    shown = re.search(r"\d\d:\d\d", line).group(0)
+    phone_verdict = "late" if "迟到" in line else "on_time"
+    assert ("迟到" in line) != ("准时" in line)
+    assert page.locator("#sign-out").is_visible()
+    text = f"晨会：安排3号楼消防检查{uuid.uuid4().hex[:4]}"
+    page.fill("#worklog-text", text)
+    page.click("#worklog-add")
+    phone.wait_saved()
+    assert text in page.locator("#worklog .worklog-notes").inner_text()
+    assert sorted(e["type"] for e in phone.outbox()) == ["attendance.sign_in", "worklog.note"]
+    page.locator("#worklog").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "worklog-phone-note.png"))
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(shots / "worklog-phone-home.png"))
+
+    phone.online()
+    assert phone.sync_until_empty() == 0
+    ((action, verdict, uniform, day, at),) = live.query(
+        "SELECT a.action, a.verdict, a.uniform, a.day, a.at FROM attendance a JOIN users u ON u.id = a.user_id "
+        "WHERE u.username = 'manager1'")
+    assert (action, verdict, uniform) == ("in", phone_verdict, 1)
+    local = datetime.fromisoformat(str(at)).replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert local.strftime("%H:%M") == shown and day == local.date().isoformat()
+    ((note_day, added_later),) = live.query("SELECT day, added_later FROM worklog_notes WHERE text = ?", (text,))
+    assert (note_day, added_later) == (day, 0)
+    assert not phone.errors
