@@ -45,3 +45,29 @@ def test_a_manager_signs_in_and_adds_a_note_offline(phone: Phone, live, shots):
     ((note_day, added_later),) = live.query("SELECT day, added_later FROM worklog_notes WHERE text = ?", (text,))
     assert (note_day, added_later) == (day, 0)
     assert not phone.errors
+
+
+def test_the_work_log_page_reads_and_prints_on_a4(browser, live, shots):
+    """The desk's page at 1440×900 and as printed: the filters and buttons leave the paper."""
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=live.url, locale="zh-CN",
+                              timezone_id="Asia/Shanghai")
+    try:
+        page = ctx.new_page()
+        page.goto("/login")
+        page.fill("input[name=username]", "manager1")
+        page.fill("input[name=password]", "demo1234")
+        page.press("input[name=password]", "Enter")
+        page.wait_for_url(re.compile(r".*/(review|followups)$"))
+        page.goto("/worklog")
+        assert page.locator("h1").inner_text().startswith("工作日志")
+        page.screenshot(path=str(shots / "worklog-desk.png"), full_page=True)
+        page.emulate_media(media="print")
+        assert page.locator("#print-worklog").is_hidden() and page.locator(".worklog-filter").is_hidden()
+        assert page.locator(".signature").is_visible()
+        page.screenshot(path=str(shots / "worklog-print.png"), full_page=True)
+        page.emulate_media(media="screen")
+        page.goto("/worklog/attendance")
+        page.locator("#attendance").wait_for()
+        page.screenshot(path=str(shots / "worklog-attendance.png"), full_page=True)
+    finally:
+        ctx.close()
