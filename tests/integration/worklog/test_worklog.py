@@ -214,3 +214,14 @@ def test_reviewers_read_their_sites_people_only(recorded, desk_for, world, day):
 def test_a_guards_own_day_lists_the_visitors_they_registered(recorded, desk_for, world, day):
     page = desk_for("guard1").text(f"/worklog?site={world.site1}&day={day.isoformat()}")
     assert [k for k, _ in entries(page)] == ["visit"] and "赵六" in page
+
+
+def test_a_second_sign_in_is_listed_among_the_conflicts_in_words(client, world, desk_for, day):
+    phone = SyncPhone(client, "manager1")
+    applied(phone, phone.mutation("attendance.sign_in", {"site_id": world.site1, "uniform": True},
+                                  at=at(day, "08:05")),
+            phone.mutation("attendance.sign_in", {"site_id": world.site1, "uniform": True}, at=at(day, "09:30")))
+    page = desk_for("manager1").text("/review/conflicts")
+    assert "考勤" in page and f"manager1 · {day.isoformat()}" in page and "签到" in page
+    assert "同一天签到了两次，以较早的一次为准。" in page
+    assert f"day={day.isoformat()}" in page
