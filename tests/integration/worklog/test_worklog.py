@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Attendance
+from app.models import Complaint
+from app.models import FollowUp
 from app.models import Conflict
 from app.models import WorklogNote
 from tests.integration.admin.conftest import Desk
@@ -51,7 +53,7 @@ def applied(phone, *mutations):
 
 
 @pytest.fixture()
-def recorded(client, world, day):
+def recorded(app, client, world, day):
     """manager1's day at site 1, with a known set of records; and what must not show."""
     phone = SyncPhone(client, "manager1")
     m = phone.mutation
@@ -69,11 +71,22 @@ def recorded(client, world, day):
                                             "description": "楼上漏水", "unit": "1-1-101"}, at=at(day, "10:00")),
         "visit": m("visit.check_in", {"site_id": world.site1, "visitor_name": "王五", "purpose": "delivery",
                                       "party_size": 1, "phone": "13912345678"}, at=at(day, "11:00")),
+        "stock": m("stock.check_start", {"site_id": world.site1, "store_id": world.store1}, at=at(day, "14:00")),
         "sign_out": m("attendance.sign_out", {"site_id": world.site1}, at=at(day, "17:40")),
         "note": m("worklog.note", {"site_id": world.site1, "day": day.isoformat(), "text": "晨会：安排消防检查"},
                   at=at(day, "17:35")),
     }
+    made["count"] = m("stock.count", {"check_id": made["stock"]["entity_id"], "item_id": world.items1[0],
+                                      "counted_qty": 10}, at=at(day, "14:05"))
+    made["finish"] = m("stock.check_finish", entity_id=made["stock"]["entity_id"], at=at(day, "14:20"))
     applied(phone, *made.values())
+    # A step on the complaint's follow-up, that afternoon.
+    with app.app_context():
+        followup = db.session.get(FollowUp, db.session.get(Complaint, made["complaint"]["entity_id"]).followup_id)
+        ident, version = followup.id, followup.version
+    made["followup"] = m("followup.update", {"base_version": version, "note": "已电话解释，业主表示理解"},
+                         entity_id=ident, at=at(day, "15:00"))
+    applied(phone, made["followup"])
     # Not manager1's day: the day before, and a guard's visit on the same day.
     applied(phone, m("attendance.sign_in", {"site_id": world.site1, "uniform": True},
                      at=at(day - timedelta(days=1), "08:30")))
@@ -89,9 +102,11 @@ def entries(page: str) -> list[tuple[str, str]]:
 
 def test_the_day_shows_exactly_what_was_recorded_in_time_order(recorded, desk_for, world, day):
     page = desk_for("manager1").text(f"/worklog?site={world.site1}&day={day.isoformat()}")
-    assert entries(page) == [
-        ("sign_in", recorded["sign_in"]), ("patrol", recorded["patrol"]), ("complaint", recorded["complaint"]),
-        ("visit", recorded["visit"]), ("sign_out", recorded["sign_out"])]
+    kinds = entries(page)
+    assert [k for k, _ in kinds] == ["sign_in", "patrol", "complaint", "visit", "stock", "followup", "sign_out"]
+    assert [i for k, i in kinds if k != "followup"] == [recorded[k] for k in (
+        "sign_in", "patrol", "complaint", "visit", "stock", "sign_out")]
+    assert "已电话解释，业主表示理解" in page
     assert "3号楼消防通道堆放杂物" in page and "已清理" in page  # the finding, inside its patrol
     assert "巡更点1-1" in page or "08:45" in page  # the checkpoint visited
     assert "139****5678" in page and "13912345678" not in page  # numbers masked
@@ -204,7 +219,8 @@ def test_a_clerk_or_guard_reads_only_their_own_day(recorded, desk_for, world, da
 def test_reviewers_read_their_sites_people_only(recorded, desk_for, world, day):
     path = f"/worklog?site={world.site1}&user={world.users['manager1']}&day={day.isoformat()}"
     page = desk_for("supervisor1").text(path)
-    assert [k for k, _ in entries(page)] == ["sign_in", "patrol", "complaint", "visit", "sign_out"]
+    assert [k for k, _ in entries(page)] == ["sign_in", "patrol", "complaint", "visit", "stock", "followup",
+                                             "sign_out"]
     # The manager of the other site: site 1 is not theirs, and manager1 is not at site 2.
     other = desk_for("manager2").get(f"/worklog?site={world.site2}&user={world.users['manager1']}")
     assert other.status_code == 404
