@@ -241,3 +241,20 @@ def test_a_second_sign_in_is_listed_among_the_conflicts_in_words(client, world, 
     assert "考勤" in page and f"manager1 · {day.isoformat()}" in page and "签到" in page
     assert "同一天签到了两次，以较早的一次为准。" in page
     assert f"day={day.isoformat()}" in page
+
+
+def test_a_repair_workers_day_lists_the_work_with_the_orders_number(client, world, desk_for, day):
+    desk_phone = SyncPhone(client, "cs1")
+    order = desk_phone.mutation("repair.create", {"site_id": world.site1, "description": "3-2-501 厨房水龙头漏水",
+                                                  "urgency": "normal", "channel": "phone", "unit": "3-2-501"},
+                                at=at(day, "09:00"))
+    applied(desk_phone, order)
+    worker = SyncPhone(client, "repair1")
+    work = worker.mutation("repair.work", {
+        "repair_id": order["entity_id"], "started_at": at(day, "10:00").isoformat(),
+        "finished_at": at(day, "10:40").isoformat(), "work_done": "更换水龙头阀芯", "materials": [],
+        "before_photo_ids": [], "after_photo_ids": []}, entity_id=None, at=at(day, "10:41"))
+    applied(worker, work)
+    page = desk_for("repair1").text(f"/worklog?site={world.site1}&day={day.isoformat()}")
+    assert [k for k, _ in entries(page)] == ["repair"]
+    assert "10:00–10:40 · 更换水龙头阀芯" in page
