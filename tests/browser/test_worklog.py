@@ -16,6 +16,7 @@ def test_a_manager_signs_in_and_adds_a_note_offline(phone: Phone, live, shots):
     phone.open("home")
     # Cold start with no network: the card comes from IndexedDB.
     page.locator("#uniform").check()
+    page.screenshot(path=str(shots / "worklog-phone-sign-in.png"))
     page.click("#sign-in")
     phone.wait_saved()
     line = page.locator("#attendance-in").inner_text()
@@ -28,7 +29,8 @@ def test_a_manager_signs_in_and_adds_a_note_offline(phone: Phone, live, shots):
     page.click("#worklog-add")
     phone.wait_saved()
     assert text in page.locator("#worklog .worklog-notes").inner_text()
-    assert sorted(e["type"] for e in phone.outbox()) == ["attendance.sign_in", "worklog.note"]
+    waiting = {e["type"]: e["entity_id"] for e in phone.outbox()}
+    assert sorted(waiting) == ["attendance.sign_in", "worklog.note"]
     page.locator("#worklog").scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "worklog-phone-note.png"))
     page.evaluate("window.scrollTo(0, 0)")
@@ -36,14 +38,15 @@ def test_a_manager_signs_in_and_adds_a_note_offline(phone: Phone, live, shots):
 
     phone.online()
     assert phone.sync_until_empty() == 0
-    ((action, verdict, uniform, day, at),) = live.query(
-        "SELECT a.action, a.verdict, a.uniform, a.day, a.at FROM attendance a JOIN users u ON u.id = a.user_id "
-        "WHERE u.username = 'manager1'")
-    assert (action, verdict, uniform) == ("in", phone_verdict, 1)
+    ((user, action, verdict, uniform, day, at),) = live.query(
+        "SELECT u.username, a.action, a.verdict, a.uniform, a.day, a.at FROM attendance a "
+        "JOIN users u ON u.id = a.user_id WHERE a.id = ?", (waiting["attendance.sign_in"],))
+    assert (user, action, verdict, uniform) == ("manager1", "in", phone_verdict, 1)
     local = datetime.fromisoformat(str(at)).replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo("Asia/Shanghai"))
     assert local.strftime("%H:%M") == shown and day == local.date().isoformat()
-    ((note_day, added_later),) = live.query("SELECT day, added_later FROM worklog_notes WHERE text = ?", (text,))
-    assert (note_day, added_later) == (day, 0)
+    ((note_id, note_day, added_later),) = live.query(
+        "SELECT id, day, added_later FROM worklog_notes WHERE text = ?", (text,))
+    assert (note_id, note_day, added_later) == (waiting["worklog.note"], day, 0)
     assert not phone.errors
 
 
