@@ -127,7 +127,7 @@ def note():
     except Refused as refused:
         flash(refused.message, "error")
     else:
-        flash(_("The note was added to the work log."), "ok")
+        flash(_("The note was added to the work log."), "success")
     return redirect(url_for("worklog.day", site=site.id, day=when or None))
 
 
