@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from app import review
     from app import stock
     from app import tenants
+    from app import worklog
 
     app.register_blueprint(main.bp)
     app.register_blueprint(phone.bp)
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(gate.bp)
     app.register_blueprint(stock.bp)
     app.register_blueprint(complaints.bp)
+    app.register_blueprint(worklog.bp)
     app.register_blueprint(decoration.bp)
     app.register_blueprint(tenants.bp)
     app.register_blueprint(repairs.bp)

@@ -53,6 +53,8 @@ RESEND = ("CHHY", "guard", -6)
 LOCATIONS = {"CHHY": (22.54312, 114.05786), "JGY": (23.12911, 113.26436)}
 PLATE_REGION = {"CHHY": "粤B", "JGY": "粤A"}
 STOCK_ITEMS = 12
+ATTENDANCE_LATE = {"CHHY": -3, "JGY": -8}  # the manager signs in at 08:27
+ATTENDANCE_EARLY = {"CHHY": -6, "JGY": -4}  # and out at 17:12
 REPEAT_AFTER_DAYS = 6  # the same problem noted again at a site only after this many days
 
 
@@ -96,6 +98,7 @@ class Story:
             pushes += self.repairs_of(site, n, day, offset)
             self.stock_check(site, day)
             self.reassignments(site, day, offset)
+            self.attendance(site, day, offset)
             for post in SHIFTS:
                 phone = self.h.phone(site, post)
                 if post == "manager":
@@ -108,6 +111,26 @@ class Story:
                     phone.holding = QUIET[3]
                 pushes.append((phone, moment))
         return pushes
+
+    # -- attendance and the work log ------------------------------------------------------
+    def attendance(self, site, day: date, offset: int) -> None:
+        """The manager signs in before 08:20 and out after the season's time on each past
+        day, except on the late and early days; a note in the work log most evenings. A random stream of its
+        own, so that the rest of the story draws the same as before it was added."""
+        import random
+
+        if offset == 0:  # today's 签到 is left for whoever tries the demo's phone
+            return
+        rng = random.Random(f"attendance:{site.code}:{offset}")
+        phone = self.h.phone(site, "manager")
+        late, early = ATTENDANCE_LATE.get(site.code), ATTENDANCE_EARLY.get(site.code)
+        start = self.h.at(day, "08:27" if offset == late else "07:52", 0 if offset == late else rng.uniform(0, 26))
+        self.h.record(phone, start, "attendance.sign_in", {"site_id": site.id, "uniform": True})
+        end = self.h.at(day, "17:12" if offset == early else "18:01", 0 if offset == early else rng.uniform(0, 25))
+        self.h.record(phone, end, "attendance.sign_out", {"site_id": site.id})
+        if rng.random() < 0.6:
+            self.h.record(phone, end - timedelta(minutes=4), "worklog.note",
+                          {"site_id": site.id, "day": day.isoformat(), "text": rng.choice(t.WORKLOG_NOTES)})
 
     # -- patrols -------------------------------------------------------------------------------
     def day_patrol(self, site, day: date, offset: int) -> datetime:

@@ -202,3 +202,14 @@ REPAIRS = [
      None),
 ]
 REPAIR_RESOLVED_NOTE = "已维修，业主已签字确认。"
+
+
+# Notes a manager adds to the day's work log (《个人工作日志》) before signing out.
+WORKLOG_NOTES = (
+    "晨会：安排当日工作，强调高峰期门岗值班。",
+    "与客服主管核对本周投诉回访情况。",
+    "检查各岗位在岗情况，均正常。",
+    "安排保洁对地下车库油污进行专项清理。",
+    "与维修工确认下周电梯保养时间。",
+    "接待业主来访，解释停车收费调整。",
+)

@@ -7,6 +7,7 @@ The same schemas feed the published OpenAPI document.
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from decimal import InvalidOperation
 from typing import Any
@@ -22,6 +23,7 @@ from marshmallow import validates_schema
 from sync import id_numbers
 from sync import messages as m
 
+DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 UUID_RE = re.compile(r"\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 DEVICE_ID_RE = re.compile(r"\A[A-Za-z0-9-]{8,64}\Z")
 # Shapes the phone checks too (``sync.form_rules`` publishes them): written so that
@@ -353,6 +355,49 @@ class ShiftEndSchema(DataSchema):
 
     handover_note = Text(1000)
     inside_count = Count(0, 100000, m.INSIDE_COUNT_INVALID)
+
+
+# -- attendance and the work log ------------------------------------------------------
+
+class AttendanceSignInSchema(DataSchema):
+    """``attendance.sign_in``: a person signs in for the day (签到); the time is the mutation's."""
+
+    site_id = Ref(required=True, required_message=m.SITE_REQUIRED)
+    uniform = YesNo(m.UNIFORM_REQUIRED, required=True)
+
+
+class AttendanceSignOutSchema(DataSchema):
+    """``attendance.sign_out``: a person signs out at the end of the day (签退)."""
+
+    site_id = Ref(required=True, required_message=m.SITE_REQUIRED)
+
+
+class WorklogDay(fields.String):
+    """A calendar day ``YYYY-MM-DD`` (a day in the site's zone), kept as that text."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs["error_messages"] = {"required": m.WORKLOG_DAY_INVALID, "null": m.WORKLOG_DAY_INVALID,
+                                    "invalid": m.WORKLOG_DAY_INVALID}
+        super().__init__(**kwargs)
+        self.metadata.setdefault("format", "date")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not DAY_RE.fullmatch(text):
+            raise self.make_error("invalid")
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            raise self.make_error("invalid") from None
+        return text
+
+
+class WorklogNoteSchema(DataSchema):
+    """``worklog.note``: a free note appended to a person's day (《个人工作日志》)."""
+
+    site_id = Ref(required=True, required_message=m.SITE_REQUIRED)
+    day = WorklogDay(required=True)
+    text = Text(2000, required=True, required_message=m.WORKLOG_NOTE_REQUIRED)
 
 
 # -- repairs ---------------------------------------------------------------------------

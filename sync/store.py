@@ -22,7 +22,7 @@ from sync.envelope import JournalEntry
 KINDS = (
     "visit", "incident", "patrol", "checkpoint_visit", "finding", "stock_check",
     "stock_count", "followup", "followup_event", "conflict", "photo", "complaint", "complaint_reply",
-    "shift", "repair", "repair_work", "stock_movement",
+    "shift", "repair", "repair_work", "stock_movement", "attendance", "worklog_note",
 )
 # Read-only places and things: keys each view carries.
 REFERENCE_KINDS = {

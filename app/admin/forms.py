@@ -76,6 +76,18 @@ def hhmm(form, field):
         field.data = field.data.strip()
 
 
+def month_list(form, field):
+    """Months as numbers 1 to 12 separated by commas (``5,6,7,8,9``), kept as a sorted list."""
+    text = (field.data or "").replace("，", ",").replace(" ", "")
+    try:
+        months = sorted({int(part) for part in text.split(",") if part})
+    except ValueError:
+        months = None
+    if not months or any(not 1 <= month <= 12 for month in months):
+        raise ValidationError(_l("Enter months as numbers 1 to 12 separated by commas, e.g. 5,6,7,8,9."))
+    field.data = months
+
+
 def parsed(form, field):
     """Stops the chain when the value could not even be read (e.g. "abc" for a number),
     so the person sees that one message rather than a range error as well."""
@@ -215,6 +227,12 @@ class SiteSettingsForm(FlaskForm):
     patrol_start = StringField(_l("Patrol starts at"), filters=[stripped], validators=[required(), hhmm])
     patrol_day_end = StringField(_l("Patrol day ends at"), filters=[stripped], validators=[required(), hhmm])
     route_grace_minutes = minutes_field(_l("Route grace (minutes)"), 0, 1440)
+    sign_in_by = StringField(_l("Sign in by"), filters=[stripped], validators=[required(), hhmm])
+    sign_out_after_winter = StringField(_l("Sign out after (winter)"), filters=[stripped],
+                                        validators=[required(), hhmm])
+    sign_out_after_summer = StringField(_l("Sign out after (summer)"), filters=[stripped],
+                                        validators=[required(), hhmm])
+    summer_months = StringField(_l("Summer months"), filters=[stripped], validators=[month_list])
     stock_check_day = minutes_field(_l("Monthly stock check by day"), 1, 28)
     device_token_days = minutes_field(_l("Phone sign-in lasts (days without use)"), 1, 365)
     # At least the 7 days phones keep their own records, so no phone holds a purged visit.

@@ -33,7 +33,8 @@ from app.scoping import scoped
 # --- site settings -----------------------------------------------------------------------
 
 SCALAR_SETTINGS = ("gate_day_end", "visit_max_minutes", "patrol_start", "patrol_day_end",
-                   "route_grace_minutes", "stock_check_day", "device_token_days", "privacy_retention_days")
+                   "route_grace_minutes", "stock_check_day", "device_token_days", "privacy_retention_days",
+                   "sign_in_by", "sign_out_after_winter", "sign_out_after_summer")
 
 
 def settings_form_data(site) -> dict:
@@ -44,6 +45,7 @@ def settings_form_data(site) -> dict:
          "team_lead": bool(w.get("team_lead"))}
         for w in site.setting("gate_windows") or []
     ]
+    data["summer_months"] = ",".join(str(month) for month in site.setting("summer_months"))
     data["clocks"] = site.setting("clocks")
     data["stock_blind"] = bool(site.setting("stock_blind"))
     data["stock_tolerance_default"] = Decimal(str(site.setting("stock_tolerance").get("default", 0)))
@@ -68,6 +70,7 @@ def apply_settings(site, form) -> None:
     settings["gate_windows"] = sorted(windows, key=lambda w: w["start"])
     for key in SCALAR_SETTINGS:
         settings[key] = form[key].data
+    settings["summer_months"] = list(form.summer_months.data)
     clocks = dict(settings.get("clocks") or {})
     clocks.update(form.clocks.data)
     settings["clocks"] = clocks

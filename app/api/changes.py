@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.models import Attendance
 from app.models import Building
 from app.models import ChangeLog
 from app.models.base import among
@@ -45,6 +46,7 @@ from app.models import Store
 from app.models import Unit
 from app.models import User
 from app.models import Visit
+from app.models import WorklogNote
 from app.models import book_quantities
 from sync.photos import photo_state
 from sync.privacy import mask_id_number
@@ -272,7 +274,8 @@ def pull(user, cursor: int, now: datetime, site_ids, limit: int = PAGE_SIZE,
 # -- the core types --------------------------------------------------------------------
 
 def _site(row: Site, viewer) -> dict:
-    keys = ("gate_windows", "gate_day_end", "visit_max_minutes", "patrol_start", "stock_check_day", "stock_blind")
+    keys = ("gate_windows", "gate_day_end", "visit_max_minutes", "patrol_start", "stock_check_day", "stock_blind",
+            "sign_in_by", "sign_out_after_winter", "sign_out_after_summer", "summer_months")
     return {"name": row.name, "code": row.code, "timezone": row.timezone, "address": row.address,
             "settings": {k: row.setting(k) for k in keys}}
 
@@ -445,3 +448,13 @@ register_change_type("repair", RepairOrder, _with_photos(lambda r, v: {
     "work_count": r.work_count, "worked_at": iso(r.worked_at), "signed_off_at": iso(r.signed_off_at),
     "satisfaction": r.satisfaction, "approved_at": iso(r.approved_at)}),
     visible=repair_visible, batch=True)
+
+
+# -- attendance and the work log -------------------------------------------------------
+
+register_change_type("attendance", Attendance, lambda r, v: {
+    "site_id": r.site_id, "action": r.action, "day": r.day, "at": iso(r.at), "uniform": r.uniform,
+    "verdict": r.verdict, "expected": r.expected}, visible=own_recent("at"))
+register_change_type("worklog_note", WorklogNote, lambda r, v: {
+    "site_id": r.site_id, "day": r.day, "text": r.text, "at": iso(r.at), "added_later": r.added_later},
+    visible=own_recent("at"))

@@ -46,6 +46,8 @@ from app.models import Store
 from app.models import SyncDevice
 from app.models import User
 from app.models import Visit
+from app.models import Attendance
+from app.models import WorklogNote
 from app.models import StockMovement
 from app.models.base import _serialise_writers
 from app.models.base import among
@@ -66,6 +68,7 @@ KIND_MODELS = {
     "followup": FollowUp, "followup_event": FollowUpEvent, "conflict": Conflict, "photo": Photo,
     "complaint": Complaint, "complaint_reply": ComplaintReply, "shift": Shift, "repair": RepairOrder,
     "repair_work": RepairWork, "stock_movement": StockMovement,
+    "attendance": Attendance, "worklog_note": WorklogNote,
 }
 STORE_MANAGED = {"version", "updated_at"}
 JOURNAL_COLUMNS = [c.key for c in JournalRow.__table__.columns]

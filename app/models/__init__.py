@@ -48,3 +48,5 @@ from app.models.posts import PostEnrolment  # noqa: F401
 from app.models.posts import Shift  # noqa: F401
 from app.models.repairs import RepairOrder  # noqa: F401
 from app.models.repairs import RepairWork  # noqa: F401
+from app.models.worklog import Attendance  # noqa: F401
+from app.models.worklog import WorklogNote  # noqa: F401

@@ -24,6 +24,11 @@ DEFAULT_SITE_SETTINGS = {
     "gate_day_end": "23:00",
     "visit_max_minutes": 240,
     "patrol_start": "08:40",
+    # Attendance (签到 / 签退, ``sync.attendance_rules``): sign in by, sign out after by season.
+    "sign_in_by": "08:20",
+    "sign_out_after_winter": "17:30",
+    "sign_out_after_summer": "18:00",
+    "summer_months": [5, 6, 7, 8, 9],
     "patrol_day_end": "23:59",
     "route_grace_minutes": 60,
     "stock_check_day": 25,

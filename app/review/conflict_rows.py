@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from app.extensions import db
+from app.models import Attendance
 from app.models import Conflict
 from app.models import FollowUp
 from app.models import Item
@@ -91,6 +92,9 @@ class Context:
         for c in conflicts:
             if c.field == "assignee_id":
                 people |= {c.kept, c.lost}
+        marks = [c.entity_id for c in conflicts if c.entity_type == "attendance"]
+        if marks:  # whose sign-in it was: the conflict names the row, the row the person
+            people |= set(db.session.scalars(select(Attendance.user_id).where(Attendance.id.in_(marks))))
         people = {p for p in people if isinstance(p, str)}
         self.people = {u.id: u.display_name for u in db.session.scalars(
             select(User).where(User.id.in_(people)))} if people else {}
@@ -99,6 +103,7 @@ class Context:
             by_type.setdefault(c.entity_type, set()).add(c.entity_id)
         self.followups = self._load(FollowUp, by_type.get("followup"))
         self.visits = self._load(Visit, by_type.get("visit"))
+        self.attendance = self._load(Attendance, by_type.get("attendance"))
         self.counts = {}
         if by_type.get("stock_count"):
             for count, item in db.session.execute(
@@ -132,6 +137,12 @@ class Context:
         if c.entity_type == "visit":
             visit = self.visits.get(c.entity_id)
             return (visit.visitor_name if visit else "—"), links.visit(c.entity_id)
+        if c.entity_type == "attendance":
+            mark = self.attendance.get(c.entity_id)
+            if mark is None:
+                return "—", None
+            return (f"{self.people.get(mark.user_id, '—')} · {mark.day}",
+                    links.worklog(mark.site_id, mark.user_id, mark.day))
         return c.entity_id[:8], None
 
     def value(self, c: Conflict, value, tz: str) -> str:

@@ -13,11 +13,12 @@ FOLLOWUP_STATUSES = {
 
 ENTITY_TYPES = {
     "followup": _l("Follow-up"), "stock_count": _l("Stock count"), "visit": _l("Visitor registration"),
+    "attendance": _l("Attendance"),
 }
 
 FIELDS = {
     "status": _l("Status"), "assignee_id": _l("Assigned to"), "counted_qty": _l("Counted quantity"),
-    "checked_out_at": _l("Check-out time"),
+    "checked_out_at": _l("Check-out time"), "signed_in_at": _l("Clock-in"), "signed_out_at": _l("Clock-out"),
 }
 
 

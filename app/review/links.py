@@ -38,3 +38,8 @@ def stock_check(check_id: str) -> str:
 
 def visits_of_unit(code: str) -> str:
     return _link("gate.visits", "/gate/visits?" + urlencode({"q": code}), q=code)
+
+
+def worklog(site_id: str, user_id: str, day: str) -> str:
+    query = urlencode({"site": site_id, "user": user_id, "day": day})
+    return _link("worklog.day", "/worklog?" + query, site=site_id, user=user_id, day=day)

@@ -47,6 +47,11 @@ ACCESS = {
     "api.sync": SIGNED_IN,
     "api.photo_put": SIGNED_IN,
     "api.photo_get": SIGNED_IN,
+    # The work log: one's own day for anyone (a reviewer picks anyone of their sites), and a
+    # note added to one's own day through the engine; the month's attendance for reviewers.
+    "worklog.day": SIGNED_IN,
+    "worklog.note": SIGNED_IN,
+    "worklog.attendance": REVIEW,
     # The office: managers, supervisors and admins review their sites.
     "review.dashboard": REVIEW,
     "review.search": REVIEW,

@@ -6,6 +6,7 @@ import { rows } from "../lib/refdata.js";
 import { screensFor } from "../lib/screens.js";
 import { currentSite, currentUser, isPost } from "../lib/session.js";
 import { h, render, signInFirst } from "../ui/dom.js";
+import { attendanceCard, worklogCard } from "./attendance.js";
 
 function tile(href, title, detail) {
   return h("a", { class: "tile", href }, h("strong", {}, title), h("span", { class: "meta" }, detail));
@@ -43,10 +44,14 @@ export async function show() {
       sites.map((s) => h("option", { value: s.id, selected: s.id === siteId }, s.name)))
     : null;
   const site = sites.find((s) => s.id === siteId);
+  const tz = (site && site.timezone) || "Asia/Shanghai";
+  const day = site ? await Promise.all([attendanceCard(user, siteId, site, tz, show), worklogCard(user, siteId, tz, show)])
+    : [];
   render(
     h("section", { class: "card" },
       h("p", {}, t("Hello, %(name)s", { name: user.display_name })),
       picker || h("p", { class: "meta" }, site ? site.name : t("Site data will appear after the first sync."))),
+    day[0] || null,
     h("div", { class: "tiles" },
       [["patrol", t("Patrol"), t("Scan checkpoints, record findings")],
         ["gate", t("Gate"), t("Register visitors")],
@@ -58,6 +63,7 @@ export async function show() {
         .map(([screen, title, detail]) => tile(`/m/${screen}`, title, detail))),
     h("a", { class: refused.length ? "button block danger" : "button block", href: "/m/sync", id: "home-sync",
       style: "margin-top:.8rem" }, syncLine(w.total, refused.length)),
+    day[1] || null,
   );
   await getMeta("sync_state");
 }

@@ -10,6 +10,11 @@ export const DEFAULT_SETTINGS = {
   ],
   visit_max_minutes: 240,
   stock_blind: true,
+  // Attendance (sync/attendance_rules.py DEFAULTS)
+  sign_in_by: "08:20",
+  sign_out_after_winter: "17:30",
+  sign_out_after_summer: "18:00",
+  summer_months: [5, 6, 7, 8, 9],
 };
 
 export function setting(site, key) {

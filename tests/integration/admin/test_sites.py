@@ -17,7 +17,8 @@ def settings_data(**changes):
         "gate_day_end": "23:00", "visit_max_minutes": "240", "patrol_start": "08:40",
         "patrol_day_end": "23:59", "route_grace_minutes": "60", "stock_check_day": "25",
         "device_token_days": "30", "stock_tolerance_default": "0", "privacy_retention_days": "90",
-        "stock_blind": "y",
+        "stock_blind": "y", "sign_in_by": "08:20", "sign_out_after_winter": "17:30",
+        "sign_out_after_summer": "18:00", "summer_months": "5,6,7,8,9",
     }
     for key, minutes in DEFAULT_SITE_SETTINGS["clocks"].items():
         data[f"clocks-{key}"] = str(minutes)
@@ -104,6 +105,17 @@ def test_settings_saved_merged_and_unknown_keys_kept(app, desk, world, fetch):
     ]
 
 
+def test_attendance_times_are_settings_of_the_site_and_reach_the_phones(desk, world, fetch):
+    data = settings_data(sign_in_by="08:30", sign_out_after_winter="17:00", summer_months="6, 7，8")
+    assert desk.post(f"/admin/sites/{world.site1}/settings", data).status_code == 302
+    site = fetch(Site, world.site1)
+    assert site.setting("sign_in_by") == "08:30" and site.setting("sign_out_after_winter") == "17:00"
+    assert site.setting("summer_months") == [6, 7, 8]
+    from app.api.changes import _site
+    assert _site(site, None)["settings"]["sign_in_by"] == "08:30"
+    assert 'value="6,7,8"' in desk.get(f"/admin/sites/{world.site1}/settings").get_data(as_text=True)
+
+
 def test_blind_counting_is_the_sites_and_reaches_the_phones(desk, world, fetch, app):
     assert fetch(Site, world.site1).setting("stock_blind") is True
     page = desk.get(f"/admin/sites/{world.site1}/settings").get_data(as_text=True)
@@ -135,6 +147,10 @@ def test_blind_counting_is_the_sites_and_reaches_the_phones(desk, world, fetch, 
     ({"stock_tolerance_default": "-1"}, "请填写 0 到"),
     ({"stock_tolerance_default": "NaN"}, "请输入数字"),
     ({"stock_tolerance_default": "0.0001"}, "最多 3 位小数"),
+    ({"sign_in_by": "8:20"}, "请按 时:分 填写时间"),
+    ({"sign_out_after_summer": ""}, "此项为必填项"),
+    ({"summer_months": "5,6,13"}, "请用 1 到 12 的数字表示月份"),
+    ({"summer_months": "五月"}, "请用 1 到 12 的数字表示月份"),
 ])
 def test_bad_settings_are_refused_and_nothing_written(desk, world, fetch, changes, message):
     before = fetch(Site, world.site1)
