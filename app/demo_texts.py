@@ -148,26 +148,26 @@ COMPLAINTS = [
         "kind": "valid", "channel": "written", "unit": "1-1-802", "owner_name": "黄伟",
         "owner_phone": "18688412290", "category": "other",
         "description": "业主书面投诉：楼上1-1-902装修中午12点至14点仍在电钻施工，影响老人孩子午休。"}),
-    (-1, 1, "clerk", "21:40", {
+    (-1, 1, "clerk", "09:40", {
         "kind": "valid", "channel": "hotline", "unit": "6-1-201", "owner_name": "赵女士",
         "owner_phone": "13911110201", "category": "security",
-        "description": "业主来电：6、7栋之间围墙边晚上有人翻越进小区，担心安全，要求加强夜间巡逻。"}),
-    (-1, 1, "clerk", "22:05", {
+        "description": "业主来电：6、7栋之间围墙边昨晚有人翻越进小区，担心安全，要求加强夜间巡逻。"}),
+    (-1, 1, "clerk", "11:05", {
         "kind": "valid", "channel": "hotline", "unit": "6-1-502", "owner_name": "钱先生",
         "owner_phone": "13911110502", "category": "security",
-        "description": "业主来电：6、7栋之间围墙边晚上有人翻越进小区，担心安全，要求加强夜间巡逻。"}),
-    (-1, 1, "clerk", "22:30", {
+        "description": "业主来电：6、7栋之间围墙边昨晚有人翻越进小区，担心安全，要求加强夜间巡逻。"}),
+    (-1, 1, "clerk", "13:30", {
         "kind": "valid", "channel": "hotline", "unit": "6-2-301", "owner_name": "孙女士",
         "owner_phone": "13911110301", "category": "security",
-        "description": "业主来电：6、7栋之间围墙边晚上有人翻越进小区，担心安全，要求加强夜间巡逻。"}),
-    (-1, 1, "clerk", "23:10", {
+        "description": "业主来电：6、7栋之间围墙边昨晚有人翻越进小区，担心安全，要求加强夜间巡逻。"}),
+    (-1, 1, "clerk", "15:10", {
         "kind": "valid", "channel": "hotline", "unit": "6-2-1002", "owner_name": "周先生",
         "owner_phone": "13911111002", "category": "security",
-        "description": "业主来电：6、7栋之间围墙边晚上有人翻越进小区，担心安全，要求加强夜间巡逻。"}),
-    (-1, 1, "clerk", "23:45", {
+        "description": "业主来电：6、7栋之间围墙边昨晚有人翻越进小区，担心安全，要求加强夜间巡逻。"}),
+    (-1, 1, "clerk", "17:45", {
         "kind": "valid", "channel": "hotline", "unit": "7-1-401", "owner_name": "吴女士",
         "owner_phone": "13911110401", "category": "security",
-        "description": "业主来电：6、7栋之间围墙边晚上有人翻越进小区，担心安全，要求加强夜间巡逻。"}),
+        "description": "业主来电：6、7栋之间围墙边昨晚有人翻越进小区，担心安全，要求加强夜间巡逻。"}),
 ]
 
 FLAG_DESCRIPTION = ("该人员自称找3栋朋友，但说不出门牌号和朋友电话，在3栋楼下徘徊约10分钟。"
