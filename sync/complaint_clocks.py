@@ -7,8 +7,8 @@
   goes to the manager at once, within 1 hour (``complaint_collective``).
 * **reply**:
   - invalid: a reply within 2 hours (``complaint_invalid``);
-  - valid and collective: the same local day of the site, unless a reply time was agreed
-    with the owner and recorded on a contact;
+  - valid and collective: the same local day of the site (and never before the contact is
+    due), unless a reply time was agreed with the owner and recorded on a contact;
   - assisted: the agreed reply time, else 3 days (``complaint_assisted``), since the
     developer or another party does the work;
   - a collective complaint is answered by a home visit, a written one in writing: a reply
@@ -88,15 +88,18 @@ def clocks(complaint: dict[str, Any], replies: Iterable[dict[str, Any]], setting
         found.append(Clock(REPLY, rules.due_at(settings, "complaint_invalid", lodged), first((CONTACT, REPLY)), method))
     else:
         # A collective complaint reaches the manager at once: its contact clock is shorter.
-        contact = "complaint_collective" if kind == "collective" else "complaint_contact"
-        found.append(Clock(CONTACT, rules.due_at(settings, contact, lodged), first((CONTACT, REPLY))))
+        contact = rules.due_at(settings, "complaint_collective" if kind == "collective" else "complaint_contact",
+                               lodged)
+        found.append(Clock(CONTACT, contact, first((CONTACT, REPLY))))
         agreed = complaint.get("agreed_reply_at")
         if agreed is not None:
             due = agreed
         elif kind == "assisted":
             due = rules.due_at(settings, "complaint_assisted", lodged)
         else:
-            due = end_of_local_day(lodged, tz)
+            # The same day, but never before the contact is due: a complaint taken at 23:30
+            # is answered when the owner is contacted, not late at midnight.
+            due = max(end_of_local_day(lodged, tz), contact)
         found.append(Clock(REPLY, due, first((REPLY,), method), method))
     if complaint.get("channel") == "developer":
         handled = next((c.stopped_at for c in found if c.name == REPLY), None)

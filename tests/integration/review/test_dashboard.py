@@ -1,6 +1,7 @@
 """The dashboard over HTTP: each number counts what it says, per site and across sites."""
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -19,6 +20,9 @@ from tests.integration.followups.conftest import SyncingPhone
 
 
 signed_in = factories.desk_client
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture()
@@ -45,7 +49,12 @@ def day(app, client, world):
     out = guard.outbox.mutation("visit.check_out", {}, entity_id=visits[0]["entity_id"])
     assert guard.push([*visits, old, out], pending=3).status_code == 200
     with app.app_context():
-        db.session.execute(update(FollowUp).values(due_at=utcnow() - timedelta(hours=2)))
+        # Overdue, and due today in Shanghai whatever the hour of the run (just after
+        # midnight, two hours ago was yesterday and today's rate had no follow-up).
+        now = utcnow()
+        midnight = now.astimezone(SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0)
+        due = max(now - timedelta(hours=2), midnight + (now - midnight) / 2)
+        db.session.execute(update(FollowUp).values(due_at=due))
         db.session.execute(update(SyncDevice).where(SyncDevice.device_id == guard.device_id)
                            .values(last_seen_at=utcnow() - timedelta(hours=25)))
         db.session.add(Conflict(site_id=world.site1, entity_type="followup", entity_id="x" * 36,

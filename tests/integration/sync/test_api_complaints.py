@@ -2,13 +2,11 @@
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
-from zoneinfo import ZoneInfo
 
 from app.extensions import db
 from app.models import Complaint
 from app.models import FollowUp
 from app.models import JournalRow
-from sync.complaint_clocks import end_of_local_day
 
 
 def complaint(phone, site_id, **data):
@@ -35,10 +33,9 @@ def test_a_complaint_is_stored_with_its_two_hour_follow_up(app, phone_for, world
         assert followup.source_type == "complaint" and followup.category == "complaint"
         # Taken by the supervisor on the phone: handled first by the site's assistant (clerk1).
         assert followup.assignee_id == world.users["clerk1"] and followup.clock == "complaint_contact"
-        # Due at the first of its clocks: the 2-hour contact, or the same day's end in
-        # Shanghai when that comes first (a complaint taken late in the evening).
-        day_end = end_of_local_day(followup.opened_at, ZoneInfo("Asia/Shanghai"))
-        assert followup.due_at == min(followup.opened_at + timedelta(hours=2), day_end)
+        # Due at the first of its clocks, the 2-hour contact (the same-day reply is never
+        # due before it, even late in the evening).
+        assert followup.due_at == followup.opened_at + timedelta(hours=2)
         assert "written_reply" in followup.detail["required"]
     pulled = [c for c in response.json["changes"] if c["type"] == "followup"]
     assert pulled and pulled[0]["data"]["source_id"] == mutation["entity_id"]
@@ -53,8 +50,7 @@ def test_a_collective_complaint_reaches_the_manager(app, phone_for, world):
         followup = db.session.get(FollowUp, row.followup_id)
         assert row.collective is True
         assert followup.assignee_id == world.users["manager1"] and followup.severity == "high"
-        day_end = end_of_local_day(followup.opened_at, ZoneInfo("Asia/Shanghai"))
-        assert followup.due_at == min(followup.opened_at + timedelta(minutes=60), day_end)
+        assert followup.due_at - followup.opened_at == timedelta(minutes=60)
 
 
 def test_too_few_households_for_a_collective_complaint_is_refused_in_chinese(app, phone_for, world):

@@ -60,9 +60,14 @@ def test_an_unanswered_clock_is_late_once_it_runs_out():
 
 
 def test_the_same_day_is_the_site_s_local_day():
-    # 23:30 in Shanghai is 15:30 UTC: the same day ends 30 minutes later, not at UTC midnight.
-    found = cc.clocks(complaint(lodged=at(10, 23, 30)), [], {}, TZ)
+    # 20:00 in Shanghai is 12:00 UTC: the same day ends at 16:00 UTC, not at UTC midnight.
+    found = cc.clocks(complaint(lodged=at(10, 20, 0)), [], {}, TZ)
     assert dict(names(found))["reply"] == at(11, 0)
+
+
+def test_late_in_the_evening_the_reply_is_due_with_the_contact_not_at_midnight():
+    found = cc.clocks(complaint(lodged=at(10, 23, 30)), [], {}, TZ)
+    assert names(found) == [("contact", at(11, 1, 30)), ("reply", at(11, 1, 30))]
 
 
 def test_an_agreed_reply_time_replaces_the_same_day():
