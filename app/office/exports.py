@@ -35,6 +35,7 @@ from flask import stream_with_context
 from flask_babel import gettext as _
 
 from app.csvsafe import safe_cell
+from app.extensions import db
 from app.office import xlsx
 
 FORMATS = ("csv", "xlsx")
@@ -192,12 +193,29 @@ def file_name(title: str, f=None) -> str:
 
 
 def streamed(stmt, *, scalars: bool = False, batch: int = 500):
-    """Run a list's statement for an export, fetching in batches rather than all at once."""
-    from app.extensions import db
+    """The rows of a list's statement, fetched in batches when the file is written.
+
+    .. note:: a generator on purpose: a CSV is sent after the view has returned and its
+       session was closed, so the query runs only when the rows are read, in the session
+       of the streaming context.
+    """
     result = db.session.execute(stmt.execution_options(yield_per=batch))
-    return result.scalars() if scalars else result
+    yield from (result.scalars() if scalars else result)
 
 
 def download(fmt: str, title, f, columns: list[Column], rows: Iterable, tz=None) -> Response:
     """A list's file: named after the list and its filters, times in the rows' site zones."""
     return respond(fmt, file_name(title, f), columns, rows, tz=tz or f.tz, title=str(title))
+
+
+def in_batches(items: Iterable, size: int = 500):
+    """Lists of up to ``size`` items: a list whose lines need a look-up (names, marks) does
+    it once per batch, not once per line nor once for the whole file."""
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
