@@ -13,6 +13,7 @@ from tests.integration.gate.conftest import gate  # noqa: F401  (fixture)
 from tests.integration.patrols.conftest import desk_for  # noqa: F401  (fixture)
 from tests.integration.patrols.conftest import phone  # noqa: F401  (fixture)
 from tests.integration.complaints.test_complaints_pages import lodge  # noqa: F401  (fixture)
+from tests.integration.repairs.conftest import take  # noqa: F401  (fixture)
 from tests.integration.stock.conftest import keeper  # noqa: F401  (fixture)
 
 BOM = "\ufeff"
