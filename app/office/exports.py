@@ -87,7 +87,8 @@ def local(value: datetime | None, tz: str) -> datetime | None:
         return None
     if value.tzinfo is None:  # a UTC time read without its zone
         value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+    # To the second: a spreadsheet cell has no use for the phone's microseconds.
+    return value.astimezone(ZoneInfo(tz)).replace(tzinfo=None, microsecond=0)
 
 
 def cells(columns: list[Column], row, tz: str) -> list:
