@@ -183,7 +183,7 @@ def respond(fmt: str, name: str, columns: list[Column], rows: Iterable, *,
 
 
 def file_name(title: str, f=None) -> str:
-    """``巡视记录_翠湖花园_2026-11-01_2026-11-30``: the list, the site and the days shown."""
+    """``巡视_翠湖花园_2026-11-01_2026-11-30``: the list, the site and the days shown."""
     parts = [str(title)]
     if f is not None:
         if f.site is not None:
