@@ -1,5 +1,6 @@
 """The duty log (《值班记录表》): every complaint taken at a site on one local day, in the
-order it came in, with who took it, how, and what became of it. Printable."""
+order it came in, with who took it, how, and what became of it. Printable, and as XLSX
+or CSV (``app.complaints.exports``)."""
 from __future__ import annotations
 
 from datetime import date
@@ -14,11 +15,13 @@ from sqlalchemy import select
 
 from app.complaints import bp
 from app.complaints import clocks
+from app.complaints import exports as files
 from app.complaints import queries
 from app.complaints.routes import LABELS
 from app.extensions import db
 from app.models import Complaint
 from app.models import utcnow
+from app.office import exports
 from app.office.access import desk_required
 from app.office.filters import chosen_site
 from app.office.filters import local_today
@@ -52,6 +55,9 @@ def duty():
             Complaint.lodged_at >= start, Complaint.lodged_at < end).order_by(Complaint.lodged_at, Complaint.id)))
         handled = clocks.handling(rows, {site.id: site}, utcnow())
     names = queries.names_of([c.user_id for c in rows] + [r.user_id for h in handled.values() for r in h.replies])
+    fmt = exports.requested(errors)
+    if fmt and site is not None:
+        return files.duty_file(fmt, site, day, rows, handled, names)
     return render_template("complaints/duty.html", site=site, sites=sites, day=day, rows=rows, handled=handled,
                            names=names, labels=LABELS, errors=errors,
                            previous=day - timedelta(days=1), following=day + timedelta(days=1))

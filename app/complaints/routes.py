@@ -2,6 +2,7 @@
 complaint with its clocks, replies and the desk's actions (``handling``)."""
 from flask import render_template
 from flask_login import current_user
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.complaints import bp
@@ -14,6 +15,7 @@ from app.models import utcnow
 from app.navigation import add_nav
 from app.complaints import clocks
 from app.complaints.suggestions import suggestions
+from app.office import exports
 from app.office.access import REVIEW_ROLES
 from app.office.access import desk_required
 from app.office.access import may_use_desk
@@ -54,6 +56,13 @@ def index():
     """Complaints of the chosen sites over the last 30 days unless told, newest first."""
     f = parse(categories=queries.KINDS, statuses=queries.STATUSES, sorts=queries.SORTS,
               default_sort="-lodged", default_days=30)
+    fmt = exports.requested(f.errors)
+    if fmt:
+        from app.complaints import exports as files  # it reads this module's labels
+        zones = {s.id: s.timezone for s in f.sites}
+        return exports.download(fmt, _("Complaints"), f, files.list_columns({s.id: s.name for s in f.sites}),
+                                files.list_lines(exports.streamed(queries.complaints(f), scalars=True)),
+                                tz=lambda line: zones.get(line[0].site_id, f.tz))
     page = paginate(queries.complaints(f), f)
     return render_template(
         "complaints/index.html", f=f, page=page, followups=queries.followups_of(page.items),

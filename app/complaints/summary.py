@@ -1,16 +1,13 @@
 """The month's complaint summary (《客户投诉汇总及处理情况表》) per site, with the
 timely-handling rate and its late complaints, the common-interest complaints for the
-monthly service report to owners (《月度物业服务报告》), and a CSV for the management
-department."""
+monthly service report to owners (《月度物业服务报告》), and the form as XLSX and CSV
+for the management department (``app.complaints.exports``)."""
 from __future__ import annotations
 
-import io
 from collections import Counter
 from datetime import date
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
-from flask import Response
 from flask import abort
 from flask import render_template
 from flask import request
@@ -18,10 +15,11 @@ from flask_babel import gettext as _
 
 from app.complaints import bp
 from app.complaints import clocks
+from app.complaints import exports as files
 from app.complaints import queries
 from app.complaints.routes import LABELS
-from app.csvsafe import safe_writer
 from app.models import utcnow
+from app.office import exports
 from app.office.access import desk_required
 from app.office.filters import chosen_site
 from app.office.filters import local_today
@@ -55,8 +53,9 @@ def summary():
     result = clocks.month_rate(site, month, utcnow())
     by_kind = Counter(h.complaint.kind for h in result.all)
     by_category = Counter(h.complaint.category or "other" for h in result.all)
-    if request.args.get("format") == "csv":
-        return _csv(site, month, result)
+    fmt = exports.requested(errors)
+    if fmt:
+        return files.summary_file(fmt, site, month, result)
     names = queries.names_of([h.complaint.user_id for h in result.all])
     previous = (month - timedelta(days=1)).replace(day=1)
     following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
@@ -66,26 +65,3 @@ def summary():
         names=names, labels=LABELS, errors=errors, latest=_latest, previous=previous, following=following,
         now=utcnow(),
         late_only=request.args.get("late") == "1")
-
-
-def _csv(site, month, result) -> Response:
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel opens UTF-8 Chinese only with the mark
-    writer = safe_writer(out)
-    writer.writerow([_("Lodged at"), _("Unit"), _("Kind"), _("Category"), _("Channel"), _("Households"),
-                     _("Description"), _("Handling"), _("Owner's opinion"), _("Satisfaction"),
-                     _("In time"), _("Common interest")])
-    tz = ZoneInfo(site.timezone)
-    for h in result.all:
-        c, last = h.complaint, _latest(h)
-        writer.writerow([
-            c.lodged_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), c.unit or "",
-            str(LABELS["kinds"].get(c.kind, c.kind)), str(LABELS["categories"].get(c.category, c.category or "")),
-            str(LABELS["channels"].get(c.channel, c.channel)), c.households, c.description,
-            last.said if last else "", (last.owner_opinion or "") if last else "",
-            str(LABELS["satisfaction"].get(last.satisfaction, "")) if last and last.satisfaction else "",
-            str(LABELS["verdicts"][h.verdict]), _("Yes") if c.common_interest else "",
-        ])
-    name = f"complaints-{site.code}-{month:%Y-%m}.csv"
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})

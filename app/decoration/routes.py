@@ -20,6 +20,7 @@ from app.gate import display
 from app.models import Site
 from app.models.frontdesk import DecorationPermit
 from app.navigation import add_nav
+from app.office import exports
 from app.office import filters
 from app.office.access import desk_required
 from app.office.access import may_use_desk
@@ -44,10 +45,45 @@ def permits():
     """The permits of the user's sites (or the chosen one), newest first."""
     f = filters.parse(statuses=queries.STATUSES, sorts=queries.SORTS, default_sort="-start", people=False)
     today = filters.local_today(f.tz)
+    fmt = exports.requested(f.errors)
+    if fmt:
+        return exports.download(fmt, _("Decoration permits"), f, export_columns(f, today),
+                                exports.streamed(queries.permits_query(f, today), scalars=True))
     page = filters.paginate(queries.permits_query(f, today), f)
     return render_template("decoration/permits.html", f=f, page=page, today=today,
                            sites={s.id: s for s in f.sites},
                            statuses=[("today", _("In force today"))] + [(k, str(v)) for k, v in STATUS_LABELS.items()])
+
+
+def permit_status(p, today) -> str:
+    """The status the list shows: in force today, past its last day, or as recorded."""
+    if p.status == "active" and p.start_date <= today <= p.end_date:
+        return _("In force today")
+    if p.status == "active" and today > p.end_date:
+        return _("Past its last day")
+    return str(STATUS_LABELS.get(p.status, p.status))
+
+
+def export_columns(f, today) -> list[exports.Column]:
+    """The permits list as a file: what the list shows, days as date cells. Like the page,
+    no phone number of the applicant or the company."""
+    C = exports.Column
+    sites = {s.id: s.name for s in f.sites}
+    return [
+        C(_l("Unit"), lambda p: p.unit_code, width=10),
+        C(_l("Site"), lambda p: sites.get(p.site_id, ""), width=12),
+        C(_l("Decoration company"), lambda p: p.contractor, width=20),
+        C(_l("Applicant"), lambda p: p.applicant_name, width=10),
+        C(_l("Number of workers"), lambda p: p.worker_count, "number", 6),
+        C(_l("Workers' names"), lambda p: "、".join(p.workers or []), width=24),
+        C(_l("First day"), lambda p: p.start_date, "date", 11),
+        C(_l("Last day"), lambda p: p.end_date, "date", 11),
+        C(_l("Hours"), lambda p: f"{p.hours_start}–{p.hours_end}", width=12),
+        C(_l("Rules signed on"), lambda p: p.rules_signed_on if p.rules_signed else _("Not signed"), "date", 11),
+        C(_l("Deposit"), lambda p: p.deposit, "number", 9),
+        C(_l("Deposit returned on"), lambda p: p.deposit_returned_on if p.deposit_returned else "", "date", 11),
+        C(_l("Status"), lambda p: permit_status(p, today), width=10),
+    ]
 
 
 @bp.route("/permits/<permit_id>")

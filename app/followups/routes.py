@@ -30,6 +30,7 @@ from app.models import Site
 from app.models import User
 from app.models import utcnow
 from app.navigation import add_nav
+from app.office import exports
 from app.office import filters
 from app.office.access import followups_required
 from app.scoping import get_scoped_or_404
@@ -82,9 +83,48 @@ def board():
 def index():
     f = _filters()
     stmt = filters.ordered(queries.visible(current_user, f), f, queries.SORTS, FollowUp.id)
+    fmt = exports.requested(f.errors)
+    if fmt:
+        zones = {s.id: s.timezone for s in f.sites}
+        return exports.download(fmt, _("Follow-ups"), f, export_columns(f, utcnow()),
+                                followup_lines(exports.streamed(stmt, scalars=True)),
+                                tz=lambda line: zones.get(line[0].site_id, f.tz))
     page = filters.paginate(stmt, f)
     names = _names(c.assignee_id for c in page.items)
     return render_template("followups/list.html", page=page, names=names, **_page_context(f))
+
+
+def followup_lines(followups):
+    """``(follow-up, assignee's name)``, the names read a batch at a time."""
+    for batch in exports.in_batches(followups):
+        names = _names(fu.assignee_id for fu in batch)
+        for fu in batch:
+            yield fu, names.get(fu.assignee_id, "")
+
+
+def export_columns(f, now) -> list[exports.Column]:
+    """The follow-up list as a file: what the list shows, and when each was resolved and closed."""
+    C = exports.Column
+    sites = {s.id: s.name for s in f.sites}
+
+    def late(fu) -> str:
+        return _("Overdue") if fu.due_at and fu.status in ("open", "in_progress") and fu.due_at < now else ""
+
+    return [
+        C(_l("Follow-up"), lambda x: x[0].title or str(labels.CATEGORIES.get(x[0].category, x[0].category)),
+          width=30),
+        C(_l("Category"), lambda x: labels.CATEGORIES.get(x[0].category, x[0].category), width=10),
+        C(_l("Status"), lambda x: labels.STATUSES.get(x[0].status, x[0].status), width=10),
+        C(_l("Assigned to"), lambda x: x[1], width=10),
+        C(_l("Opened"), lambda x: x[0].opened_at, "datetime", 17),
+        C(_l("Due"), lambda x: x[0].due_at, "datetime", 17),
+        C(_l("Overdue"), lambda x: late(x[0]), width=8),
+        C(_l("Escalation"), lambda x: labels.LEVELS.get(x[0].escalation_level) if x[0].escalation_level else "",
+          width=12),
+        C(_l("Resolved at"), lambda x: x[0].resolved_at, "datetime", 17),
+        C(_l("Closed at"), lambda x: x[0].closed_at, "datetime", 17),
+        C(_l("Site"), lambda x: sites.get(x[0].site_id, ""), width=12),
+    ]
 
 
 def _names(ids) -> dict:

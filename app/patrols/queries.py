@@ -67,8 +67,8 @@ def open_findings_count():
             .correlate(Patrol).scalar_subquery())
 
 
-def patrol_list(f: ListFilters, route_id: str | None = None) -> SelectPagination:
-    """One page of rounds of the chosen sites, days, person, status and route."""
+def patrol_query(f: ListFilters, route_id: str | None = None):
+    """Rounds of the chosen sites, days, person, status and route, sorted; not yet paged."""
     missed, findings = missed_count(), findings_count()
     stmt = (select(Patrol.id, Patrol.started_at, Patrol.ended_at, Patrol.clock_flag, Patrol.route_id,
                    Site.name.label("site_name"), Site.timezone.label("tz"), Route.name.label("route_name"),
@@ -90,7 +90,12 @@ def patrol_list(f: ListFilters, route_id: str | None = None) -> SelectPagination
     elif f.status == "missed":
         stmt = stmt.where(Patrol.ended_at.is_not(None), missed > 0)
     columns = {"start": Patrol.started_at, "person": User.display_name, "missed": missed, "findings": findings}
-    return RowPagination(select=ordered(stmt, f, columns, Patrol.id), session=db.session(), page=f.page,
+    return ordered(stmt, f, columns, Patrol.id)
+
+
+def patrol_list(f: ListFilters, route_id: str | None = None) -> SelectPagination:
+    """One page of rounds of the chosen sites, days, person, status and route."""
+    return RowPagination(select=patrol_query(f, route_id), session=db.session(), page=f.page,
                          per_page=PER_PAGE, max_per_page=None, error_out=False)
 
 

@@ -16,6 +16,7 @@ from app.models import Patrol
 from app.models import Route
 from app.models import Site
 from app.navigation import add_nav
+from app.office import exports
 from app.office import filters
 from app.office.access import REVIEW_ROLES
 from app.office.access import review_required
@@ -63,9 +64,36 @@ def index():
     f = filters.parse(statuses=[s for s, _label in queries.STATUSES], sorts=queries.SORTS,
                       default_sort="-start", default_days=7)
     route_id = queries.chosen_route(f, request.args.get("route") or "")
+    fmt = exports.requested(f.errors)
+    if fmt:
+        return exports.download(fmt, _("Patrols"), f, export_columns(), exports.streamed(
+            queries.patrol_query(f, route_id)), tz=lambda row: row.tz)
     return render_template("patrols/index.html", f=f, page=queries.patrol_list(f, route_id), route_id=route_id,
                            routes=queries.site_routes(f.site_ids), people=filters.site_people(f.site_ids),
                            statuses=queries.STATUSES)
+
+
+def export_columns() -> list[exports.Column]:
+    """The patrol list as a file: one line per round, counts as numbers."""
+    C = exports.Column
+
+    def minutes(row):
+        return round((row.ended_at - row.started_at).total_seconds() / 60) if row.ended_at else None
+
+    return [
+        C(_l("Started"), lambda r: r.started_at, "datetime", 17),
+        C(_l("Ended"), lambda r: r.ended_at, "datetime", 17),
+        C(_l("Site"), lambda r: r.site_name, width=14),
+        C(_l("Route"), lambda r: r.route_name or _("Free round"), width=16),
+        C(_l("Walked by"), lambda r: r.person, width=12),
+        C(_l("Duration (minutes)"), minutes, "number", 10),
+        C(_l("Checkpoints reached"), lambda r: r.visited, "number", 10),
+        C(_l("Checkpoints on the route"), lambda r: r.planned if r.route_id else None, "number", 10),
+        C(_l("Missed"), lambda r: r.missed if r.ended_at and r.route_id else None, "number", 8),
+        C(_l("Findings"), lambda r: r.findings, "number", 8),
+        C(_l("Open findings"), lambda r: r.open_findings, "number", 8),
+        C(_l("Clock"), lambda r: "；".join(clock_flags(r.clock_flag)), width=20),
+    ]
 
 
 @bp.route("/<patrol_id>")

@@ -18,6 +18,7 @@ from app.models import FollowUp
 from app.models import Site
 from app.models import utcnow
 from app.navigation import add_nav
+from app.office import exports
 from app.office.access import approval_required
 from app.office.access import may_approve_repairs
 from app.office.access import may_take_requests
@@ -41,6 +42,7 @@ from app.admin.forms import options
 from app.complaints.queries import names_of
 from app.followups.labels import STATUSES as FOLLOWUP_STATUS_LABELS
 from app.scoping import get_scoped_or_404
+from sync.privacy import mask_phone
 
 @bp.app_template_filter("plain_qty")
 def plain_qty(value) -> str:
@@ -64,6 +66,12 @@ def index():
     """Repair orders of the chosen sites over the last 30 days unless told, newest first."""
     f = parse(categories=queries.URGENCIES, statuses=queries.STATUSES + queries.APPROVALS,
               sorts=queries.SORTS, default_sort="-requested", default_days=30)
+    fmt = exports.requested(f.errors)
+    if fmt:
+        zones = {s.id: s.timezone for s in f.sites}
+        return exports.download(fmt, gettext("Repair orders"), f, export_columns({s.id: s.name for s in f.sites}),
+                                order_lines(exports.streamed(queries.orders(f), scalars=True)),
+                                tz=lambda line: zones.get(line[0].site_id, f.tz))
     page = paginate(queries.orders(f), f)
     followups = {x.id: x for x in db.session.scalars(
         db.select(FollowUp).where(FollowUp.id.in_([o.followup_id for o in page.items if o.followup_id])))}
@@ -76,6 +84,41 @@ def index():
         sites={s.id: s for s in f.sites}, people=site_people(f.site_ids), now=utcnow(),
         urgencies=[(k, URGENCY_LABELS[k]) for k in queries.URGENCIES], statuses=statuses, labels=LABELS,
         active=FOLLOWUP_ACTIVE, may_approve=may_approve_repairs(current_user))
+
+
+def order_lines(orders):
+    """``(order, workers' names, assignee's name)``, the names read a batch at a time."""
+    for batch in exports.in_batches(orders):
+        workers = queries.workers_of(batch)
+        followups = dict(db.session.execute(db.select(FollowUp.id, FollowUp.assignee_id).where(
+            FollowUp.id.in_([o.followup_id for o in batch if o.followup_id]))).all())
+        names = names_of([o.user_id for o in batch] + list(followups.values())
+                         + [u for ids in workers.values() for u in ids])
+        for o in batch:
+            yield o, "、".join(names.get(u, "") for u in workers.get(o.id, [])), \
+                names.get(followups.get(o.followup_id), "")
+
+
+def export_columns(sites: dict[str, str]) -> list[exports.Column]:
+    """The repair orders list as a file (《维修任务单》 a line each), the owner's phone masked."""
+    C = exports.Column
+    return [
+        C(_l("Requested at"), lambda x: x[0].requested_at, "datetime", 17),
+        C(_l("Order number"), lambda x: x[0].number, width=18),
+        C(_l("Site"), lambda x: sites.get(x[0].site_id, ""), width=12),
+        C(_l("Urgency"), lambda x: URGENCY_LABELS.get(x[0].urgency, x[0].urgency), width=8),
+        C(_l("Unit"), lambda x: x[0].unit or "", width=10),
+        C(_l("Owner"), lambda x: x[0].owner_name or "", width=10),
+        C(_l("Phone"), lambda x: mask_phone(x[0].owner_phone), width=14),
+        C(_l("What needs repairing"), lambda x: x[0].description, width=40),
+        C(_l("Repair worker"), lambda x: x[1] or x[2], width=12),
+        C(_l("Status"), lambda x: STATUS_LABELS.get(x[0].status, x[0].status), width=10),
+        C(_l("Due"), lambda x: x[0].due_at if x[0].status == "open" else None, "datetime", 17),
+        C(_l("Repaired at"), lambda x: x[0].worked_at, "datetime", 17),
+        C(_l("Satisfaction"), lambda x: SATISFACTION_LABELS.get(x[0].satisfaction, "") if x[0].satisfaction
+          else "", width=10),
+        C(_l("Approved at"), lambda x: x[0].approved_at, "datetime", 17),
+    ]
 
 
 @bp.route("/<order_id>")

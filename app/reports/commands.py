@@ -1,6 +1,7 @@
-"""``flask --app wsgi reports material-feedback --month 2026-11 [--site CODE]``: CSV to stdout."""
-import io
+"""``flask --app wsgi reports material-feedback --month 2026-11 [--site CODE]``: CSV to stdout.
 
+The same form is a page with XLSX and CSV at the desk (``/stock/feedback``, ``app.stock.feedback``).
+"""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -8,12 +9,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.csvsafe import safe_writer
 from app.extensions import db
 from app.models import Site
+from app.office.exports import csv_lines
 from app.reports.material_feedback import feedback_rows
 from app.reports.material_feedback import parse_month
-from app.reports.material_feedback import quantity
 
 
 @click.group("reports")
@@ -36,12 +36,6 @@ def material_feedback_command(month, site_code):
         if site_code is not None and db.session.scalar(
                 select(Site.id).where(Site.code == site_code, Site.deleted_at.is_(None))) is None:
             raise click.BadParameter(_("No site has this code."), param_hint="--site")
-        header = [_("Site"), _("Store"), _("Item"), _("Unit of measure"), _("Defective quantity"),
-                  _("Number of counts"), _("Notes")]
-    buffer = io.StringIO()
-    writer = safe_writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in feedback_rows(year, number, site_code):
-        writer.writerow([row.site, row.store, row.item, row.unit, quantity(row.defective_qty),
-                         row.counts, row.notes])
-    click.echo("\ufeff" + buffer.getvalue(), nl=False)
+        from app.stock.feedback import columns  # the desk's form and this command print the same
+        text = "".join(csv_lines(columns(), feedback_rows(year, number, site_code), lambda row: "UTC"))
+    click.echo(text, nl=False)

@@ -17,6 +17,7 @@ from app.models import StockCount
 from app.models import Store
 from app.models import User
 from app.navigation import add_nav
+from app.office import exports
 from app.office.access import REVIEW_ROLES
 from app.office.access import review_required
 from app.office.filters import local_today
@@ -58,12 +59,53 @@ def checks():
     if "from" not in request.args and "to" not in request.args:
         f.date_to = local_today(f.tz)
         f.date_from = f.date_to.replace(day=1)
+    fmt = exports.requested(f.errors)
+    if fmt:
+        return exports.download(fmt, _("Stock checks"), f, check_columns(), check_lines(
+            exports.streamed(queries.checks(f), scalars=True)), tz=lambda line: line[1].tz)
     page = paginate(queries.checks(f), f)
     sites = [s for s in f.sites if s.id in f.site_ids]
     return render_template(
         "stock/checks.html", f=f, page=page, figures=queries.figures_of([c.id for c in page.items]),
         month=queries.month_by_store(sites),
         people=site_people(f.site_ids), statuses=[(k, STATUS_LABELS[k]) for k in queries.STATUSES])
+
+
+def check_lines(checks):
+    """``(check, figures)`` for each check, the figures read a batch at a time."""
+    for batch in exports.in_batches(checks):
+        figures = queries.figures_of([c.id for c in batch])
+        for c in batch:
+            yield c, figures[c.id]
+
+
+def check_status(check, row) -> str:
+    """The status the list shows, in words."""
+    if check.finished_at is None:
+        return _("Not finished")
+    if row.recounts:
+        return _("Sent back for a recount")
+    if row.pending:
+        return _("Awaiting a decision")
+    return _("Finished")
+
+
+def check_columns() -> list[exports.Column]:
+    """The checks list as a file: one line per check with its figures as numbers."""
+    C = exports.Column
+    return [
+        C(_l("Started"), lambda x: x[0].started_at, "datetime", 17),
+        C(_l("Finished at"), lambda x: x[0].finished_at, "datetime", 17),
+        C(_l("Site"), lambda x: x[1].site_name, width=12),
+        C(_l("Store"), lambda x: x[1].store_name or _("All stores"), width=14),
+        C(_l("Counted by"), lambda x: x[1].who, width=10),
+        C(_l("Items counted"), lambda x: x[1].item_count, "number", 8),
+        C(_l("Differences"), lambda x: x[1].differences, "number", 8),
+        C(_l("Net difference"), lambda x: x[1].difference_sum, "number", 8),
+        C(_l("Defective"), lambda x: x[1].defective, "number", 8),
+        C(_l("Awaiting decision"), lambda x: x[1].pending, "number", 8),
+        C(_l("Status"), lambda x: check_status(*x), width=14),
+    ]
 
 
 def _check_page(check: StockCheck, *, error=None, error_count=None, status: int = 200):

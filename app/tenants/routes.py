@@ -7,6 +7,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -14,6 +15,7 @@ from app.admin.views import form_page
 from app.extensions import db
 from app.models import Site
 from app.models.frontdesk import RentalHousehold
+from app.office import exports
 from app.office import filters
 from app.office.access import desk_required
 from app.office.values import as_lines
@@ -40,10 +42,33 @@ def index():
     if show not in queries.SHOWS:
         errors.append(_("Unknown choice; showing the households not yet informed or registered."))
         show = "missing"
+    fmt = exports.requested(errors)
+    if fmt and site is not None:
+        title = _("Tenant registration")
+        return exports.respond(fmt, f"{title}_{site.name}", export_columns(), queries.households(site.id, show),
+                               tz=site.timezone, title=title)
     rows = queries.households(site.id, show) if site else []
     rate = queries.rates([site.id])[site.id] if site else None
     return render_template("tenants/index.html", site=site, sites=sites, errors=errors, show=show,
                            households=rows, rate=rate, target=TARGET)
+
+
+def export_columns() -> list[exports.Column]:
+    """A site's rental households as a file, days as date cells, as the list shows them."""
+    C = exports.Column
+
+    def done(flag, day, missing):
+        return (day or _("Yes")) if flag else missing
+
+    return [
+        C(_l("Unit"), lambda h: h.unit.code, width=10),
+        C(_l("Number of tenants"), lambda h: h.tenant_count, "number", 6),
+        C(_l("Tenants"), lambda h: "、".join(h.tenant_names or []), width=24),
+        C(_l("Moved in"), lambda h: h.move_in_on, "date", 11),
+        C(_l("Informed"), lambda h: done(h.informed, h.informed_on, _("Not informed")), "date", 11),
+        C(_l("Registered"), lambda h: done(h.registered, h.registered_on, _("Not registered")), "date", 11),
+        C(_l("Moved out"), lambda h: h.moved_out_on, "date", 11),
+    ]
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -82,6 +82,7 @@ ACCESS = {
     "stock.check": REVIEW,
     "stock.approve": REVIEW,  # app.stock.decisions.DECIDERS
     "stock.recount": REVIEW,
+    "stock.feedback": REVIEW,  # the month's 《物资质量使用反馈单》 of one of the person's sites
     # The front desk: complaints taken, classified and answered (clerks and reviewers).
     "complaints.index": DESK,
     "complaints.detail": DESK,
