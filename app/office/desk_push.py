@@ -12,7 +12,6 @@ from datetime import timedelta
 from flask_babel import gettext
 from sqlalchemy import select
 
-from app.api.store import SqlStore
 from app.extensions import db
 from app.models import SyncDevice
 from app.models import new_id
@@ -49,6 +48,8 @@ def submit(actor, records: list[tuple[str, str, dict]], now: datetime | None = N
 
     :raises Refused: the engine rejected one; its first message, translated, and its field
     """
+    from app.api.store import SqlStore  # the API package imports the pages that import this module
+
     now = now or utcnow()
     device = desk_device(actor.id)
     last = db.session.scalar(select(SyncDevice.last_seq).where(SyncDevice.device_id == device)) or 0
