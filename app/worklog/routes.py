@@ -118,8 +118,7 @@ def note():
     errors: list[str] = []
     site = _site(visible_sites(), errors)
     if site is None or errors:
-        flash(_("That site is not one of yours."), "error")
-        return redirect(url_for("worklog.day"))
+        abort(404)  # another site's id, as every page of the desk answers it
     when = (request.form.get("day") or "").strip()
     text = request.form.get("text") or ""
     try:

@@ -51,6 +51,7 @@ IGNORED_TABLES = {"login_attempts": "failed sign-ins are recorded on purpose"}
 
 # Routes without an id in the URL whose body names a site's rows, with a body for one site.
 BODY_PROBES = {
+    "worklog.note": lambda s: {"site": s.site, "day": "2026-12-01", "text": "偷"},
     "complaints.new": lambda s: {"site_id": s.site, "kind": "valid", "channel": "phone", "description": "偷"},
     "complaints.merge": lambda s: {"complaint_id": s.owned["complaints"], "description": "偷"},
     "admin.units_import": lambda s: {"site_id": s.site},
