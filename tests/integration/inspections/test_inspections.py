@@ -74,7 +74,7 @@ def test_a_week_is_counted_per_manager_against_two(client, world, desk_for, last
     assert tally(now) == {world.users["manager1"]: "short"} and "1 / 2" in now
     # one inspection, as the printable form: the items in Chinese, the not-ok one marked
     form = desk.text(f"/inspections/{mon['entity_id']}")
-    assert "服务过程检验单" in form and "垃圾桶清运及时" in form and "垃圾桶未及时清运" in form
+    assert "服务过程检验单" in form and "检验项目" in form and "垃圾桶清运及时" in form and "垃圾桶未及时清运" in form
     assert 'data-item="bins" class="not-ok"' in form and "70" in form and "data-print" in form
     assert "<script>" not in form
 
