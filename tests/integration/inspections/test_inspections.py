@@ -117,3 +117,23 @@ def test_a_team_lead_inspects_their_own_post(client, world):
     mutation = inspection(lead, world, person="guard1", checklist={k: False for k, _ in rules.checklist("security")},
                           score=40)
     assert statuses(lead, mutation) == ["applied"]
+
+
+def test_the_inspector_pulls_their_inspection_and_the_person_does_not(client, world):
+    from tests.integration.sync.test_api_pull import by_type
+    from tests.integration.sync.test_api_pull import pull_all
+
+    manager = SyncPhone(client, "manager1")
+    mutation = inspection(manager, world, score=88)
+    assert statuses(manager, mutation) == ["applied"]
+    mine = by_type(pull_all(manager)[0]).get("inspection", {})
+    row = mine[mutation["entity_id"]]
+    assert (row["data"]["score"], row["data"]["post"], row["data"]["checklist"]) == (88, "cleaning", CLEAN_OK)
+    assert "inspection" not in by_type(pull_all(SyncPhone(client, "clean1"))[0])
+
+
+def test_a_bad_week_on_the_page_says_so_and_shows_this_week(desk_for, world):
+    page = desk_for("manager1").text(f"/inspections?site={world.site1}&week=last-week")
+    assert "日期无效，显示本周。" in page
+    monday = rules.week_start(datetime.now(CST).date())
+    assert f"{monday.isoformat()} – " in page
