@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from app import stock
     from app import tenants
     from app import worklog
+    from app import inspections
 
     app.register_blueprint(main.bp)
     app.register_blueprint(phone.bp)
@@ -96,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(stock.bp)
     app.register_blueprint(complaints.bp)
     app.register_blueprint(worklog.bp)
+    app.register_blueprint(inspections.bp)
     app.register_blueprint(decoration.bp)
     app.register_blueprint(tenants.bp)
     app.register_blueprint(repairs.bp)

@@ -16,6 +16,7 @@ from typing import Any
 from marshmallow import fields
 
 from sync import id_numbers
+from sync import inspection_rules
 from sync import messages as m
 from sync import schemas as s
 from sync.handlers import HANDLERS
@@ -65,6 +66,11 @@ def rules() -> dict[str, Any]:
                     for name, pattern in s.FORMATS.items()},
         "id_number": {"kinds": list(id_numbers.KINDS), "check_failed": m.ID_CHECK_FAILED,
                       "not_resident": m.ID_NOT_RESIDENT, "with_no_document": m.ID_WITH_NO_DOCUMENT},
+        # Staff inspections: each post's checklist, who inspects, and the checklist's message.
+        "inspection": {"checklists": {post: [list(item) for item in items]
+                                      for post, items in inspection_rules.CHECKLISTS.items()},
+                       "reviewer_roles": list(inspection_rules.REVIEWER_ROLES),
+                       "checklist_invalid": {"message": m.INSPECTION_CHECKLIST_INVALID}},
     }
 
 

@@ -83,3 +83,4 @@ from sync import complaints  # noqa: E402,F401
 from sync import shifts  # noqa: E402,F401
 from sync import repairs  # noqa: E402,F401
 from sync import attendance  # noqa: E402,F401
+from sync import inspections  # noqa: E402,F401

@@ -96,6 +96,13 @@ WORKLOG_DAY_INVALID = N_("Please give the day as year-month-day, e.g. 2026-12-04
 WORKLOG_DAY_FUTURE = N_("A work-log note cannot be written for a day that has not come yet.")
 WORKLOG_NOTE_REQUIRED = N_("Please write the note.")
 ATTENDANCE_NOT_FOR_POSTS = N_("People sign in and out on their own phones, not on a post's phone.")
+INSPECTION_PERSON_REQUIRED = N_("Please choose the person inspected.")
+INSPECTION_PERSON_INVALID = N_("This person does not work at this site.")
+INSPECTION_NOT_SELF = N_("You cannot inspect yourself.")
+INSPECTION_NO_POST = N_("This person has no post to be inspected at.")
+INSPECTION_NOT_ALLOWED = N_("Only managers, supervisors, admins and the team lead of this person's post may record an inspection.")
+INSPECTION_CHECKLIST_INVALID = N_("Please mark every item of the checklist as ok or not ok.")
+INSPECTION_SCORE_INVALID = N_("Please give a score from 0 to 100.")
 INSIDE_COUNT_INVALID = N_("Please give how many visitors are inside (0 or more).")
 MUTATION_ID_REUSED = N_("This record's id was already used for a different record; please record it again.")
 

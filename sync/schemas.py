@@ -671,3 +671,19 @@ def flatten_errors(errors: Any, prefix: str = "") -> dict[str, list[str]]:
     else:
         flat[prefix or "_schema"] = [str(errors)]
     return flat
+
+
+# -- staff inspections (书面考核) ---------------------------------------------------------
+
+class InspectionRecordSchema(DataSchema):
+    """``inspection.record``: a written inspection of a person (《服务过程检验单》); the
+    checklist maps each item of the person's post to ok (``true``) or not ok (``false``)."""
+
+    site_id = Ref(required=True, required_message=m.SITE_REQUIRED)
+    person_id = Ref(required=True, required_message=m.INSPECTION_PERSON_REQUIRED)
+    checklist = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True,
+                            error_messages={"required": m.INSPECTION_CHECKLIST_INVALID,
+                                            "null": m.INSPECTION_CHECKLIST_INVALID,
+                                            "invalid": m.INSPECTION_CHECKLIST_INVALID})
+    score = Count(0, 100, m.INSPECTION_SCORE_INVALID, required=True)
+    notes = Text(2000)

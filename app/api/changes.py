@@ -46,6 +46,7 @@ from app.models import Store
 from app.models import Unit
 from app.models import User
 from app.models import Visit
+from app.models import Inspection
 from app.models import WorklogNote
 from app.models import book_quantities
 from sync.photos import photo_state
@@ -458,3 +459,6 @@ register_change_type("attendance", Attendance, lambda r, v: {
 register_change_type("worklog_note", WorklogNote, lambda r, v: {
     "site_id": r.site_id, "day": r.day, "text": r.text, "at": iso(r.at), "added_later": r.added_later},
     visible=own_recent("at"))
+register_change_type("inspection", Inspection, lambda r, v: {
+    "site_id": r.site_id, "person_id": r.person_id, "post": r.post, "day": r.day, "at": iso(r.at),
+    "checklist": r.checklist, "score": r.score, "notes": r.notes}, visible=own_recent("at"))

@@ -47,6 +47,7 @@ from app.models import SyncDevice
 from app.models import User
 from app.models import Visit
 from app.models import Attendance
+from app.models import Inspection
 from app.models import WorklogNote
 from app.models import StockMovement
 from app.models.base import _serialise_writers
@@ -68,7 +69,7 @@ KIND_MODELS = {
     "followup": FollowUp, "followup_event": FollowUpEvent, "conflict": Conflict, "photo": Photo,
     "complaint": Complaint, "complaint_reply": ComplaintReply, "shift": Shift, "repair": RepairOrder,
     "repair_work": RepairWork, "stock_movement": StockMovement,
-    "attendance": Attendance, "worklog_note": WorklogNote,
+    "attendance": Attendance, "worklog_note": WorklogNote, "inspection": Inspection,
 }
 STORE_MANAGED = {"version", "updated_at"}
 JOURNAL_COLUMNS = [c.key for c in JournalRow.__table__.columns]

@@ -50,3 +50,4 @@ from app.models.repairs import RepairOrder  # noqa: F401
 from app.models.repairs import RepairWork  # noqa: F401
 from app.models.worklog import Attendance  # noqa: F401
 from app.models.worklog import WorklogNote  # noqa: F401
+from app.models.inspections import Inspection  # noqa: F401

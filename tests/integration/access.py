@@ -52,6 +52,8 @@ ACCESS = {
     "worklog.day": SIGNED_IN,
     "worklog.note": SIGNED_IN,
     "worklog.attendance": REVIEW,
+    "inspections.week": REVIEW,
+    "inspections.show": REVIEW,
     # The office: managers, supervisors and admins review their sites.
     "review.dashboard": REVIEW,
     "review.search": REVIEW,

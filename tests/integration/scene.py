@@ -358,6 +358,7 @@ def site_records(app, world, n: int, secret: str):
     stock check, a complaint and a repair order."""
     from app.models import Conflict
     from tests.integration.sync.helpers import Outbox
+    from sync import inspection_rules
 
     site = getattr(world, f"site{n}")
 
@@ -396,6 +397,9 @@ def site_records(app, world, n: int, secret: str):
                                                      "description": f"{secret}投诉", "channel": "phone"}),
          cs.outbox.mutation("repair.create", {"site_id": site, "urgency": "normal", "channel": "phone",
                                               "description": f"{secret}报修"}))
+    push(manager, manager.outbox.mutation("inspection.record", {
+        "site_id": site, "person_id": world.users[f"clean{n}"], "score": 80, "notes": f"{secret}考核",
+        "checklist": {key: True for key, _ in inspection_rules.checklist("cleaning")}}))
     with app.app_context():
         db.session.add(Conflict(site_id=site, entity_type="visit", entity_id=visit["entity_id"],
                                 field="checked_out_at", kept=None, lost="2026-01-01", reason=secret))

@@ -7,6 +7,7 @@ import { screensFor } from "../lib/screens.js";
 import { currentSite, currentUser, isPost } from "../lib/session.js";
 import { h, render, signInFirst } from "../ui/dom.js";
 import { attendanceCard, worklogCard } from "./attendance.js";
+import { inspectionCard } from "./inspections.js";
 
 function tile(href, title, detail) {
   return h("a", { class: "tile", href }, h("strong", {}, title), h("span", { class: "meta" }, detail));
@@ -45,7 +46,8 @@ export async function show() {
     : null;
   const site = sites.find((s) => s.id === siteId);
   const tz = (site && site.timezone) || "Asia/Shanghai";
-  const day = site ? await Promise.all([attendanceCard(user, siteId, site, tz, show), worklogCard(user, siteId, tz, show)])
+  const day = site ? await Promise.all([attendanceCard(user, siteId, site, tz, show), worklogCard(user, siteId, tz, show),
+    inspectionCard(user, siteId, tz, show)])
     : [];
   render(
     h("section", { class: "card" },
@@ -64,6 +66,7 @@ export async function show() {
     h("a", { class: refused.length ? "button block danger" : "button block", href: "/m/sync", id: "home-sync",
       style: "margin-top:.8rem" }, syncLine(w.total, refused.length)),
     day[1] || null,
+    day[2] || null,
   );
   await getMeta("sync_state");
 }
