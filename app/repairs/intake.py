@@ -14,24 +14,14 @@ from app.office import desk_push
 FIELDS = ("site_id", "description", "urgency", "channel", "unit", "owner_name", "owner_phone")
 
 
-class Refused(Exception):
-    """The engine refused the request; ``errors`` maps field -> translated messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
-
-
 def take(actor, data: dict) -> str:
     """Record a repair request as ``actor`` and commit; the new order's id.
 
-    :raises Refused: the engine rejected it; nothing was written
+    :raises app.office.desk_push.Refused: the engine rejected it (``errors``: field ->
+        translated messages); nothing was written
     """
     body = {key: data.get(key) for key in FIELDS if data.get(key) not in (None, "")}
     body["photo_ids"] = []
     repair_id = new_id()
-    try:
-        desk_push.submit(actor, [("repair.create", repair_id, body)])
-    except desk_push.Refused as refused:
-        raise Refused(refused.errors) from None
+    desk_push.submit(actor, [("repair.create", repair_id, body)])
     return repair_id

@@ -18,6 +18,7 @@ from app.models import FollowUp
 from app.models import Site
 from app.models import utcnow
 from app.navigation import add_nav
+from app.office import desk_push
 from app.office import exports
 from app.office.access import approval_required
 from app.office.access import may_approve_repairs
@@ -151,7 +152,7 @@ def new():
         # CSRFProtect has checked the token; the engine judges everything else.
         try:
             repair_id = intake.take(current_user, {name: form[name].data for name in intake.FIELDS})
-        except intake.Refused as refused:
+        except desk_push.Refused as refused:
             status = 422
             for name, messages in refused.errors.items():
                 target = form[name] if name in form else form.description

@@ -89,7 +89,3 @@ def feedback_rows(year: int, month: int, site_code: str | None = None) -> list[F
                  for _, line in sorted(lines.items(), key=lambda kv: (kv[1]["store"], kv[1]["item"], kv[0]))]
     return rows
 
-
-def quantity(value: Decimal) -> str:
-    """``Decimal("2.500")`` -> ``"2.5"``, ``Decimal("3.000")`` -> ``"3"``."""
-    return format(value.normalize(), "f")

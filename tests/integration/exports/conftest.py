@@ -12,7 +12,7 @@ import pytest
 from tests.integration.gate.conftest import gate  # noqa: F401  (fixture)
 from tests.integration.patrols.conftest import desk_for  # noqa: F401  (fixture)
 from tests.integration.patrols.conftest import phone  # noqa: F401  (fixture)
-from tests.integration.complaints.test_complaints_pages import lodge  # noqa: F401  (fixture)
+from tests.integration.complaints.conftest import lodge  # noqa: F401  (fixture)
 from tests.integration.repairs.conftest import take  # noqa: F401  (fixture)
 from tests.integration.stock.conftest import keeper  # noqa: F401  (fixture)
 
