@@ -166,7 +166,7 @@ def create(ctx: Context, data: dict[str, Any]) -> None:
                 record_id=ctx.entity_id)
     for earlier in merged:
         _merge(ctx, earlier, record, followup)
-    refresh(ctx, record, site)
+    refresh(ctx, record, site, replies=[])  # a complaint just taken has none yet
 
 
 def _earlier(ctx: Context, site_id: str, data: dict[str, Any]) -> str | None:
@@ -224,13 +224,14 @@ def _complaint(ctx: Context, ident: str, field_name: str) -> tuple[dict[str, Any
     return complaint, ctx.require_site(complaint["site_id"], field_name)
 
 
-def refresh(ctx: Context, complaint: dict[str, Any], site) -> None:
+def refresh(ctx: Context, complaint: dict[str, Any], site, replies: list[dict[str, Any]] | None = None) -> None:
     """Bring the complaint's follow-up in line with its clocks: due at the next one still
     running; resolved once none runs and the owner was not left unsatisfied."""
     followup = ctx.store.get("followup", complaint["followup_id"]) if complaint.get("followup_id") else None
     if followup is None or followup["status"] not in ACTIVE:
         return
-    replies = ctx.store.find("complaint_reply", complaint_id=complaint["id"])
+    if replies is None:
+        replies = ctx.store.find("complaint_reply", complaint_id=complaint["id"])
     found = clocks.clocks(complaint, replies, site.settings, _tz(site))
     due = clocks.next_due(found)
     if due is not None and due != followup["due_at"]:
