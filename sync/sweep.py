@@ -6,7 +6,8 @@ actions out. Nothing here reads a clock: ``now`` and the site's ``tzinfo`` are g
 * **open**: a visitor still inside at the end of the gate day, a manager with no patrol by
   the end of the day, a route not walked by the end of its window plus a grace period (a
   plan that repeats, e.g. night rounds every 2 hours, has one round per slot of its window
-  and opens one follow-up per missed slot), a store with no stock check by the 25th. Each
+  and opens one follow-up per missed slot), a store with no stock check by the 25th, a
+  manager with fewer than two written staff inspections in a week (Monday to Sunday). Each
   has a natural key, so that a run that finds the key already marked opens nothing; the
   follow-up's id is derived from the key too.
 * **escalate**: an open or in-progress follow-up past its due time goes one level up the
@@ -35,6 +36,7 @@ from datetime import tzinfo
 from typing import Any
 from typing import Iterable
 
+from sync import inspection_rules
 from sync import rules
 from sync.context import derived_id
 from sync.messages import N_
@@ -44,7 +46,8 @@ NO_PATROL = "no_patrol"
 MISSED_ROUTE = "missed_route"
 OPEN_VISIT = "open_visit"
 NO_STOCK_CHECK = "no_stock_check"
-KINDS = (NO_PATROL, MISSED_ROUTE, OPEN_VISIT, NO_STOCK_CHECK)
+FEW_INSPECTIONS = "few_inspections"
+KINDS = (NO_PATROL, MISSED_ROUTE, OPEN_VISIT, NO_STOCK_CHECK, FEW_INSPECTIONS)
 MISSED_SLOT = "missed_route_slot"  # a title only: the follow-up's kind is MISSED_ROUTE
 OWNER, MANAGER_LEVEL, QUALITY = 0, 1, 2
 TOP_LEVEL = QUALITY
@@ -61,7 +64,7 @@ DEFAULTS: dict[str, Any] = {
     "patrol_weekdays": [1, 2, 3, 4, 5, 6, 7],  # ISO weekdays a manager must patrol
     "sweep_lookback_days": 2,  # deadlines older than this are left alone (a first run, a long outage)
 }
-CLOCKS = {OPEN_VISIT: 720, NO_PATROL: 1440, MISSED_ROUTE: 1440, NO_STOCK_CHECK: 4320}
+CLOCKS = {OPEN_VISIT: 720, NO_PATROL: 1440, MISSED_ROUTE: 1440, NO_STOCK_CHECK: 4320, FEW_INSPECTIONS: 2880}
 
 TITLES = {
     NO_PATROL: N_("No patrol by %(name)s on %(date)s"),
@@ -69,6 +72,7 @@ TITLES = {
     MISSED_SLOT: N_("Route %(route)s: the %(time)s round of %(date)s was not walked"),
     OPEN_VISIT: N_("Visitor %(name)s still inside at the end of the gate day on %(date)s"),
     NO_STOCK_CHECK: N_("No stock check of %(store)s by %(date)s"),
+    FEW_INSPECTIONS: N_("%(name)s wrote %(count)s of %(required)s staff inspections in the week of %(date)s"),
 }
 SETTLED = {
     NO_PATROL: N_("A patrol started at %(at)s reached the server at %(synced)s: "
@@ -79,6 +83,8 @@ SETTLED = {
                    "they left before the end of the gate day."),
     NO_STOCK_CHECK: N_("A stock check started at %(at)s reached the server at %(synced)s: "
                        "the check was done in time."),
+    FEW_INSPECTIONS: N_("An inspection written at %(at)s reached the server at %(synced)s: "
+                        "the week's inspections were written in time."),
 }
 ESCALATED = {
     MANAGER_LEVEL: N_("Overdue since %(due)s: passed to the service-centre manager."),
@@ -161,6 +167,16 @@ class StockCheckFact:
 
 
 @dataclass(frozen=True)
+class InspectionFact:
+    """A written staff inspection by ``user_id`` (the inspector), at its corrected time."""
+
+    id: str
+    user_id: str
+    at: datetime
+    received_at: datetime
+
+
+@dataclass(frozen=True)
 class FollowUpFact:
     id: str
     status: str
@@ -214,6 +230,7 @@ class SiteFacts:
     visits: tuple[VisitFact, ...] = ()
     patrols: tuple[PatrolFact, ...] = ()
     stock_checks: tuple[StockCheckFact, ...] = ()
+    inspections: tuple[InspectionFact, ...] = ()
     followups: tuple[FollowUpFact, ...] = ()
     marks: tuple[MarkFact, ...] = ()
     id_secret: str = ""
@@ -421,7 +438,7 @@ def open_plan(site: SiteFacts, now: datetime) -> list[Open]:
     start = now - timedelta(days=int(settings["sweep_lookback_days"]))
     marked = {m.key for m in site.marks}
     found: list[Open] = []
-    for rule in (_open_visits, _no_patrols, _missed_routes, _no_stock_checks):
+    for rule in (_open_visits, _no_patrols, _missed_routes, _no_stock_checks, _few_inspections):
         for action in rule(site, settings, start, now):
             if action.key not in marked:
                 marked.add(action.key)
@@ -547,6 +564,41 @@ def _no_stock_checks(site, settings, start, now) -> Iterable[Open]:
             )
 
 
+def _few_inspections(site, settings, start, now) -> Iterable[Open]:
+    """A manager short of the week's written inspections (作业指导书: 书面考核不少于2次), once
+    the site's Sunday has ended; the follow-up is the manager's own."""
+    managers = sorted(p.id for p in site.people if p.role == "manager" and p.active)
+    mondays = sorted({inspection_rules.week_start(d) for d in _days(start, now, site.tz)})
+    for monday in mondays:
+        since = at_local(monday, "00:00", site.tz)
+        deadline = at_local(monday + timedelta(days=7), "00:00", site.tz)
+        if not _in_window(deadline, start, now):
+            continue
+        for manager in managers:
+            written = _inspections_between(site, since, deadline, manager)
+            if inspection_rules.kept(len(written)):
+                continue
+            week = monday.isoformat()
+            yield _open(
+                site, settings, key=f"{FEW_INSPECTIONS}:{site.site_id}:{manager}:{week}",
+                kind=FEW_INSPECTIONS, subject_id=manager, period=week, since=since, deadline=deadline,
+                category="inspection", source_id=manager, source_user_id=manager,
+                title=Message(TITLES[FEW_INSPECTIONS], {
+                    "name": site.names.get(manager, ""), "count": len(written),
+                    "required": inspection_rules.REQUIRED_PER_WEEK, "date": week}),
+                detail={"user_id": manager, "week": week, "written": len(written),
+                        "required": inspection_rules.REQUIRED_PER_WEEK},
+                owner=manager,
+            )
+
+
+def _inspections_between(site: SiteFacts, since: datetime, deadline: datetime,
+                         user_id: str) -> list[InspectionFact]:
+    """The person's inspections of the week ``[since, deadline)``, earliest first."""
+    return sorted((i for i in site.inspections if i.user_id == user_id and since <= i.at < deadline),
+                  key=lambda i: (i.at, i.id))
+
+
 def _patrol_between(site: SiteFacts, since: datetime, deadline: datetime, *, user_id: str | None = None,
                     route_id: str | None = None) -> PatrolFact | None:
     """The earliest patrol (by this person, or on this route) started within the bounds."""
@@ -606,6 +658,12 @@ def _proof(site: SiteFacts, mark: MarkFact) -> tuple[str, str, datetime, datetim
     if mark.kind == NO_STOCK_CHECK:
         check = _check_between(site, mark.since, mark.deadline, mark.subject_id)
         return None if check is None else ("stock_check", check.id, check.started_at, check.received_at)
+    if mark.kind == FEW_INSPECTIONS:
+        written = _inspections_between(site, mark.since, mark.deadline, mark.subject_id)
+        if not inspection_rules.kept(len(written)):
+            return None
+        last = written[inspection_rules.REQUIRED_PER_WEEK - 1]
+        return ("inspection", last.id, last.at, last.received_at)
     return None
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import DEFAULT_SITE_SETTINGS
 from app.models import FollowUp
+from app.models import Inspection
 from app.models import Patrol
 from app.models import Route
 from app.models import Site
@@ -34,6 +35,7 @@ from sync.store import UserRef
 # (a route window that began the day before, a month's stock check).
 PATROL_MARGIN = timedelta(days=3)
 CHECK_MARGIN = timedelta(days=33)
+WEEK_MARGIN = timedelta(days=8)
 
 
 def site_settings(site: Site) -> dict:
@@ -74,6 +76,7 @@ def site_facts(site: Site, now: datetime) -> sweep.SiteFacts:
                       pending.visits),
         patrols=_merge(_facts(_patrols(only, start - PATROL_MARGIN)), pending.patrols),
         stock_checks=_merge(_facts(_checks(only, start - CHECK_MARGIN)), pending.stock_checks),
+        inspections=_merge(_facts(_inspections(only, start - WEEK_MARGIN)), pending.inspections),
         followups=_overdue(site.id, now),
         marks=_merge(_facts(_marks(only, SweepMark.deadline > start - PATROL_MARGIN)), pending.marks),
     )
@@ -103,11 +106,13 @@ def pending_facts(site_ids: list[str]) -> list[sweep.SiteFacts]:
     patrols = _patrols(sites, since, subjects=patrol_subjects) if patrol_subjects else []
     visits = _visits(sites, None, [m.subject_id for _, m in marks if m.kind == sweep.OPEN_VISIT])
     checks = _checks(sites, since) if sweep.NO_STOCK_CHECK in kinds else []
+    inspections = _inspections(sites, since) if sweep.FEW_INSPECTIONS in kinds else []
     zones = dict(db.session.execute(select(Site.id, Site.timezone).where(Site.id.in_(sites))).all())
     return [sweep.SiteFacts(
         site_id=site_id, tz=ZoneInfo(zones[site_id]), settings={},
         visits=_facts(visits, site_id), patrols=_facts(patrols, site_id),
-        stock_checks=_facts(checks, site_id), marks=_facts(marks, site_id),
+        stock_checks=_facts(checks, site_id), inspections=_facts(inspections, site_id),
+        marks=_facts(marks, site_id),
     ) for site_id in sites]
 
 
@@ -196,6 +201,14 @@ def _checks(site_ids, since) -> list:
         .where(StockCheck.site_id.in_(site_ids), StockCheck.deleted_at.is_(None),
                StockCheck.started_at >= since).order_by(StockCheck.id))
     return [(r.site_id, sweep.StockCheckFact(r.id, r.store_id, r.started_at, r.received_at)) for r in rows]
+
+
+def _inspections(site_ids, since) -> list:
+    rows = db.session.execute(
+        select(Inspection.id, Inspection.site_id, Inspection.user_id, Inspection.at, Inspection.received_at)
+        .where(Inspection.site_id.in_(site_ids), Inspection.deleted_at.is_(None), Inspection.at >= since)
+        .order_by(Inspection.id))
+    return [(r.site_id, sweep.InspectionFact(r.id, r.user_id, r.at, r.received_at)) for r in rows]
 
 
 def _overdue(site_id: str, now: datetime) -> tuple[sweep.FollowUpFact, ...]:

@@ -27,5 +27,5 @@ SOURCE_TYPES = {
     "stock_count": _l("Stock difference"), "patrol": _l("Patrol"), "visit": _l("Visitor record"),
     "no_patrol": _l("No patrol by the end of the day"), "missed_route": _l("Route not walked"),
     "open_visit": _l("Visitor still inside"), "no_stock_check": _l("No stock check this month"),
-    "repair": _l("Repair order"),
+    "few_inspections": _l("Too few staff inspections this week"), "repair": _l("Repair order"),
 }

@@ -45,7 +45,8 @@ export const SOURCE_NAMES = () => ({
   finding: t("Patrol finding"), incident: t("Suspicious person"), patrol: t("Missed checkpoints"),
   stock_count: t("Stock difference"), complaint: t("Complaint"), no_patrol: t("No patrol today"),
   missed_route: t("Route not walked"), open_visit: t("Visitor still inside"),
-  no_stock_check: t("No stock check this month"), repair: t("Repair order"),
+  no_stock_check: t("No stock check this month"), few_inspections: t("Too few staff inspections this week"),
+  repair: t("Repair order"),
 });
 
 function notesOf(row) {

@@ -226,10 +226,11 @@ def test_a_check_day_past_the_end_of_a_short_month_is_its_last_day():
 # -- what a run leaves alone -----------------------------------------------------------
 
 def test_a_marked_key_is_never_opened_again():
-    """Idempotence: the marks a run leaves make a second run open nothing."""
+    """Idempotence: the marks a run leaves make a second run open nothing. A week's look-back
+    from Monday night holds a deadline of every kind."""
     site = facts(routes=(ROUTE,), stores=(STORE,), visits=(visit("v1", local(2026, 11, 26, 14)),),
-                 settings={})
-    now = local(2026, 11, 27, 1)
+                 settings={"sweep_lookback_days": 7})
+    now = local(2026, 11, 30, 1)
     first = sweep.open_plan(site, now)
     assert {a.kind for a in first} == set(sweep.KINDS)
     again = replace(site, marks=tuple(mark_for(a) for a in first))
