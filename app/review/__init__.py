@@ -8,3 +8,4 @@ from app.review import routes  # noqa: E402,F401
 from app.review import devices  # noqa: E402,F401
 from app.review import search  # noqa: E402,F401
 from app.review import conflicts  # noqa: E402,F401
+from app.review import calendar  # noqa: E402,F401

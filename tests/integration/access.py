@@ -56,6 +56,8 @@ ACCESS = {
     "inspections.show": REVIEW,
     # The office: managers, supervisors and admins review their sites.
     "review.dashboard": REVIEW,
+    "review.calendar": REVIEW,
+    "review.calendar_sites": REVIEW,
     "review.search": REVIEW,
     "review.conflicts": REVIEW,
     "review.conflict": REVIEW,

@@ -1,0 +1,128 @@
+"""The compliance calendar: a site's month, each rule of the work instructions a row of
+kept / late / missed cells linking to the records behind them; and across sites, a row
+per site with each rule's month at a glance.
+
+The judgements are ``sync.compliance``'s; this module gathers the month, names the rows
+and turns each cell's records into links.
+"""
+from __future__ import annotations
+
+from datetime import date
+from datetime import timedelta
+
+from flask import abort
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.models import utcnow
+from app.navigation import add_nav
+from app.office.access import REVIEW_ROLES
+from app.office.access import review_required
+from app.office.filters import chosen_site
+from app.office.filters import local_today
+from app.office.filters import visible_sites
+from app.reports.material_feedback import parse_month
+from app.review import bp
+from app.review.compliance_facts import month_facts
+from sync import compliance as c
+
+add_nav(25, "review.calendar", _l("Compliance calendar"), REVIEW_ROLES)
+
+# Each row's name, and the work instruction's own words (quoted, so never translated).
+ROWS = {
+    c.PATROL: (_l("Daily patrol by every manager"), "每天至少对所管辖的区域巡视一遍"),
+    c.GATE: (_l("Peak hours at the gate staffed and registering"), "高峰时段门岗值班，严格控制外来人员并登记"),
+    c.INSPECTIONS: (_l("At least 2 written inspections a week per manager"), "每周书面考核不少于2次"),
+    c.REPAIRS: (_l("Monday approval of last week's repair orders"), "每周一审批《维修任务单》"),
+    c.STOCK: (_l("Monthly stock check by the 25th"), "每月库存抽查，账目相符"),
+    c.RATE: (_l("Timely-handling rate of complaints at least 90 %"), "报事处理及时率须达90%以上"),
+}
+STATE_NAMES = {c.KEPT: _l("Done on time"), c.LATE: _l("Done late"), c.MISSED: _l("Not done"), c.PENDING: _l("Not yet due"),
+               c.NONE: _l("Nothing due")}
+RECORD_LINKS = {
+    "patrol": ("patrols.detail", "patrol_id"), "visit": ("gate.visit", "visit_id"),
+    "inspection": ("inspections.show", "inspection_id"), "repair": ("repairs.detail", "order_id"),
+    "stock_check": ("stock.check", "check_id"),
+}
+
+
+def month_of(raw: str | None, tz: str, errors: list[str]) -> date:
+    if raw:
+        try:
+            year, number = parse_month(raw)
+            return date(year, number, 1)
+        except ValueError:
+            errors.append(_("The month is not valid; this month is shown."))
+    return local_today(tz).replace(day=1)
+
+
+def period_link(row: c.Row, cell: c.Cell, site_id: str) -> str:
+    """The list that holds the cell's records, filtered to the cell's days; one record
+    is linked straight."""
+    if len(cell.refs) == 1 and cell.refs[0].type in RECORD_LINKS:
+        endpoint, arg = RECORD_LINKS[cell.refs[0].type]
+        return url_for(endpoint, **{arg: cell.refs[0].id})
+    first, last = cell.first.isoformat(), cell.last.isoformat()
+    if row.key == c.PATROL:
+        return url_for("patrols.index", site=site_id, **{"from": first, "to": last})
+    if row.key == c.GATE:
+        return url_for("gate.visits", site=site_id, **{"from": first, "to": last})
+    if row.key == c.INSPECTIONS:
+        return url_for("inspections.week", site=site_id, week=first)
+    if row.key == c.REPAIRS:
+        week_before = cell.first - timedelta(days=7)
+        return url_for("repairs.index", site=site_id, **{"from": week_before.isoformat(),
+                                                          "to": (cell.first - timedelta(days=1)).isoformat()})
+    if row.key == c.STOCK:
+        return url_for("stock.checks", site=site_id, **{"from": first, "to": last})
+    if row.key == c.RATE:
+        return url_for("complaints.summary", site=site_id, month=cell.first.strftime("%Y-%m"))
+    return ""
+
+
+def note_text(message) -> str:
+    return _(message.msgid, **message.params)
+
+
+@bp.route("/calendar")
+@review_required
+def calendar():
+    """One site's month, rule by rule."""
+    errors: list[str] = []
+    sites = visible_sites()
+    site = chosen_site(sites, errors) or (sites[0] if sites else None)
+    if site is None:
+        abort(404)
+    month = month_of(request.args.get("month"), site.timezone, errors)
+    now = utcnow()
+    facts = month_facts(site, month, now)
+    rows = c.grid(facts, now)
+    previous = (month - timedelta(days=1)).replace(day=1)
+    following = (month + timedelta(days=32)).replace(day=1)
+    return render_template(
+        "review/calendar.html", site=site, sites=sites, month=month, errors=errors, rows=rows,
+        days=facts.days, names=ROWS, states=STATE_NAMES, link=lambda row, cell: period_link(row, cell, site.id),
+        note_text=note_text, previous=previous, following=following,
+        today=local_today(site.timezone), all_states=(c.KEPT, c.LATE, c.MISSED, c.PENDING))
+
+
+@bp.route("/calendar/sites")
+@review_required
+def calendar_sites():
+    """Every site of the user's in one month: a row per site, a column per rule, each
+    with its counts of kept, late and missed."""
+    errors: list[str] = []
+    sites = visible_sites()
+    if not sites:
+        abort(404)
+    month = month_of(request.args.get("month"), sites[0].timezone, errors)
+    now = utcnow()
+    table = [(site, c.grid(month_facts(site, month, now), now)) for site in sites]
+    previous = (month - timedelta(days=1)).replace(day=1)
+    following = (month + timedelta(days=32)).replace(day=1)
+    return render_template(
+        "review/calendar_sites.html", month=month, errors=errors, table=table, names=ROWS,
+        states=STATE_NAMES, keys=[key for key in ROWS], previous=previous, following=following)
