@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.models import utcnow
+from app.office import exports
 from app.navigation import add_nav
 from app.office.access import REVIEW_ROLES
 from app.office.access import review_required
@@ -100,6 +101,9 @@ def calendar():
     now = utcnow()
     facts = month_facts(site, month, now)
     rows = c.grid(facts, now)
+    fmt = exports.requested(errors)
+    if fmt:
+        return month_file(fmt, site, month, facts.days, rows)
     previous = (month - timedelta(days=1)).replace(day=1)
     following = (month + timedelta(days=32)).replace(day=1)
     return render_template(
@@ -107,6 +111,30 @@ def calendar():
         days=facts.days, names=ROWS, states=STATE_NAMES, link=lambda row, cell: period_link(row, cell, site.id),
         note_text=note_text, previous=previous, following=following,
         today=local_today(site.timezone), all_states=(c.KEPT, c.LATE, c.MISSED, c.PENDING))
+
+
+MARKS = {c.KEPT: "✓", c.LATE: "迟", c.MISSED: "✗", c.PENDING: "…", c.NONE: ""}
+
+
+def month_file(fmt: str, site, month: date, days: list[date], rows: list[c.Row]):
+    """The month as a sheet: a row per rule, a column per day with its mark (a week's or
+    the month's judgement on each of its days), then the counts and what went wrong."""
+    def state_on(day):
+        return lambda row: next((MARKS[x.state] for x in row.cells if x.first <= day <= x.last), "")
+    C = exports.Column
+    columns = [C(_l("Rule"), lambda row: str(ROWS[row.key][0]), width=30)]
+    columns += [C(str(d.day), state_on(d), width=4) for d in days]
+    columns += [C(_l("Done on time"), lambda row: row.count(c.KEPT), "number", 8),
+                C(_l("Done late"), lambda row: row.count(c.LATE), "number", 8),
+                C(_l("Not done"), lambda row: row.count(c.MISSED), "number", 8),
+                C(_l("Late and missed"), lambda row: "；".join(
+                    f"{x.first.isoformat()} " + "、".join(note_text(n) for n in x.notes)
+                    for x in row.cells if x.state in (c.LATE, c.MISSED)), width=60)]
+    title = _("Compliance calendar")
+    legend = "  ".join(f"{MARKS[s]} {STATE_NAMES[s]}" for s in (c.KEPT, c.LATE, c.MISSED, c.PENDING))
+    preamble = [[f"《{title}》"], [_("Site"), site.name, _("Month"), f"{month:%Y-%m}"], [legend]]
+    return exports.respond(fmt, f"{title}_{site.name}_{month:%Y-%m}", columns, rows, tz=site.timezone,
+                           title=title, preamble=preamble)
 
 
 @bp.route("/calendar/sites")

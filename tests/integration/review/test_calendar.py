@@ -137,3 +137,28 @@ def test_people_who_do_not_review_are_refused(desk_for, world, username):
     desk = desk_for(username)
     assert desk.get("/review/calendar").status_code == 403
     assert desk.get("/review/calendar/sites").status_code == 403
+
+
+def test_the_month_as_a_spreadsheet_mark_by_mark(october, desk_for, world):
+    import io
+
+    import openpyxl
+    response = desk_for("manager1").get(f"/review/calendar?site={world.site1}&month=2026-10&format=xlsx")
+    assert response.status_code == 200
+    from urllib.parse import quote
+    assert response.headers["Content-Disposition"].endswith("''" + quote("合规日历_翠湖花园_2026-10.xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][0] == "《合规日历》" and rows[1][:4] == ["小区", "翠湖花园", "月份", "2026-10"]
+    header = rows[3]
+    assert header[0] == "要求" and header[1:4] == ["1", "2", "3"] and header[31] == "31"
+    assert header[32:35] == ["按时", "逾期完成", "未完成"]
+    by_rule = {r[0]: r for r in rows[4:]}
+    patrol = by_rule["经理每日巡视"]
+    assert patrol[6] == "✓" and patrol[7] == "✗" and patrol[32:35] == [1, 0, 30]
+    weeks = by_rule["每周书面考核不少于2次"]
+    assert weeks[5:12] == ["✓"] * 7 and weeks[12:19] == ["✗"] * 7
+    stock = by_rule["每月库存抽查"]
+    assert set(stock[1:32]) == {"迟"} and stock[35] == "2026-10-01 25 日之后才抽查"
+    gate = by_rule["高峰时段门岗值班登记"]
+    assert gate[8] == "迟" and "2026-10-07 07:30–08:30：07:55 才到岗、12:00–13:00：门岗无人值班登记" in gate[35]
