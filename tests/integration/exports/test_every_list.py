@@ -15,9 +15,12 @@ LISTS = {
     "/repairs": "报修时间",
     "/decoration/permits": "房号",
     "/tenants": "房号",
+    "/review/devices": "手机",
+    "/review/conflicts": "时间",
 }
 ENGLISH = {"/patrols": "Started", "/gate/visits": "In", "/stock/checks": "Started", "/followups/list": "Follow-up",
-           "/complaints": "Lodged at", "/repairs": "Requested at", "/decoration/permits": "Unit", "/tenants": "Unit"}
+           "/complaints": "Lodged at", "/repairs": "Requested at", "/decoration/permits": "Unit", "/tenants": "Unit",
+           "/review/devices": "Phone", "/review/conflicts": "Time"}
 
 
 @pytest.mark.parametrize("path", LISTS)
