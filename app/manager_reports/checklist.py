@@ -59,7 +59,7 @@ def columns(names: dict[str, str]) -> list[exports.Column]:
     """The month's checklist as a file: one line per item."""
     C = exports.Column
     return [
-        C(_l("Item"), lambda line: ITEM_NAMES[line.item], width=20),
+        C(_l("Checklist item"), lambda line: ITEM_NAMES[line.item], width=20),
         C(_l("Due by"), lambda line: line.due_at, "datetime", 18),
         C(_l("State"), lambda line: CHECK_STATES[line.state], width=8),
         C(_l("Signed by"), lambda line: names.get(line.signoff.signed_by, "") if line.signoff else None, width=12),

@@ -63,7 +63,7 @@ def columns(names: dict[str, str], states: dict[str, str], counted: set[str]) ->
     """The month's reports as a file: one line per report, the second of a period marked."""
     C = exports.Column
     return [
-        C(_l("Kind"), lambda r: KIND_NAMES[r.kind], width=10),
+        C(_l("Report kind"), lambda r: KIND_NAMES[r.kind], width=10),
         C(_l("Period"), lambda r: r.period, "date", 12),
         C(_l("Written by"), lambda r: names.get(r.user_id, ""), width=12),
         C(_l("Submitted"), lambda r: r.submitted_at, "datetime", 18),
