@@ -97,7 +97,7 @@ def checklist():
     return render_template("manager_reports/checklist.html", site=site, sites=sites, errors=errors,
                            lines=lines, names=names, year=year, month=month, today=today,
                            previous=previous, following=following, items=ITEM_NAMES, states=CHECK_STATES,
-                           link=record_link, signable=rules.month_problem(year, month, today) is None)
+                           link=record_link, due_label=queries.due_label, signable=rules.month_problem(year, month, today) is None)
 
 
 @bp.route("/checklist/sign", methods=["POST"])

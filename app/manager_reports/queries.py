@@ -8,6 +8,7 @@ from dataclasses import field
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -107,6 +108,14 @@ def checklist_lines(site: Site, year: int, month: int, now: datetime) -> list[Li
                           state=checklist.state(signoff.signed_at if signoff else None, due, now),
                           signoff=signoff))
     return lines
+
+
+def due_label(due: datetime, timezone: str) -> str:
+    """A due time as people say it: the midnight that ends a day is that day's ``24:00``."""
+    wall = due.astimezone(ZoneInfo(timezone))
+    if (wall.hour, wall.minute) == (0, 0):
+        return f"{(wall.date() - timedelta(days=1)).isoformat()} 24:00"
+    return wall.strftime("%Y-%m-%d %H:%M")
 
 
 def previous_and_next(year: int, month: int) -> tuple[date, date]:

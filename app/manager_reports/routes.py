@@ -111,8 +111,9 @@ def show(report_id: str):
     names = queries.names_of({report.user_id})
     return render_template("manager_reports/show.html", report=report, site=site, names=names,
                            state=queries.state_of(report, site), states=STATE_NAMES,
-                           due=rules.due_at(report.kind, report.period, site.timezone,
-                                            {"daily_report_by": site.setting("daily_report_by")}),
+                           due=queries.due_label(rules.due_at(report.kind, report.period, site.timezone,
+                                                              {"daily_report_by": site.setting("daily_report_by")}),
+                                                 site.timezone),
                            sunday=report.period + timedelta(days=6))
 
 
