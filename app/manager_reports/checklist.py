@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.manager_reports import bp
 from app.manager_reports import queries
+from app.manager_reports.routes import month_asked
 from app.models import new_id
 from app.models import utcnow
 from app.office import exports
@@ -78,14 +79,7 @@ def checklist():
     if site is None:
         return render_template("manager_reports/checklist.html", site=None, sites=sites, errors=errors)
     today = local_today(site.timezone)
-    year, month = today.year, today.month
-    raw = (request.args.get("month") or "").strip()
-    if raw:
-        wanted = queries.requested_month(raw)
-        if wanted is None:
-            errors.append(_("The month is not valid; this month is shown."))
-        else:
-            year, month = wanted
+    year, month = month_asked(site, errors)
     lines = queries.checklist_lines(site, year, month, utcnow())
     names = queries.names_of({line.signoff.signed_by for line in lines if line.signoff})
     fmt = exports.requested(errors)

@@ -28,10 +28,15 @@ def names_of(ids) -> dict[str, str]:
     return dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(set(ids) or {""}))).all())
 
 
+def report_settings(site: Site) -> dict:
+    """The site's settings the report rules read."""
+    return {key: site.setting(key) for key in rules.DEFAULTS}
+
+
 def state_of(report: ManagerReport, site: Site) -> str:
     """Kept or late, against the site's settings."""
     return rules.report_state(report.kind, report.period, report.submitted_at, site.timezone,
-                              {"daily_report_by": site.setting("daily_report_by")})
+                              report_settings(site))
 
 
 @dataclass

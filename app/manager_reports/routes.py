@@ -48,7 +48,8 @@ def _site(errors: list[str]):
     return sites, chosen_site(sites, errors) or (sites[0] if sites else None)
 
 
-def _month(site, errors: list[str]) -> tuple[int, int]:
+def month_asked(site, errors: list[str]) -> tuple[int, int]:
+    """``(year, month)`` of ``?month=YYYY-MM``, else the site's this month (said so when bad)."""
     today = local_today(site.timezone)
     raw = (request.args.get("month") or "").strip()
     if raw:
@@ -83,7 +84,7 @@ def month():
     sites, site = _site(errors)
     if site is None:
         return render_template("manager_reports/month.html", site=None, sites=sites, errors=errors)
-    year, number = _month(site, errors)
+    year, number = month_asked(site, errors)
     data = queries.month_reports(site, year, number)
     names = queries.names_of({r.user_id for r in data.reports} | {w[0] for w in data.writers})
     fmt = exports.requested(errors)
@@ -112,8 +113,7 @@ def show(report_id: str):
     return render_template("manager_reports/show.html", report=report, site=site, names=names,
                            state=queries.state_of(report, site), states=STATE_NAMES,
                            due=queries.due_label(rules.due_at(report.kind, report.period, site.timezone,
-                                                              {"daily_report_by": site.setting("daily_report_by")}),
-                                                 site.timezone),
+                                                              queries.report_settings(site)), site.timezone),
                            sunday=report.period + timedelta(days=6))
 
 

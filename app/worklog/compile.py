@@ -252,7 +252,7 @@ def compile_day(site, user_id: str, day: date) -> Day:
         ((ManagerReport.kind == manager_reports.DAILY) & (ManagerReport.period == day))
         | ((ManagerReport.kind == manager_reports.WEEKLY) & (ManagerReport.submitted_at >= start)
            & (ManagerReport.submitted_at < end))).order_by(ManagerReport.submitted_at, ManagerReport.id)))
-    settings = {"daily_report_by": site.setting("daily_report_by")}
+    settings = {key: site.setting(key) for key in manager_reports.DEFAULTS}
     for r in reports:
         state = manager_reports.report_state(r.kind, r.period, r.submitted_at, tz, settings)
         if r.kind == manager_reports.DAILY:
