@@ -36,7 +36,7 @@ from app.office.filters import local_today
 from app.office.filters import visible_sites
 from sync import manager_reports as rules
 
-add_nav(83, "manager_reports.month", _l("Daily reports"), may_review)
+add_nav(83, "manager_reports.month", _l("Manager reports"), may_review)
 
 KIND_NAMES = {"daily": _l("Daily report"), "weekly": _l("Weekly summary")}
 STATE_NAMES = {"kept": _l("filed on time"), "late": _l("filed late"), "none": _l("not filed")}
