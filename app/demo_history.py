@@ -140,9 +140,12 @@ def seed_history(company, now: datetime | None = None) -> bool:
         return False
     try:
         now = now or utcnow()
-        History(sites, now).run()
+        history = History(sites, now)
+        history.run()
         from app.demo_story import approve_past_repairs
         approve_past_repairs(sites, now)
+        from app.demo_reports import sign_last_months_checklist
+        sign_last_months_checklist(history)
         db.session.commit()
     except BaseException:
         db.session.rollback()

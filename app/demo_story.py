@@ -31,6 +31,7 @@ from sqlalchemy import select
 from app import demo_texts as t
 from app.api.store import SqlStore
 from app.demo_history import SHIFTS
+from app.demo_reports import file_reports
 from app.extensions import db
 from app.models import Checkpoint
 from app.models import Item
@@ -99,6 +100,7 @@ class Story:
             self.stock_check(site, day)
             self.reassignments(site, day, offset)
             self.attendance(site, day, offset)
+            file_reports(self.h, site, day, offset)
             for post in SHIFTS:
                 phone = self.h.phone(site, post)
                 if post == "manager":

@@ -17,6 +17,7 @@ from marshmallow import fields
 
 from sync import id_numbers
 from sync import inspection_rules
+from sync import manager_reports
 from sync import messages as m
 from sync import schemas as s
 from sync.handlers import HANDLERS
@@ -71,6 +72,10 @@ def rules() -> dict[str, Any]:
                                       for post, items in inspection_rules.CHECKLISTS.items()},
                        "reviewer_roles": list(inspection_rules.REVIEWER_ROLES),
                        "checklist_invalid": {"message": m.INSPECTION_CHECKLIST_INVALID}},
+        # Daily reports and weekly summaries: who writes them, and what a period may be.
+        "report": {"writer_roles": list(manager_reports.WRITER_ROLES),
+                   "not_monday": {"message": m.REPORT_PERIOD_NOT_MONDAY},
+                   "future": {"message": m.REPORT_PERIOD_FUTURE}},
     }
 
 

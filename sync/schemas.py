@@ -21,6 +21,8 @@ from marshmallow import validate
 from marshmallow import validates_schema
 
 from sync import id_numbers
+from sync import manager_reports
+from sync import monthly_checklist
 from sync import messages as m
 
 DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -375,9 +377,8 @@ class AttendanceSignOutSchema(DataSchema):
 class WorklogDay(fields.String):
     """A calendar day ``YYYY-MM-DD`` (a day in the site's zone), kept as that text."""
 
-    def __init__(self, **kwargs: Any):
-        kwargs["error_messages"] = {"required": m.WORKLOG_DAY_INVALID, "null": m.WORKLOG_DAY_INVALID,
-                                    "invalid": m.WORKLOG_DAY_INVALID}
+    def __init__(self, *, message: str = m.WORKLOG_DAY_INVALID, **kwargs: Any):
+        kwargs["error_messages"] = {"required": message, "null": message, "invalid": message}
         super().__init__(**kwargs)
         self.metadata.setdefault("format", "date")
 
@@ -687,3 +688,28 @@ class InspectionRecordSchema(DataSchema):
                                             "invalid": m.INSPECTION_CHECKLIST_INVALID})
     score = Count(0, 100, m.INSPECTION_SCORE_INVALID, required=True)
     notes = Text(2000)
+
+
+# -- managers' reports (日清 / 周总结) and the monthly checklist ----------------------------
+
+class ReportSubmitSchema(DataSchema):
+    """``report.submit``: a daily report (日清) of a day, or a weekly summary (周总结) of
+    the week named by its Monday."""
+
+    site_id = Ref(required=True, required_message=m.SITE_REQUIRED)
+    kind = Choice(manager_reports.KINDS, m.REPORT_KIND_INVALID, required=True)
+    period = WorklogDay(required=True, message=m.REPORT_PERIOD_INVALID)
+    done = Text(4000, required=True, required_message=m.REPORT_DONE_REQUIRED)
+    open_items = Text(4000)
+    plan = Text(4000)
+
+
+class ChecklistSignSchema(DataSchema):
+    """``checklist.sign``: one item of a site's monthly checklist signed off, for the
+    month it falls due in (``sync.monthly_checklist``)."""
+
+    site_id = Ref(required=True, required_message=m.SITE_REQUIRED)
+    item = Choice(monthly_checklist.ITEMS, m.CHECKLIST_ITEM_INVALID, required=True)
+    year = Count(2000, 2200, m.CHECKLIST_MONTH_INVALID, required=True)
+    month = Count(1, 12, m.CHECKLIST_MONTH_INVALID, required=True)
+    note = Text(1000)

@@ -47,6 +47,7 @@ from app.models import Unit
 from app.models import User
 from app.models import Visit
 from app.models import Inspection
+from app.models import ManagerReport
 from app.models import WorklogNote
 from app.models import book_quantities
 from sync.photos import photo_state
@@ -462,3 +463,6 @@ register_change_type("worklog_note", WorklogNote, lambda r, v: {
 register_change_type("inspection", Inspection, lambda r, v: {
     "site_id": r.site_id, "person_id": r.person_id, "post": r.post, "day": r.day, "at": iso(r.at),
     "checklist": r.checklist, "score": r.score, "notes": r.notes}, visible=own_recent("at"))
+register_change_type("manager_report", ManagerReport, lambda r, v: {
+    "site_id": r.site_id, "kind": r.kind, "period": r.period.isoformat(), "submitted_at": iso(r.submitted_at),
+    "done": r.done, "open_items": r.open_items, "plan": r.plan}, visible=own_recent("submitted_at"))

@@ -51,3 +51,5 @@ from app.models.repairs import RepairWork  # noqa: F401
 from app.models.worklog import Attendance  # noqa: F401
 from app.models.worklog import WorklogNote  # noqa: F401
 from app.models.inspections import Inspection  # noqa: F401
+from app.models.manager_reports import ManagerReport  # noqa: F401
+from app.models.manager_reports import ChecklistSignoff  # noqa: F401

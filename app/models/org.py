@@ -29,6 +29,11 @@ DEFAULT_SITE_SETTINGS = {
     "sign_out_after_winter": "17:30",
     "sign_out_after_summer": "18:00",
     "summer_months": [5, 6, 7, 8, 9],
+    # Managers' reports and monthly checklist (``sync.manager_reports``, ``sync.monthly_checklist``):
+    # the daily report is due by this time of its day; the days of the month items fall due.
+    "daily_report_by": "24:00",
+    "attendance_review_day": 5,
+    "quality_review_day": 26,
     "patrol_day_end": "23:59",
     "route_grace_minutes": 60,
     "stock_check_day": 25,

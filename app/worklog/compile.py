@@ -34,6 +34,7 @@ from app.models import FollowUp
 from app.models import FollowUpEvent
 from app.models import Incident
 from app.models import Item
+from app.models import ManagerReport
 from app.models import Patrol
 from app.models import RepairOrder
 from app.models import RepairWork
@@ -44,10 +45,11 @@ from app.models import Store
 from app.models import Visit
 from app.models import WorklogNote
 from sync import attendance_rules
+from sync import manager_reports
 
 # The order of entries recorded in the same second: arriving first, leaving last.
 KIND_ORDER = {"sign_in": 0, "patrol": 1, "finding": 2, "visit": 3, "incident": 4, "stock": 5,
-              "complaint": 6, "reply": 7, "followup": 8, "repair": 9, "sign_out": 10}
+              "complaint": 6, "reply": 7, "followup": 8, "repair": 9, "report": 10, "sign_out": 11}
 
 
 @dataclass
@@ -243,6 +245,29 @@ def compile_day(site, user_id: str, day: date) -> Day:
                                                                number=numbers.get(w.repair_id) or ""),
                              [f"{hm(w.started_at)}–{hm(w.finished_at)} · {w.work_done}"],
                              link=("repairs.detail", {"order_id": w.repair_id})))
+
+    # -- the day's daily report (日清), however late it came, and weekly summaries written today
+    reports = list(db.session.scalars(select(ManagerReport).where(
+        ManagerReport.user_id == user_id, ManagerReport.site_id == site.id, ManagerReport.deleted_at.is_(None),
+        ((ManagerReport.kind == manager_reports.DAILY) & (ManagerReport.period == day))
+        | ((ManagerReport.kind == manager_reports.WEEKLY) & (ManagerReport.submitted_at >= start)
+           & (ManagerReport.submitted_at < end))).order_by(ManagerReport.submitted_at, ManagerReport.id)))
+    settings = {key: site.setting(key) for key in manager_reports.DEFAULTS}
+    for r in reports:
+        state = manager_reports.report_state(r.kind, r.period, r.submitted_at, tz, settings)
+        if r.kind == manager_reports.DAILY:
+            title = _("Daily report (日清)")
+        else:
+            title = _("Weekly summary (周总结) of the week from %(monday)s", monday=r.period.isoformat())
+        title += " · " + (_("filed on time") if state == manager_reports.KEPT else _("filed late"))
+        lines = [_("Done: %(text)s", text=r.done)]
+        if r.open_items:
+            lines.append(_("Open: %(text)s", text=r.open_items))
+        if r.plan:
+            lines.append(_("Plan: %(text)s", text=r.plan))
+        entries.append(Entry(r.submitted_at, "report", r.id, title, lines,
+                             link=("manager_reports.show", {"report_id": r.id}),
+                             flag="late" if state == manager_reports.LATE else None))
 
     entries.sort(key=Entry.key)
     notes = list(db.session.scalars(select(WorklogNote).where(

@@ -54,6 +54,11 @@ ACCESS = {
     "worklog.attendance": REVIEW,
     "inspections.week": REVIEW,
     "inspections.show": REVIEW,
+    "manager_reports.month": REVIEW,
+    "manager_reports.show": REVIEW,
+    "manager_reports.new": REVIEW,
+    "manager_reports.checklist": REVIEW,
+    "manager_reports.sign": REVIEW,
     # The office: managers, supervisors and admins review their sites.
     "review.dashboard": REVIEW,
     "review.calendar": REVIEW,

@@ -71,6 +71,8 @@ BODY_PROBES = {
                                         "move_in_on": "2026-12-01"},
     "repairs.new": lambda s: {"site_id": s.site, "description": "偷修", "urgency": "normal",
                               "channel": "phone"},
+    "manager_reports.new": lambda s: {"site_id": s.site, "kind": "daily", "period": "2026-12-01", "done": "偷"},
+    "manager_reports.sign": lambda s: {"site_id": s.site, "item": "attendance", "year": "2026", "month": "12"},
     "repairs.approve": lambda s: {"order_id": s.owned.get("repair_orders", ["x"])[0]},
     "gate.lists_import": lambda s: {"site_id": s.site, "kind": "vehicles",
                                     "file": (io.BytesIO("plate,unit\n粤B27182,1-1-101\n".encode()), "steal.csv")},
@@ -400,6 +402,8 @@ def site_records(app, world, n: int, secret: str):
     push(manager, manager.outbox.mutation("inspection.record", {
         "site_id": site, "person_id": world.users[f"clean{n}"], "score": 80, "notes": f"{secret}考核",
         "checklist": {key: True for key, _ in inspection_rules.checklist("cleaning")}}))
+    push(manager, manager.outbox.mutation("report.submit", {
+        "site_id": site, "kind": "daily", "period": "2026-12-01", "done": f"{secret}日清"}))
     with app.app_context():
         db.session.add(Conflict(site_id=site, entity_type="visit", entity_id=visit["entity_id"],
                                 field="checked_out_at", kept=None, lost="2026-01-01", reason=secret))

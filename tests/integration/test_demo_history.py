@@ -26,6 +26,8 @@ from app.models import Incident
 from app.models import JournalRow
 from app.models import Patrol
 from app.models import Photo
+from app.models import ManagerReport
+from app.models import ChecklistSignoff
 from app.models import StockCheck
 from app.models import StockCount
 from app.models import SyncDevice
@@ -84,7 +86,11 @@ def _facts(app) -> dict:
         "repeated": _count(JournalRow, JournalRow.duplicates > 0),
         "skewed": _count(JournalRow, JournalRow.clock_flag == "skewed"),
         "fast_devices": _count(SyncDevice, func.abs(SyncDevice.clock_offset_ms) > 5 * 60 * 1000),
-        "devices": _count(SyncDevice),
+        # phones only: the desk signs last month's checklist as the device ``desktop:<user id>``
+        "devices": _count(SyncDevice, ~SyncDevice.device_id.startswith("desktop:")),
+        "daily_reports": _count(ManagerReport, ManagerReport.kind == "daily"),
+        "weekly_summaries": _count(ManagerReport, ManagerReport.kind == "weekly"),
+        "checklist_signoffs": _count(ChecklistSignoff),
         "signed_in_phones": _count(DeviceToken, DeviceToken.revoked_at.is_(None),
                                    DeviceToken.device_id.in_(select(SyncDevice.device_id))),
         "quiet": quiet,
@@ -165,6 +171,9 @@ def test_every_mutation_was_applied_some_after_waiting(facts):
     ("devices", 16, 16),  # a phone per person on the eight posts of each site
     ("signed_in_phones", 16, 16),
     ("fast_devices", 1, 1),
+    ("daily_reports", 18, 24),  # most past days, a few missing, at two sites
+    ("weekly_summaries", 2, 4),
+    ("checklist_signoffs", 9, 9),  # last month's: five at the first site, four at the second
     ("skewed", 50, None),
     ("night_rounds", 28, 30),
     ("missed_patrols", 2, 2),

@@ -8,6 +8,7 @@ import { currentSite, currentUser, isPost } from "../lib/session.js";
 import { h, render, signInFirst } from "../ui/dom.js";
 import { attendanceCard, worklogCard } from "./attendance.js";
 import { inspectionCard } from "./inspections.js";
+import { reportCard } from "./reports.js";
 
 function tile(href, title, detail) {
   return h("a", { class: "tile", href }, h("strong", {}, title), h("span", { class: "meta" }, detail));
@@ -47,7 +48,7 @@ export async function show() {
   const site = sites.find((s) => s.id === siteId);
   const tz = (site && site.timezone) || "Asia/Shanghai";
   const day = site ? await Promise.all([attendanceCard(user, siteId, site, tz, show), worklogCard(user, siteId, tz, show),
-    inspectionCard(user, siteId, tz, show)])
+    inspectionCard(user, siteId, tz, show), reportCard(user, siteId, tz, show)])
     : [];
   render(
     h("section", { class: "card" },
@@ -67,6 +68,7 @@ export async function show() {
       style: "margin-top:.8rem" }, syncLine(w.total, refused.length)),
     day[1] || null,
     day[2] || null,
+    day[3] || null,
   );
   await getMeta("sync_state");
 }
