@@ -20,7 +20,7 @@ GROUP_OF = {
     "decoration.permits": "desk", "complaints.index": "desk", "complaints.duty": "desk",
     "repairs.index": "desk",
     "worklog.day": "manager", "worklog.attendance": "manager", "inspections.week": "manager",
-    "meetings.index": "manager", "manager_reports.index": "manager", "manager_reports.checklist": "manager",
+    "meetings.index": "manager", "manager_reports.month": "manager", "manager_reports.checklist": "manager",
     "reports.monthly": "manager",
     "review.conflicts": "system", "review.devices": "system", "admin.index": "system",
 }
