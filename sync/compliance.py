@@ -25,10 +25,11 @@ from datetime import datetime
 from datetime import timedelta
 from datetime import tzinfo
 from typing import Any
-from typing import Callable
 from typing import Iterable
 
 from sync import inspection_rules
+from sync import manager_reports
+from sync import monthly_checklist
 from sync.complaint_clocks import RATE_LINE
 from sync import sweep
 from sync.messages import N_
@@ -50,6 +51,9 @@ DEFAULTS: dict[str, Any] = {
 
 PATROL, GATE, INSPECTIONS, REPAIRS, STOCK, RATE = (
     "patrol", "gate", "inspections", "repair_approval", "stock_check", "timely_rate")
+MORNING_MEETING, DAILY_REPORT, WEEKLY_MEETING, WEEKLY_SUMMARY = (
+    "morning_meeting", "daily_report", "weekly_meeting", "weekly_summary")
+CHECKLIST = tuple(f"checklist_{item}" for item in monthly_checklist.ITEMS)
 
 NOTES = {
     "no_patrol": N_("No patrol by %(names)s"),
@@ -63,6 +67,12 @@ NOTES = {
     "stock_missed": N_("No stock check of %(stores)s by %(date)s"),
     "stock_late": N_("Checked after the %(day)sth"),
     "rate": N_("%(timely)s of %(decided)s complaints handled in time (%(percent)s %%)"),
+    "meeting_late": N_("Began at %(at)s"),
+    "weekly_meeting_late": N_("Held on %(date)s"),
+    "no_report": N_("None from %(names)s"),
+    "report_late": N_("Late from %(names)s"),
+    "due": N_("Due by %(date)s"),
+    "signed": N_("Signed by %(name)s at %(at)s"),
 }
 
 
@@ -154,6 +164,8 @@ class MonthFacts:
     stores: tuple[sweep.StoreFact, ...] = ()
     stock_checks: tuple[sweep.StockCheckFact, ...] = ()
     rate: tuple[int, int, int] | None = None
+    reports: tuple["ReportFact", ...] = ()
+    signoffs: tuple["SignoffFact", ...] = ()
 
     def setting(self, key: str) -> Any:
         value = self.settings.get(key)
@@ -171,14 +183,11 @@ def worst(states: Iterable[str]) -> str:
     return max(states, key=RANK.__getitem__, default=NONE)
 
 
-def grid(facts: MonthFacts, now: datetime,
-         extra: Iterable[Callable[[MonthFacts, datetime], Row]] = ()) -> list[Row]:
+def grid(facts: MonthFacts, now: datetime) -> list[Row]:
     """Every row of the month, in the order the instructions give them (day, week, month)."""
-    rows = [patrol_row(facts, now), gate_row(facts, now)]
-    rows += [rule(facts, now) for rule in extra]
-    rows += [inspections_row(facts, now), repairs_row(facts, now), stock_row(facts, now),
-             rate_row(facts, now)]
-    return rows
+    return [patrol_row(facts, now), gate_row(facts, now), daily_report_row(facts, now),
+            repairs_row(facts, now), inspections_row(facts, now), weekly_summary_row(facts, now),
+            stock_row(facts, now), *checklist_rows(facts, now), rate_row(facts, now)]
 
 
 def names(facts: MonthFacts, ids: Iterable[str]) -> str:
@@ -393,3 +402,91 @@ def rate_row(facts: MonthFacts, now: datetime) -> Row:
         state = KEPT if value >= RATE_LINE else MISSED
     return Row(RATE, MONTH, (Cell(days[0], days[-1], state, (note,), (Ref("complaints", f"{facts.year:04d}-{facts.month:02d}"),)),))
 
+
+# -- the manager's rhythm: meetings, reports and the month's checklist --------------------
+
+@dataclass(frozen=True)
+class ReportFact:
+    id: str
+    user_id: str
+    kind: str
+    period: date
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class SignoffFact:
+    id: str
+    item: str
+    signed_at: datetime
+    signed_by: str
+
+
+def _zone(facts: MonthFacts) -> str:
+    return getattr(facts.tz, "key", None) or str(facts.tz)
+
+
+def _reports_cell(facts: MonthFacts, now: datetime, kind: str, period: date, first: date, last: date) -> Cell:
+    """Every manager's report of ``period``: the earliest of each counts
+    (``manager_reports.counted``), judged by ``manager_reports.report_state``."""
+    zone = _zone(facts)
+    due = manager_reports.due_at(kind, period, zone, facts.settings)
+    counted = manager_reports.counted(
+        {"id": r.id, "user_id": r.user_id, "kind": r.kind, "period": r.period, "submitted_at": r.submitted_at}
+        for r in facts.reports if r.kind == kind and r.period == period and r.submitted_at <= now)
+    found = {m: counted.get((m, kind, str(period))) for m in facts.managers}
+    refs = tuple(Ref("manager_report", row["id"]) for row in found.values() if row)
+    missing = [m for m, row in found.items() if row is None]
+    late = [m for m, row in found.items()
+            if row and manager_reports.report_state(kind, period, row["submitted_at"], zone, facts.settings) == LATE]
+    if missing:
+        if now < due:
+            return Cell(first, last, PENDING, refs=refs)
+        return Cell(first, last, MISSED, (Message(NOTES["no_report"], {"names": names(facts, missing)}),), refs)
+    if late:
+        return Cell(first, last, LATE, (Message(NOTES["report_late"], {"names": names(facts, late)}),), refs)
+    return Cell(first, last, KEPT, refs=refs)
+
+
+def daily_report_row(facts: MonthFacts, now: datetime) -> Row:
+    """日清: every manager's daily report of each working day, by the day's end."""
+    workdays = set(facts.setting("patrol_weekdays"))
+    cells = []
+    for day in facts.days:
+        if day.isoweekday() not in workdays or not facts.managers or now < day_bounds(facts, day)[0]:
+            cells.append(Cell(day, day, NONE))
+        else:
+            cells.append(_reports_cell(facts, now, manager_reports.DAILY, day, day, day))
+    return Row(DAILY_REPORT, DAY, tuple(cells))
+
+
+def weekly_summary_row(facts: MonthFacts, now: datetime) -> Row:
+    """周总结: every manager's summary of each week, by the end of its Sunday."""
+    cells = []
+    for monday, first, last in weeks(facts):
+        if not facts.managers or now < at_local(monday, "00:00", facts.tz):
+            cells.append(Cell(first, last, NONE))
+        else:
+            cells.append(_reports_cell(facts, now, manager_reports.WEEKLY, monday, first, last))
+    return Row(WEEKLY_SUMMARY, WEEK, tuple(cells))
+
+
+def checklist_rows(facts: MonthFacts, now: datetime) -> list[Row]:
+    """The month's checklist, an item a row: attendance by the 5th, quality records and the
+    purchase plan by the 26th, the complaint summary and material feedback by month end —
+    each judged by ``monthly_checklist.state`` on its sign-off."""
+    days = facts.days
+    rows = []
+    for item in monthly_checklist.ITEMS:
+        due = monthly_checklist.due_at(item, facts.year, facts.month, _zone(facts), facts.settings)
+        signed = min((s for s in facts.signoffs if s.item == item), key=lambda s: (s.signed_at, s.id), default=None)
+        if now < at_local(days[0], "00:00", facts.tz):
+            rows.append(Row(f"checklist_{item}", MONTH, (Cell(days[0], days[-1], NONE),)))
+            continue
+        state = monthly_checklist.state(signed.signed_at if signed else None, due, now)
+        notes = [Message(NOTES["due"], {"date": shown(due - timedelta(minutes=1), facts.tz)[:10]})]
+        if signed:
+            notes.append(Message(NOTES["signed"], {"name": signed.signed_by, "at": shown(signed.signed_at, facts.tz)}))
+        refs = (Ref("checklist", f"{facts.year:04d}-{facts.month:02d}"),)
+        rows.append(Row(f"checklist_{item}", MONTH, (Cell(days[0], days[-1], state, tuple(notes), refs),)))
+    return rows

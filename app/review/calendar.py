@@ -40,13 +40,20 @@ ROWS = {
     c.REPAIRS: (_l("Monday approval of last week's repair orders"), "每周一审批《维修任务单》"),
     c.STOCK: (_l("Monthly stock check by the 25th"), "每月库存抽查，账目相符"),
     c.RATE: (_l("Timely-handling rate of complaints at least 90 %"), "报事处理及时率须达90%以上"),
+    c.DAILY_REPORT: (_l("Daily report (日清) by every manager"), "日清日结，当天工作当天总结"),
+    c.WEEKLY_SUMMARY: (_l("Weekly summary by every manager"), "每周工作总结"),
+    "checklist_attendance": (_l("Attendance reviewed by the 5th"), "每月5日前审核考勤"),
+    "checklist_quality_records": (_l("Quality records reviewed by the 26th"), "每月26日前审核品质记录"),
+    "checklist_purchase_plan": (_l("Purchase plan reviewed by the 26th"), "每月26日前审核采购计划"),
+    "checklist_complaint_summary": (_l("Complaint summary sent by month end"), "月底前上报《客户投诉汇总及处理情况表》"),
+    "checklist_material_feedback": (_l("Material feedback sent by month end"), "月底前上报《物资质量使用反馈单》"),
 }
 STATE_NAMES = {c.KEPT: _l("Done on time"), c.LATE: _l("Done late"), c.MISSED: _l("Not done"), c.PENDING: _l("Not yet due"),
                c.NONE: _l("Nothing due")}
 RECORD_LINKS = {
     "patrol": ("patrols.detail", "patrol_id"), "visit": ("gate.visit", "visit_id"),
     "inspection": ("inspections.show", "inspection_id"), "repair": ("repairs.detail", "order_id"),
-    "stock_check": ("stock.check", "check_id"),
+    "stock_check": ("stock.check", "check_id"), "manager_report": ("manager_reports.show", "report_id"),
 }
 
 
@@ -81,6 +88,9 @@ def period_link(row: c.Row, cell: c.Cell, site_id: str) -> str:
         return url_for("stock.checks", site=site_id, **{"from": first, "to": last})
     if row.key == c.RATE:
         return url_for("complaints.summary", site=site_id, month=cell.first.strftime("%Y-%m"))
+    if row.key in (c.DAILY_REPORT, c.WEEKLY_SUMMARY) or row.key in c.CHECKLIST:
+        endpoint = "manager_reports.checklist" if row.key in c.CHECKLIST else "manager_reports.month"
+        return url_for(endpoint, site=site_id, month=cell.last.strftime("%Y-%m"))
     return ""
 
 
@@ -153,4 +163,4 @@ def calendar_sites():
     following = (month + timedelta(days=32)).replace(day=1)
     return render_template(
         "review/calendar_sites.html", month=month, errors=errors, table=table, names=ROWS,
-        states=STATE_NAMES, keys=[key for key in ROWS], previous=previous, following=following)
+        states=STATE_NAMES, keys=[row.key for row in table[0][1]], previous=previous, following=following)

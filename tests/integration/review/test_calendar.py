@@ -13,6 +13,8 @@ from app.models import Inspection
 from app.models import RepairOrder
 from app.models import StockCheck
 from app.models import new_id
+from app.models.manager_reports import ChecklistSignoff
+from app.models.manager_reports import ManagerReport
 from sync import inspection_rules
 from tests.integration.followups.conftest import add_patrol
 from tests.integration.followups.conftest import add_visit
@@ -47,6 +49,14 @@ def october(app, world):
         check = StockCheck(id=new_id(), site_id=world.site1, user_id=u["store1"], received_at=at(27, 10),
                            store_id=world.store1, started_at=at(27, 10), started_at_phone=at(27, 10))
         db.session.add(check)
+        for period, submitted in ((6, at(6, 21)), (7, at(8, 0, 30))):
+            db.session.add(ManagerReport(
+                id=new_id(), site_id=world.site1, user_id=u["manager1"], received_at=submitted, kind="daily",
+                period=datetime(2026, 10, period).date(), submitted_at=submitted, submitted_at_phone=submitted,
+                done="巡视两遍，处理漏水"))
+        for item, signed in (("attendance", at(4, 10)), ("quality_records", at(27, 9))):
+            db.session.add(ChecklistSignoff(id=new_id(), site_id=world.site1, item=item, year=2026, month=10,
+                                            signed_by=u["manager1"], signed_at=signed, received_at=signed))
         db.session.commit()
         ids["check"] = check.id
     return ids
@@ -101,7 +111,18 @@ def test_a_known_month_cell_by_cell_with_links_to_its_records(october, desk_for,
     assert "迟 2026-10-08 高峰时段门岗值班登记：07:30–08:30：07:50 才到岗：18:00–19:00：18:20 才到岗" in lines
     assert "✗ 2026-10-12 – 2026-10-18 每周书面考核不少于2次：manager1：书面考核不足 2 次" in lines
     assert "迟 2026-10-01 – 2026-10-31 每月库存抽查：25 日之后才抽查" in lines
-    assert not any("2026-10-06" in line for line in lines)
+    assert not any(line.startswith(("✗ 2026-10-06 经理每日巡视", "✗ 2026-10-06 高峰")) for line in lines)
+
+    daily = cells(html, "daily_report")
+    assert (daily["2026-10-06"][0], daily["2026-10-07"][0], daily["2026-10-08"][0]) == ("kept", "late", "missed")
+    assert re.fullmatch(r"/manager-reports/[\w-]+", daily["2026-10-06"][1])
+    assert "迟 2026-10-07 经理日清：manager1 逾期提交" in lines
+    (attendance,) = cells(html, "checklist_attendance").values()
+    assert attendance == ("kept", f"/manager-reports/checklist?site={world.site1}&month=2026-10")
+    assert cells(html, "checklist_quality_records")["2026-10-01"][0] == "late"
+    assert cells(html, "checklist_purchase_plan")["2026-10-01"][0] == "missed"
+    assert "✗ 2026-10-01 – 2026-10-31 26日前审核采购计划：截止 2026-10-26" in lines
+    assert "迟 2026-10-01 – 2026-10-31 26日前审核品质记录：截止 2026-10-26：manager1 于 2026-10-27 09:00 签认" in lines
 
 
 def test_across_sites_one_row_per_site_with_each_rules_counts(october, desk_for, world):

@@ -236,3 +236,50 @@ def test_a_leap_february_has_twenty_nine_days():
     rows = c.grid(facts(year=2028, month=2), local(2028, 3, 5))
     assert all(sum(x.span for x in row.cells) == 29 for row in rows)
     assert max(x.last for x in rows[0].cells) == date(2028, 2, 29)
+
+
+# -- 日清, 周总结 and the month's checklist ---------------------------------------------------
+
+def report(ident, user, kind, period, submitted):
+    return c.ReportFact(ident, user, kind, period, submitted)
+
+
+def test_each_managers_daily_report_by_the_days_end_the_earliest_counting():
+    reports = (report("r1", "m1", "daily", date(2026, 11, 3), local(2026, 11, 3, 21)),
+               report("r2", "m2", "daily", date(2026, 11, 3), local(2026, 11, 3, 23, 59)),
+               report("r3", "m1", "daily", date(2026, 11, 4), local(2026, 11, 4, 20)),
+               report("r4", "m2", "daily", date(2026, 11, 4), local(2026, 11, 5, 0, 0)),
+               report("r5", "m2", "daily", date(2026, 11, 4), local(2026, 11, 5, 9)))
+    row = c.daily_report_row(facts(reports=reports), NOW)
+    assert cell(row, 3).state == c.KEPT and {r.id for r in cell(row, 3).refs} == {"r1", "r2"}
+    assert cell(row, 4).state == c.LATE and cell(row, 4).notes[0].params == {"names": "经理2"}
+    assert cell(row, 4).refs[-1].id == "r4", "the earliest of a period counts"
+    assert cell(row, 5).state == c.MISSED and cell(row, 5).notes[0].params == {"names": "经理1、经理2"}
+    assert cell(c.daily_report_row(facts(reports=reports), local(2026, 11, 5, 12)), 5).state == c.PENDING
+
+
+def test_a_weekly_summary_is_due_by_the_end_of_its_sunday():
+    reports = (report("w1", "m1", "weekly", date(2026, 11, 9), local(2026, 11, 15, 20)),
+               report("w2", "m2", "weekly", date(2026, 11, 9), local(2026, 11, 15, 22)),
+               report("w3", "m1", "weekly", date(2026, 11, 16), local(2026, 11, 23, 8)),
+               report("w4", "m2", "weekly", date(2026, 11, 16), local(2026, 11, 22, 8)))
+    row = c.weekly_summary_row(facts(reports=reports), NOW)
+    assert cell(row, 12).state == c.KEPT and cell(row, 19).state == c.LATE and cell(row, 26).state == c.MISSED
+
+
+def signoff(item, at):
+    return c.SignoffFact(f"s-{item}", item, at, "经理1")
+
+
+def test_the_months_checklist_item_by_item():
+    signoffs = (signoff("attendance", local(2026, 11, 5, 23, 59)), signoff("quality_records", local(2026, 11, 27, 9)),
+                signoff("complaint_summary", local(2026, 11, 30, 18)))
+    rows = {r.key: r for r in c.checklist_rows(facts(signoffs=signoffs), NOW)}
+    states = {key: row.cells[0].state for key, row in rows.items()}
+    assert states == {"checklist_attendance": c.KEPT, "checklist_quality_records": c.LATE,
+                      "checklist_purchase_plan": c.MISSED, "checklist_complaint_summary": c.KEPT,
+                      "checklist_material_feedback": c.MISSED}
+    notes = rows["checklist_quality_records"].cells[0].notes
+    assert [n.params for n in notes] == [{"date": "2026-11-26"}, {"name": "经理1", "at": "2026-11-27 09:00"}]
+    early = {r.key: r.cells[0].state for r in c.checklist_rows(facts(), local(2026, 11, 20))}
+    assert early["checklist_attendance"] == c.MISSED and early["checklist_purchase_plan"] == c.PENDING
