@@ -21,6 +21,7 @@ from marshmallow import validate
 from marshmallow import validates_schema
 
 from sync import id_numbers
+from sync import meeting_rules
 from sync import messages as m
 
 DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -687,3 +688,35 @@ class InspectionRecordSchema(DataSchema):
                                             "invalid": m.INSPECTION_CHECKLIST_INVALID})
     score = Count(0, 100, m.INSPECTION_SCORE_INVALID, required=True)
     notes = Text(2000)
+
+
+# -- meetings (晨会 / 周例会) -----------------------------------------------------------------
+
+class MeetingRecordSchema(DataSchema):
+    """``meeting.record``: a morning or weekly meeting as its chair records it: who attended
+    (people of the site), who was missing and why, today's assignments and the summary of
+    yesterday (for a weekly meeting, of the week)."""
+
+    site_id = Ref(required=True, required_message=m.SITE_REQUIRED)
+    kind = Choice(meeting_rules.KINDS, m.MEETING_KIND_INVALID, required=True)
+    attendee_ids = fields.List(
+        Ref(required=True), required=True, allow_none=False, metadata={"people": True},
+        validate=validate.Length(min=1, max=meeting_rules.MAX_ATTENDEES, error=m.MEETING_ATTENDEES_REQUIRED),
+        error_messages={"required": m.MEETING_ATTENDEES_REQUIRED, "null": m.MEETING_ATTENDEES_REQUIRED,
+                        "invalid": m.MEETING_ATTENDEES_REQUIRED})
+    absent_note = Text(1000)
+    assignments = Text(4000)
+    yesterday_summary = Text(4000)
+    notes = Text(2000)
+
+    @validates_schema
+    def _morning(self, data, **kwargs):
+        if not meeting_rules.needs_assignments(data.get("kind", "")):
+            return
+        errors = {}
+        if not data.get("assignments"):
+            errors["assignments"] = [m.MEETING_ASSIGNMENTS_REQUIRED]
+        if not data.get("yesterday_summary"):
+            errors["yesterday_summary"] = [m.MEETING_SUMMARY_REQUIRED]
+        if errors:
+            raise ValidationError(errors)

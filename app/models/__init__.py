@@ -51,3 +51,4 @@ from app.models.repairs import RepairWork  # noqa: F401
 from app.models.worklog import Attendance  # noqa: F401
 from app.models.worklog import WorklogNote  # noqa: F401
 from app.models.inspections import Inspection  # noqa: F401
+from app.models.meetings import Meeting  # noqa: F401
