@@ -709,14 +709,15 @@ class MeetingRecordSchema(DataSchema):
     yesterday_summary = Text(4000)
     notes = Text(2000)
 
-    @validates_schema
-    def _morning(self, data, **kwargs):
+    @validates_schema(skip_on_field_errors=False, pass_original=True)  # the desk shows every mistake at once
+    def _morning(self, data, original, **kwargs):
         if not meeting_rules.needs_assignments(data.get("kind", "")):
             return
         errors = {}
-        if not data.get("assignments"):
-            errors["assignments"] = [m.MEETING_ASSIGNMENTS_REQUIRED]
-        if not data.get("yesterday_summary"):
-            errors["yesterday_summary"] = [m.MEETING_SUMMARY_REQUIRED]
+        for name, message in (("assignments", m.MEETING_ASSIGNMENTS_REQUIRED),
+                              ("yesterday_summary", m.MEETING_SUMMARY_REQUIRED)):
+            raw = original.get(name) if isinstance(original, dict) else None
+            if raw is None or (isinstance(raw, str) and not raw.strip()):  # too long or not text: the field said so
+                errors[name] = [message]
         if errors:
             raise ValidationError(errors)

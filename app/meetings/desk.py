@@ -31,11 +31,21 @@ def _form(sites, form: dict, refused: Refused | None = None, status: int = 200):
     site = next((s for s in sites if s.id == form.get("site_id")), None)
     if site is None and len(sites) == 1:
         site = sites[0]
-    people = [p for p in site_people([site.id]) if p.active] if site else []
+    people = [p for p in site_people([site.id]) if p.active and p.id != current_user.id] if site else []
     errors = refused.errors if refused else {}
     return render_template("meetings/new.html", sites=sites, site=site, people=people, form=form,
                            ticked=set(form.get("attendee_ids") or []), errors=errors,
-                           summary=refused.message if refused else None, kinds=queries.KIND_NAMES), status
+                           summary=_summary(refused), kinds=queries.KIND_NAMES), status
+
+
+def _summary(refused: Refused | None) -> str | None:
+    """Above the form: the refusal itself when no field shows it, else where to look."""
+    if refused is None:
+        return None
+    shown = {"kind", "attendee_ids", *TEXTS}
+    if any(name in shown for name in refused.errors):
+        return _("Please correct the field marked below.")
+    return refused.message
 
 
 @bp.route("/new", methods=["GET", "POST"])

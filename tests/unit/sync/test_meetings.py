@@ -139,6 +139,9 @@ def test_a_weekly_meeting_needs_no_assignments(store, world, phone):
     ("manager1", {"assignments": "  "}, {"assignments": [m.MEETING_ASSIGNMENTS_REQUIRED]}),
     ("manager1", {"yesterday_summary": None}, {"yesterday_summary": [m.MEETING_SUMMARY_REQUIRED]}),
     ("manager1", {"notes": "长" * 2001}, {"notes": [m.TOO_LONG]}),
+    ("manager1", {"assignments": "长" * 4001}, {"assignments": [m.TOO_LONG]}),
+    ("manager1", {"attendee_ids": [], "assignments": None},  # every mistake at once, for the desk's form
+     {"attendee_ids": [m.MEETING_ATTENDEES_REQUIRED], "assignments": [m.MEETING_ASSIGNMENTS_REQUIRED]}),
     ("manager1", {"site_id": None}, {"site_id": [m.SITE_REQUIRED]}),
 ])
 def test_bad_meetings_are_refused_and_nothing_is_written(store, world, phone, who, data, errors):
