@@ -38,7 +38,7 @@ async function heldToday(user, siteId, timeZone) {
   const mine = (r) => r.site_id === siteId && (!r.chaired_by || r.chaired_by === user.id) && r.started_at
     && localDay(new Date(r.started_at), timeZone) === day;
   const byId = new Map();
-  for (const r of (await rows("meeting")).filter(mine)) byId.set(r.id, r);
+  for (const r of (await rows("meeting")).filter(mine)) byId.set(r.id, { ...r, meeting_kind: r.kind });
   for (const r of (await all("records")).filter((r) => r.kind === "meeting" && r.user_id === user.id && mine(r))) {
     byId.set(r.id, r);
   }
@@ -98,7 +98,8 @@ export async function meetingCard(user, siteId, timeZone, again) {
     const at = isoNow();
     await record({
       mutations: [{ type: "meeting.record", entity_id: id, at, data }],
-      records: [{ id, kind: "meeting", ...data, started_at: at, chaired_by: user.id, at }],
+      // ``kind`` names the record's type in ``records``; the meeting's own kind is ``meeting_kind``
+      records: [{ ...data, id, kind: "meeting", meeting_kind: data.kind, started_at: at, chaired_by: user.id, at }],
     });
     window.dispatchEvent(new Event("estate-recorded"));
     toastAfterRender(t("Saved: the meeting will be sent at the next sync."));
@@ -111,7 +112,7 @@ export async function meetingCard(user, siteId, timeZone, again) {
       form),
     held.length
       ? h("ul", { class: "meeting-held", id: "meeting-held" }, held.map((r) => h("li", {},
-        `${names[r.kind] || r.kind} ${clock(new Date(r.started_at), timeZone)} · `,
+        `${names[r.meeting_kind] || r.meeting_kind} ${clock(new Date(r.started_at), timeZone)} · `,
         t("%(count)s people", { count: (r.attendee_ids || []).length }))))
       : h("p", { class: "meta" }, t("No meeting recorded today yet.")));
 }
