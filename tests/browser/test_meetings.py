@@ -31,7 +31,9 @@ def test_a_manager_records_a_morning_meeting_offline(phone: Phone, live, shots, 
     phone.wait_saved()
     waiting = {e["type"]: e for e in phone.outbox()}
     assert list(waiting) == ["meeting.record"]
-    assert "晨会" in page.locator("#meeting-held").inner_text() and "2 人" in page.locator("#meeting-held").inner_text()
+    held = page.locator("#meeting-held").inner_text()
+    assert "晨会" in held and "2 人" in held  # today's meeting listed under the folded form
+    page.locator("#meeting").screenshot(path=str(shots / "meetings-phone-saved.png"))
 
     phone.online()
     assert phone.sync_until_empty() == 0
