@@ -56,6 +56,10 @@ PLATE_REGION = {"CHHY": "粤B", "JGY": "粤A"}
 STOCK_ITEMS = 12
 ATTENDANCE_LATE = {"CHHY": -3, "JGY": -8}  # the manager signs in at 08:27
 ATTENDANCE_EARLY = {"CHHY": -6, "JGY": -4}  # and out at 17:12
+# Morning meetings on workdays: of the past workdays, most recent first, the one at this
+# index starts late (08:36) and the one at the other has no meeting at all.
+MEETING_LATE = {"CHHY": 1, "JGY": 4}
+MEETING_MISSED = {"CHHY": 3, "JGY": 2}
 REPEAT_AFTER_DAYS = 6  # the same problem noted again at a site only after this many days
 
 
@@ -101,6 +105,7 @@ class Story:
             self.reassignments(site, day, offset)
             self.attendance(site, day, offset)
             file_reports(self.h, site, day, offset)
+            self.meetings(site, day, offset)
             for post in SHIFTS:
                 phone = self.h.phone(site, post)
                 if post == "manager":
@@ -133,6 +138,35 @@ class Story:
         if rng.random() < 0.6:
             self.h.record(phone, end - timedelta(minutes=4), "worklog.note",
                           {"site_id": site.id, "day": day.isoformat(), "text": rng.choice(t.WORKLOG_NOTES)})
+
+    # -- meetings ------------------------------------------------------------------------------
+    def meetings(self, site, day: date, offset: int) -> None:
+        """The manager's morning meeting (晨会) at about 08:22 on each past workday, with the
+        site's people ticked as they came, except one day late and one day missed; and the
+        weekly meeting (周例会) on Mondays at 15:00. A random stream of its own."""
+        import random
+
+        if offset >= 0 or day.weekday() >= 5:  # today's meeting is left for whoever tries the demo
+            return
+        rng = random.Random(f"meetings:{site.code}:{offset}")
+        phone = self.h.phone(site, "manager")
+        people = [self.h.phone(site, post).user for post in SHIFTS if post != "manager"]
+        workdays = [o for o in range(-1, -15, -1) if self.h.day(o).weekday() < 5]
+        index = workdays.index(offset)
+        if index != MEETING_MISSED.get(site.code):
+            late = index == MEETING_LATE.get(site.code)
+            start = self.h.at(day, "08:36" if late else "08:18", 0 if late else rng.uniform(0, 9))
+            away = [p for p in people if rng.random() < 0.12]
+            self.h.record(phone, start, "meeting.record", {
+                "site_id": site.id, "kind": "morning", "attendee_ids": [p.id for p in people if p not in away],
+                "absent_note": "；".join(f"{p.display_name}{rng.choice(t.MEETING_ABSENCES)}" for p in away) or None,
+                "assignments": "；".join(rng.sample(t.MEETING_ASSIGNMENTS, 2)),
+                "yesterday_summary": rng.choice(t.MEETING_SUMMARIES)})
+        if day.weekday() == 0:
+            leads = [self.h.phone(site, post).user for post in ("lead", "cs", "clerk", "repair", "store")]
+            self.h.record(phone, self.h.at(day, "15:00", rng.uniform(0, 5)), "meeting.record", {
+                "site_id": site.id, "kind": "weekly", "attendee_ids": [p.id for p in leads],
+                "assignments": rng.choice(t.WEEKLY_ASSIGNMENTS), "yesterday_summary": rng.choice(t.WEEKLY_SUMMARIES)})
 
     # -- patrols -------------------------------------------------------------------------------
     def day_patrol(self, site, day: date, offset: int) -> datetime:

@@ -85,3 +85,4 @@ from sync import repairs  # noqa: E402,F401
 from sync import attendance  # noqa: E402,F401
 from sync import inspections  # noqa: E402,F401
 from sync import manager_report_handlers  # noqa: E402,F401
+from sync import meetings  # noqa: E402,F401

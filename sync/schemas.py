@@ -23,6 +23,7 @@ from marshmallow import validates_schema
 from sync import id_numbers
 from sync import manager_reports
 from sync import monthly_checklist
+from sync import meeting_rules
 from sync import messages as m
 
 DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -713,3 +714,34 @@ class ChecklistSignSchema(DataSchema):
     year = Count(2000, 2200, m.CHECKLIST_MONTH_INVALID, required=True)
     month = Count(1, 12, m.CHECKLIST_MONTH_INVALID, required=True)
     note = Text(1000)
+# -- meetings (晨会 / 周例会) -----------------------------------------------------------------
+
+class MeetingRecordSchema(DataSchema):
+    """``meeting.record``: a morning or weekly meeting as its chair records it: who attended
+    (people of the site), who was missing and why, today's assignments and the summary of
+    yesterday (for a weekly meeting, of the week)."""
+
+    site_id = Ref(required=True, required_message=m.SITE_REQUIRED)
+    kind = Choice(meeting_rules.KINDS, m.MEETING_KIND_INVALID, required=True)
+    attendee_ids = fields.List(
+        Ref(required=True), required=True, allow_none=False, metadata={"people": True},
+        validate=validate.Length(min=1, max=meeting_rules.MAX_ATTENDEES, error=m.MEETING_ATTENDEES_REQUIRED),
+        error_messages={"required": m.MEETING_ATTENDEES_REQUIRED, "null": m.MEETING_ATTENDEES_REQUIRED,
+                        "invalid": m.MEETING_ATTENDEES_REQUIRED})
+    absent_note = Text(1000)
+    assignments = Text(4000)
+    yesterday_summary = Text(4000)
+    notes = Text(2000)
+
+    @validates_schema(skip_on_field_errors=False, pass_original=True)  # the desk shows every mistake at once
+    def _morning(self, data, original, **kwargs):
+        if not meeting_rules.needs_assignments(data.get("kind", "")):
+            return
+        errors = {}
+        for name, message in (("assignments", m.MEETING_ASSIGNMENTS_REQUIRED),
+                              ("yesterday_summary", m.MEETING_SUMMARY_REQUIRED)):
+            raw = original.get(name) if isinstance(original, dict) else None
+            if raw is None or (isinstance(raw, str) and not raw.strip()):  # too long or not text: the field said so
+                errors[name] = [message]
+        if errors:
+            raise ValidationError(errors)

@@ -53,3 +53,4 @@ from app.models.worklog import WorklogNote  # noqa: F401
 from app.models.inspections import Inspection  # noqa: F401
 from app.models.manager_reports import ManagerReport  # noqa: F401
 from app.models.manager_reports import ChecklistSignoff  # noqa: F401
+from app.models.meetings import Meeting  # noqa: F401

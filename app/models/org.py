@@ -28,6 +28,10 @@ DEFAULT_SITE_SETTINGS = {
     "sign_in_by": "08:20",
     "sign_out_after_winter": "17:30",
     "sign_out_after_summer": "18:00",
+    # Meetings (晨会 / 周例会, ``sync.meeting_rules``): the morning window, the weekly day (ISO, 1 = Monday).
+    "morning_meeting_start": "08:20",
+    "morning_meeting_end": "08:30",
+    "weekly_meeting_weekday": 1,
     "summer_months": [5, 6, 7, 8, 9],
     # Managers' reports and monthly checklist (``sync.manager_reports``, ``sync.monthly_checklist``):
     # the daily report is due by this time of its day; the days of the month items fall due.

@@ -1,7 +1,7 @@
 """A person's day compiled from what they recorded at one site, in the site's zone.
 
 Nothing here writes: the work log is read from the records themselves (attendance,
-patrols with their checkpoints and findings, visitors registered, flagged persons, stock
+meetings chaired or attended, patrols with their checkpoints and findings, visitors registered, flagged persons, stock
 counts, complaints and replies, follow-up events, repair work), so it is as true and
 complete as they are, and the only thing added to a day afterwards is a note
 (``worklog.note``), which says when it was written.
@@ -35,6 +35,7 @@ from app.models import FollowUpEvent
 from app.models import Incident
 from app.models import Item
 from app.models import ManagerReport
+from app.models import Meeting
 from app.models import Patrol
 from app.models import RepairOrder
 from app.models import RepairWork
@@ -48,8 +49,8 @@ from sync import attendance_rules
 from sync import manager_reports
 
 # The order of entries recorded in the same second: arriving first, leaving last.
-KIND_ORDER = {"sign_in": 0, "patrol": 1, "finding": 2, "visit": 3, "incident": 4, "stock": 5,
-              "complaint": 6, "reply": 7, "followup": 8, "repair": 9, "report": 10, "sign_out": 11}
+KIND_ORDER = {"sign_in": 0, "meeting": 1, "patrol": 2, "finding": 3, "visit": 4, "incident": 5, "stock": 6,
+              "complaint": 7, "reply": 8, "followup": 9, "repair": 10, "report": 11, "sign_out": 12}
 
 
 @dataclass
@@ -137,6 +138,23 @@ def compile_day(site, user_id: str, day: date) -> Day:
             lines.append(_("Not counted: a second one on this day"))
             flag = "second"
         entries.append(Entry(a.at, "sign_in" if a.action == "in" else "sign_out", a.id, title, lines, flag=flag))
+
+    # -- meetings: the chair's and each attendee's day (the rows of a day are few; the JSON
+    # list of attendees is read here rather than queried, alike on SQLite and PostgreSQL)
+    from app.meetings.queries import KIND_NAMES
+    from app.meetings.queries import names as people_names
+    meetings = [r for r in db.session.scalars(select(Meeting).where(
+        Meeting.site_id == site.id, Meeting.deleted_at.is_(None), Meeting.started_at >= start,
+        Meeting.started_at < end).order_by(Meeting.started_at, Meeting.id))
+        if r.chaired_by == user_id or user_id in (r.attendee_ids or [])]
+    chairs = people_names({r.chaired_by for r in meetings})
+    for r in meetings:
+        role = _("Chaired") if r.chaired_by == user_id else _("Attended") + " · " + _(
+            "Chaired by %(name)s", name=chairs.get(r.chaired_by, ""))
+        lines = [role + " · " + _("%(count)s people", count=len(r.attendee_ids or []))]
+        lines += [text for text in (r.assignments, r.yesterday_summary) if text]
+        entries.append(Entry(r.started_at, "meeting", r.id, _("Meeting: %(kind)s", kind=KIND_NAMES.get(r.kind, r.kind)),
+                             lines, link=("meetings.show", {"meeting_id": r.id})))
 
     # -- patrols, with checkpoints visited and findings
     patrols = _rows(Patrol, user_id, site.id, Patrol.started_at, start, end)

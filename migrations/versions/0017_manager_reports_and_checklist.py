@@ -1,7 +1,7 @@
 """manager reports (日清 / 周总结) and the monthly checklist's sign-offs
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-04 17:40:00
 
 ``manager_reports``: one row per ``report.submit`` — the writer, the kind (daily / weekly),
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

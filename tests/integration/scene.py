@@ -52,6 +52,8 @@ IGNORED_TABLES = {"login_attempts": "failed sign-ins are recorded on purpose"}
 # Routes without an id in the URL whose body names a site's rows, with a body for one site.
 BODY_PROBES = {
     "worklog.note": lambda s: {"site": s.site, "day": "2026-12-01", "text": "偷"},
+    "meetings.new": lambda s: {"site_id": s.site, "kind": "morning", "attendee_ids": s.owned["users"][0],
+                               "assignments": "偷", "yesterday_summary": "偷"},
     "complaints.new": lambda s: {"site_id": s.site, "kind": "valid", "channel": "phone", "description": "偷"},
     "complaints.merge": lambda s: {"complaint_id": s.owned["complaints"], "description": "偷"},
     "admin.units_import": lambda s: {"site_id": s.site},
@@ -404,6 +406,9 @@ def site_records(app, world, n: int, secret: str):
         "checklist": {key: True for key, _ in inspection_rules.checklist("cleaning")}}))
     push(manager, manager.outbox.mutation("report.submit", {
         "site_id": site, "kind": "daily", "period": "2026-12-01", "done": f"{secret}日清"}))
+    push(manager, manager.outbox.mutation("meeting.record", {
+        "site_id": site, "kind": "morning", "attendee_ids": [world.users[f"guard{n}"], world.users[f"clean{n}"]],
+        "assignments": f"{secret}安排", "yesterday_summary": f"{secret}总结"}))
     with app.app_context():
         db.session.add(Conflict(site_id=site, entity_type="visit", entity_id=visit["entity_id"],
                                 field="checked_out_at", kept=None, lost="2026-01-01", reason=secret))

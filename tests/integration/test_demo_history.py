@@ -24,6 +24,7 @@ from app.models import FollowUp
 from app.models import FollowUpEvent
 from app.models import Incident
 from app.models import JournalRow
+from app.models import Meeting
 from app.models import Patrol
 from app.models import Photo
 from app.models import ManagerReport
@@ -136,6 +137,8 @@ def _facts(app) -> dict:
         "other_conflicts": sorted(db.session.scalars(select(Conflict.entity_type).where(
             and_(Conflict.entity_type != "followup")))),
         "future_records": _count(JournalRow, JournalRow.at_corrected > now),
+        "meetings": [(m.site_id, m.kind, m.started_at, len(m.attendee_ids)) for m in db.session.scalars(
+            select(Meeting).order_by(Meeting.started_at))],
     }
 
 
@@ -263,3 +266,23 @@ def test_the_same_moment_gives_the_same_history(app):
                 for table in reversed(db.metadata.sorted_tables):
                     conn.execute(table.delete())
     assert prints[0] and prints[0] == prints[1]
+
+
+def test_managers_hold_morning_meetings_on_workdays_one_late_one_missed_and_weekly_on_mondays(facts):
+    from sync import meeting_rules
+
+    today = facts["now"].astimezone(SHANGHAI).date()
+    workdays = {today - timedelta(days=d) for d in range(1, 15) if (today - timedelta(days=d)).weekday() < 5}
+    mondays = {d for d in workdays if d.weekday() == 0}
+    sites = {site for site, *_ in facts["meetings"]}
+    assert len(sites) == 2
+    for site in sites:
+        mine = [(kind, at, people) for s, kind, at, people in facts["meetings"] if s == site]
+        mornings = {meeting_rules.meeting_day(at, "Asia/Shanghai"): meeting_rules.timeliness(
+            "morning", at, "Asia/Shanghai", {}) for kind, at, _ in mine if kind == "morning"}
+        assert set(mornings) <= workdays and len(workdays - set(mornings)) == 1  # one day missed
+        assert sorted(mornings.values()).count("late") == 1
+        weekly = [at for kind, at, _ in mine if kind == "weekly"]
+        assert {meeting_rules.meeting_day(at, "Asia/Shanghai") for at in weekly} == mondays
+        assert all(meeting_rules.timeliness("weekly", at, "Asia/Shanghai", {}) == "kept" for at in weekly)
+        assert all(people >= 1 for _, _, people in mine)

@@ -9,6 +9,7 @@ import { h, render, signInFirst } from "../ui/dom.js";
 import { attendanceCard, worklogCard } from "./attendance.js";
 import { inspectionCard } from "./inspections.js";
 import { reportCard } from "./reports.js";
+import { meetingCard } from "./meetings.js";
 
 function tile(href, title, detail) {
   return h("a", { class: "tile", href }, h("strong", {}, title), h("span", { class: "meta" }, detail));
@@ -48,13 +49,14 @@ export async function show() {
   const site = sites.find((s) => s.id === siteId);
   const tz = (site && site.timezone) || "Asia/Shanghai";
   const day = site ? await Promise.all([attendanceCard(user, siteId, site, tz, show), worklogCard(user, siteId, tz, show),
-    inspectionCard(user, siteId, tz, show), reportCard(user, siteId, tz, show)])
+    inspectionCard(user, siteId, tz, show), reportCard(user, siteId, tz, show), meetingCard(user, siteId, tz, show)])
     : [];
   render(
     h("section", { class: "card" },
       h("p", {}, t("Hello, %(name)s", { name: user.display_name })),
       picker || h("p", { class: "meta" }, site ? site.name : t("Site data will appear after the first sync."))),
     day[0] || null,
+    day[4] || null,
     h("div", { class: "tiles" },
       [["patrol", t("Patrol"), t("Scan checkpoints, record findings")],
         ["gate", t("Gate"), t("Register visitors")],
