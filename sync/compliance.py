@@ -29,6 +29,7 @@ from typing import Iterable
 
 from sync import inspection_rules
 from sync import manager_reports
+from sync import meeting_rules
 from sync import monthly_checklist
 from sync.complaint_clocks import RATE_LINE
 from sync import sweep
@@ -164,6 +165,7 @@ class MonthFacts:
     stores: tuple[sweep.StoreFact, ...] = ()
     stock_checks: tuple[sweep.StockCheckFact, ...] = ()
     rate: tuple[int, int, int] | None = None
+    meetings: tuple["MeetingFact", ...] = ()
     reports: tuple["ReportFact", ...] = ()
     signoffs: tuple["SignoffFact", ...] = ()
 
@@ -185,9 +187,10 @@ def worst(states: Iterable[str]) -> str:
 
 def grid(facts: MonthFacts, now: datetime) -> list[Row]:
     """Every row of the month, in the order the instructions give them (day, week, month)."""
-    return [patrol_row(facts, now), gate_row(facts, now), daily_report_row(facts, now),
-            repairs_row(facts, now), inspections_row(facts, now), weekly_summary_row(facts, now),
-            stock_row(facts, now), *checklist_rows(facts, now), rate_row(facts, now)]
+    return [morning_meeting_row(facts, now), patrol_row(facts, now), gate_row(facts, now),
+            daily_report_row(facts, now), repairs_row(facts, now), weekly_meeting_row(facts, now),
+            inspections_row(facts, now), weekly_summary_row(facts, now), stock_row(facts, now),
+            *checklist_rows(facts, now), rate_row(facts, now)]
 
 
 def names(facts: MonthFacts, ids: Iterable[str]) -> str:
@@ -406,6 +409,13 @@ def rate_row(facts: MonthFacts, now: datetime) -> Row:
 # -- the manager's rhythm: meetings, reports and the month's checklist --------------------
 
 @dataclass(frozen=True)
+class MeetingFact:
+    id: str
+    kind: str
+    started_at: datetime
+
+
+@dataclass(frozen=True)
 class ReportFact:
     id: str
     user_id: str
@@ -424,6 +434,53 @@ class SignoffFact:
 
 def _zone(facts: MonthFacts) -> str:
     return getattr(facts.tz, "key", None) or str(facts.tz)
+
+
+def morning_meeting_row(facts: MonthFacts, now: datetime) -> Row:
+    """晨会 08:20–08:30 on each working day (the site's ``patrol_weekdays``): the day's
+    earliest morning meeting judged by ``meeting_rules.timeliness``."""
+    workdays = set(facts.setting("patrol_weekdays"))
+    zone = _zone(facts)
+    cells = []
+    for day in facts.days:
+        start, end = day_bounds(facts, day)
+        if day.isoweekday() not in workdays or now < start:
+            cells.append(Cell(day, day, NONE))
+            continue
+        held = sorted((m for m in facts.meetings if m.kind == meeting_rules.MORNING and start <= m.started_at < end
+                       and m.started_at <= now), key=lambda m: (m.started_at, m.id))
+        refs = tuple(Ref("meeting", m.id) for m in held)
+        if held:
+            state = meeting_rules.timeliness(meeting_rules.MORNING, held[0].started_at, zone, facts.settings)
+            notes = () if state == KEPT else (Message(NOTES["meeting_late"], {
+                "at": shown(held[0].started_at, facts.tz)[11:]}),)
+            cells.append(Cell(day, day, state, notes, refs))
+        else:
+            cells.append(Cell(day, day, PENDING if now < end else MISSED))
+    return Row(MORNING_MEETING, DAY, tuple(cells))
+
+
+def weekly_meeting_row(facts: MonthFacts, now: datetime) -> Row:
+    """周例会 once a week, on the site's ``weekly_meeting_weekday`` (Monday)."""
+    zone = _zone(facts)
+    cells = []
+    for monday, first, last in weeks(facts):
+        since = at_local(monday, "00:00", facts.tz)
+        deadline = at_local(monday + timedelta(days=7), "00:00", facts.tz)
+        if now < since:
+            cells.append(Cell(first, last, NONE))
+            continue
+        held = sorted((m for m in facts.meetings if m.kind == meeting_rules.WEEKLY and since <= m.started_at < deadline
+                       and m.started_at <= now), key=lambda m: (m.started_at, m.id))
+        refs = tuple(Ref("meeting", m.id) for m in held)
+        if held:
+            state = meeting_rules.timeliness(meeting_rules.WEEKLY, held[0].started_at, zone, facts.settings)
+            notes = () if state == KEPT else (Message(NOTES["weekly_meeting_late"], {
+                "date": local_day(held[0].started_at, facts.tz).isoformat()}),)
+            cells.append(Cell(first, last, state, notes, refs))
+        else:
+            cells.append(Cell(first, last, PENDING if now < deadline else MISSED))
+    return Row(WEEKLY_MEETING, WEEK, tuple(cells))
 
 
 def _reports_cell(facts: MonthFacts, now: datetime, kind: str, period: date, first: date, last: date) -> Cell:

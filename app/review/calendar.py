@@ -34,6 +34,8 @@ add_nav(25, "review.calendar", _l("Compliance calendar"), REVIEW_ROLES)
 
 # Each row's name, and the work instruction's own words (quoted, so never translated).
 ROWS = {
+    c.MORNING_MEETING: (_l("Morning meeting"), "每天08:20—08:30召开晨会"),
+    c.WEEKLY_MEETING: (_l("Weekly meeting"), "每周召开例会"),
     c.PATROL: (_l("Daily patrol by every manager"), "每天至少对所管辖的区域巡视一遍"),
     c.GATE: (_l("Peak hours at the gate staffed and registering"), "高峰时段门岗值班，严格控制外来人员并登记"),
     c.INSPECTIONS: (_l("At least 2 written inspections a week per manager"), "每周书面考核不少于2次"),
@@ -54,6 +56,7 @@ RECORD_LINKS = {
     "patrol": ("patrols.detail", "patrol_id"), "visit": ("gate.visit", "visit_id"),
     "inspection": ("inspections.show", "inspection_id"), "repair": ("repairs.detail", "order_id"),
     "stock_check": ("stock.check", "check_id"), "manager_report": ("manager_reports.show", "report_id"),
+    "meeting": ("meetings.show", "meeting_id"),
 }
 
 
@@ -88,6 +91,8 @@ def period_link(row: c.Row, cell: c.Cell, site_id: str) -> str:
         return url_for("stock.checks", site=site_id, **{"from": first, "to": last})
     if row.key == c.RATE:
         return url_for("complaints.summary", site=site_id, month=cell.first.strftime("%Y-%m"))
+    if row.key in (c.MORNING_MEETING, c.WEEKLY_MEETING):
+        return url_for("meetings.index", site=site_id, month=cell.last.strftime("%Y-%m"))
     if row.key in (c.DAILY_REPORT, c.WEEKLY_SUMMARY) or row.key in c.CHECKLIST:
         endpoint = "manager_reports.checklist" if row.key in c.CHECKLIST else "manager_reports.month"
         return url_for(endpoint, site=site_id, month=cell.last.strftime("%Y-%m"))

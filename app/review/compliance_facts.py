@@ -19,6 +19,7 @@ from app.extensions import db
 from app.followups.facts import site_settings
 from app.models import Inspection
 from app.models.manager_reports import ChecklistSignoff
+from app.models.meetings import Meeting
 from app.models.manager_reports import ManagerReport
 from app.models import Patrol
 from app.models import RepairOrder
@@ -77,6 +78,9 @@ def month_facts(site: Site, month: date, now: datetime) -> compliance.MonthFacts
                                .where(*live(StockCheck), StockCheck.started_at >= start,
                                       StockCheck.started_at < end))),
         rate=(rate.timely, rate.late, rate.running),
+        meetings=tuple(compliance.MeetingFact(r.id, r.kind, r.started_at) for r in db.session.execute(
+            select(Meeting.id, Meeting.kind, Meeting.started_at)
+            .where(*live(Meeting), Meeting.started_at >= wide_start, Meeting.started_at < wide_end))),
         reports=tuple(compliance.ReportFact(r.id, r.user_id, r.kind, r.period, r.submitted_at)
                       for r in db.session.execute(
                           select(ManagerReport.id, ManagerReport.user_id, ManagerReport.kind, ManagerReport.period,

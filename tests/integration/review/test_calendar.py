@@ -15,6 +15,7 @@ from app.models import StockCheck
 from app.models import new_id
 from app.models.manager_reports import ChecklistSignoff
 from app.models.manager_reports import ManagerReport
+from app.models.meetings import Meeting
 from sync import inspection_rules
 from tests.integration.followups.conftest import add_patrol
 from tests.integration.followups.conftest import add_visit
@@ -54,6 +55,11 @@ def october(app, world):
                 id=new_id(), site_id=world.site1, user_id=u["manager1"], received_at=submitted, kind="daily",
                 period=datetime(2026, 10, period).date(), submitted_at=submitted, submitted_at_phone=submitted,
                 done="巡视两遍，处理漏水"))
+        for day, h, m in ((6, 8, 22), (7, 8, 40)):
+            db.session.add(Meeting(id=new_id(), site_id=world.site1, user_id=u["manager1"], received_at=at(day, h, m),
+                                   kind="morning", started_at=at(day, h, m), started_at_phone=at(day, h, m),
+                                   chaired_by=u["manager1"], attendee_ids=[u["guard1"]],
+                                   assignments="巡视东区", yesterday_summary="无"))
         for item, signed in (("attendance", at(4, 10)), ("quality_records", at(27, 9))):
             db.session.add(ChecklistSignoff(id=new_id(), site_id=world.site1, item=item, year=2026, month=10,
                                             signed_by=u["manager1"], signed_at=signed, received_at=signed))
@@ -112,6 +118,12 @@ def test_a_known_month_cell_by_cell_with_links_to_its_records(october, desk_for,
     assert "✗ 2026-10-12 – 2026-10-18 每周书面考核不少于2次：manager1：书面考核不足 2 次" in lines
     assert "迟 2026-10-01 – 2026-10-31 每月库存抽查：25 日之后才抽查" in lines
     assert not any(line.startswith(("✗ 2026-10-06 经理每日巡视", "✗ 2026-10-06 高峰")) for line in lines)
+
+    morning = cells(html, "morning_meeting")
+    assert [morning[f"2026-10-0{d}"][0] for d in (6, 7, 8)] == ["kept", "late", "missed"]
+    assert re.fullmatch(r"/meetings/[\w-]+", morning["2026-10-06"][1])
+    assert "迟 2026-10-07 晨会：08:40 才开始" in lines
+    assert cells(html, "weekly_meeting")["2026-10-05"][0] == "missed"
 
     daily = cells(html, "daily_report")
     assert (daily["2026-10-06"][0], daily["2026-10-07"][0], daily["2026-10-08"][0]) == ("kept", "late", "missed")

@@ -218,13 +218,13 @@ def test_the_rate_note_gives_the_figures():
 
 def test_the_grid_has_every_row_and_a_row_shows_its_worst_cell():
     rows = c.grid(facts(stores=STORES), NOW)
-    assert [r.key for r in rows][:2] == [c.PATROL, c.GATE]
-    assert {c.INSPECTIONS, c.REPAIRS, c.STOCK, c.RATE} <= {r.key for r in rows}
+    assert [r.key for r in rows] == [
+        c.MORNING_MEETING, c.PATROL, c.GATE, c.DAILY_REPORT, c.REPAIRS, c.WEEKLY_MEETING, c.INSPECTIONS,
+        c.WEEKLY_SUMMARY, c.STOCK, *c.CHECKLIST, c.RATE]
     for row in rows:
         days = sum(x.span for x in row.cells)
         assert days == 30, row.key
-    patrol_row = rows[0]
-    assert patrol_row.state == c.MISSED
+    assert rows[1].state == c.MISSED
 
 
 def test_a_month_not_begun_judges_nothing():
@@ -235,7 +235,7 @@ def test_a_month_not_begun_judges_nothing():
 def test_a_leap_february_has_twenty_nine_days():
     rows = c.grid(facts(year=2028, month=2), local(2028, 3, 5))
     assert all(sum(x.span for x in row.cells) == 29 for row in rows)
-    assert max(x.last for x in rows[0].cells) == date(2028, 2, 29)
+    assert max(x.last for x in rows[1].cells) == date(2028, 2, 29)
 
 
 # -- 日清, 周总结 and the month's checklist ---------------------------------------------------
@@ -283,3 +283,28 @@ def test_the_months_checklist_item_by_item():
     assert [n.params for n in notes] == [{"date": "2026-11-26"}, {"name": "经理1", "at": "2026-11-27 09:00"}]
     early = {r.key: r.cells[0].state for r in c.checklist_rows(facts(), local(2026, 11, 20))}
     assert early["checklist_attendance"] == c.MISSED and early["checklist_purchase_plan"] == c.PENDING
+
+
+# -- meetings ---------------------------------------------------------------------------
+
+def meeting(ident, kind, at):
+    return c.MeetingFact(ident, kind, at)
+
+
+def test_the_morning_meeting_by_0830_late_after_and_missed_without_one():
+    meetings = (meeting("a", "morning", local(2026, 11, 3, 8, 20)), meeting("b", "morning", local(2026, 11, 4, 8, 45)),
+                meeting("c", "morning", local(2026, 11, 6, 8, 30, )), meeting("w", "weekly", local(2026, 11, 5, 8, 20)))
+    row = c.morning_meeting_row(facts(meetings=meetings), NOW)
+    assert [cell(row, d).state for d in (3, 4, 5, 6)] == [c.KEPT, c.LATE, c.MISSED, c.KEPT]
+    assert cell(row, 4).notes[0].params == {"at": "08:45"}
+    assert cell(c.morning_meeting_row(facts(), local(2026, 11, 5, 10)), 5).state == c.PENDING
+    late_site = facts(meetings=meetings, settings={"morning_meeting_end": "08:50"})
+    assert cell(c.morning_meeting_row(late_site, NOW), 4).state == c.KEPT
+
+
+def test_the_weekly_meeting_on_its_weekday():
+    meetings = (meeting("w1", "weekly", local(2026, 11, 9, 9)), meeting("w2", "weekly", local(2026, 11, 18, 9)))
+    row = c.weekly_meeting_row(facts(meetings=meetings), NOW)
+    assert cell(row, 10).state == c.KEPT and cell(row, 18).state == c.LATE and cell(row, 25).state == c.MISSED
+    assert cell(row, 18).notes[0].params == {"date": "2026-11-18"}
+    assert cell(row, 30).state == c.PENDING
