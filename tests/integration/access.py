@@ -54,6 +54,9 @@ ACCESS = {
     "worklog.attendance": REVIEW,
     "inspections.week": REVIEW,
     "inspections.show": REVIEW,
+    # The monthly service report to owners (《月度物业服务报告》): figures only, for reviewers.
+    "reports.monthly_index": REVIEW,
+    "reports.monthly": REVIEW,
     # The office: managers, supervisors and admins review their sites.
     "review.dashboard": REVIEW,
     "review.search": REVIEW,
