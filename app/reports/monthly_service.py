@@ -319,7 +319,7 @@ def _followups(ids) -> dict[str, FollowUp]:
 
 def _common(h: clocks.Handling, followup: FollowUp | None, tz: ZoneInfo) -> CommonComplaint:
     c = h.complaint
-    answers = [r for r in h.replies if r.stage == "reply"] or h.replies
+    answers = [r for r in h.replies if r.stage == "reply"]  # a contact is not yet the answer
     last = answers[-1] if answers else None
     done = followup is not None and followup.status in DONE and followup.resolved_at is not None
     return CommonComplaint(

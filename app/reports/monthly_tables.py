@@ -54,7 +54,7 @@ def outcome(c: CommonComplaint) -> str:
     """One sentence: when, what about, which class, and how it ended; no unit, name or text."""
     parts = [_("resolved on %(day)s", day=c.done_on.isoformat()) if c.done_on else _("still being handled")]
     if c.method:
-        parts.append(_("answered: %(method)s", method=label(COMPLAINT_LABELS["methods"], c.method)))
+        parts.append(label(ANSWERED, c.method))
     if c.satisfaction:
         parts.append(_("the owners: %(opinion)s", opinion=label(COMPLAINT_LABELS["satisfaction"], c.satisfaction)))
     return _("%(day)s · %(category)s · %(kind)s, %(households)d households: %(outcome)s.",
@@ -62,6 +62,7 @@ def outcome(c: CommonComplaint) -> str:
              kind=label(COMPLAINT_LABELS["kinds"], c.kind), households=c.households, outcome="；".join(parts))
 
 
+ANSWERED = {"phone": _l("answered by phone"), "visit": _l("answered at home"), "written": _l("answered in writing")}
 ITEM, FIGURE = _l("Report item"), _l("Report figure")
 
 
