@@ -296,9 +296,9 @@ def _complaints(site: Site, month: date, now: datetime, tz: ZoneInfo, weeks) -> 
         if c.collective or c.common_interest:
             common.append(h)
     out.by_category = sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))
-    top = {category for category, _ in out.by_category[:TOP_CATEGORIES]}
+    top = {category for category, _ in [kv for kv in out.by_category if kv[0] != "other"][:TOP_CATEGORIES]}
     # Beyond the collective and the marked ones, the most complained-of categories' own
-    # complaints, when a category came up more than once.
+    # complaints, when a category came up more than once ("other" is no category of its own).
     chosen = {h.complaint.id for h in common}
     for h in result.all:
         c = h.complaint
