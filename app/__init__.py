@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from app import inspections
     from app import manager_reports
     from app import meetings
+    from app import reports
 
     app.register_blueprint(main.bp)
     app.register_blueprint(phone.bp)
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(inspections.bp)
     app.register_blueprint(manager_reports.bp)
     app.register_blueprint(meetings.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(decoration.bp)
     app.register_blueprint(tenants.bp)
     app.register_blueprint(repairs.bp)

@@ -1,4 +1,5 @@
-"""The demo company's last 14 days, played through the real sync engine.
+"""The demo company's last 14 days and the rest of their first month, played through the
+real sync engine.
 
 A supervisor who signs in to a fresh demo should find an office full of work to review.
 Nothing here writes records directly: each phone's day is a ``SyncRequest`` of mutations
@@ -77,6 +78,12 @@ SHIFTS = {
     "clean": ("07:30", "17:40", "17:35"),
     "store": ("08:30", "17:20", "17:10"),
 }
+
+
+def first_day(today: date) -> date:
+    """The history's first day: the first of the month 14 days back, so that the oldest
+    month shown is a whole one (its monthly service report reads as a month's)."""
+    return (today - timedelta(days=DAYS)).replace(day=1)
 
 
 def device_id(site_code: str, post: str) -> str:
@@ -190,8 +197,13 @@ class History:
         return self.today + timedelta(days=offset)
 
     # -- the run -------------------------------------------------------------------------
+    def first_offset(self) -> int:
+        """The history's first day, as an offset from today (``first_day``)."""
+        return -(self.today - first_day(self.today)).days
+
     def run(self) -> None:
-        for offset in range(-DAYS, 1):
+        first = self.first_offset()
+        for offset in range(first, 1):
             day = self.day(offset)
             pushes = self.story.tell(day, offset)  # fills the outboxes; each phone's push time
             events: list[tuple[datetime, int, Callable[[], None]]] = []
@@ -205,7 +217,7 @@ class History:
                 events.append((moment, order, lambda p=phone, m=moment: self.push(p, m)))
             sweep_time = self.at(day + timedelta(days=1), SWEEP_AT)
             # The first night is not swept: its look-back would reach days before the history.
-            if offset > -DAYS and sweep_time < self.now:
+            if offset > first and sweep_time < self.now:
                 events.append((sweep_time, len(events), lambda m=sweep_time: self.sweep(m)))
             for _, _, happen in sorted(events, key=lambda e: (e[0], e[1])):
                 happen()

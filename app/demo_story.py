@@ -99,7 +99,7 @@ class Story:
             self.night_round(site, day, offset)
             self.gate(site, day, offset)
             self.scripted_gate(site, day, offset)
-            self.complaints_of(site, n, day, offset)
+            pushes += self.complaints_of(site, n, day, offset)
             pushes += self.repairs_of(site, n, day, offset)
             self.stock_check(site, day)
             self.reassignments(site, day, offset)
@@ -151,8 +151,8 @@ class Story:
         rng = random.Random(f"meetings:{site.code}:{offset}")
         phone = self.h.phone(site, "manager")
         people = [self.h.phone(site, post).user for post in SHIFTS if post != "manager"]
-        workdays = [o for o in range(-1, -15, -1) if self.h.day(o).weekday() < 5]
-        index = workdays.index(offset)
+        # The day's place among the past workdays, counting back from yesterday.
+        index = sum(1 for o in range(-1, offset, -1) if self.h.day(o).weekday() < 5)
         if index != MEETING_MISSED.get(site.code):
             late = index == MEETING_LATE.get(site.code)
             start = self.h.at(day, "08:36" if late else "08:18", 0 if late else rng.uniform(0, 9))
@@ -394,7 +394,10 @@ class Story:
                      entity_id=visit_id)
 
     # -- complaints ----------------------------------------------------------------------------
-    def complaints_of(self, site, n: int, day: date, offset: int) -> None:
+    def complaints_of(self, site, n: int, day: date, offset: int) -> list:
+        """The day's complaints, each synced as soon as it is taken (the 2-hour contact
+        clock runs from then); returns those ``(phone, moment)`` syncs."""
+        pushes = []
         for when, number, post, hhmm, spec in t.COMPLAINTS:
             if (when, number) != (offset, n):
                 continue
@@ -404,9 +407,11 @@ class Story:
                 data["repeat_of"] = self.complaints[(n, spec["repeat"])]
             photos = [self.h.ids()] if spec.get("category") == "parking" else []
             data["photo_ids"] = photos
-            self.complaints[(n, offset)] = self.h.record(
-                self.h.phone(site, post), self.h.at(day, hhmm, self.rng.uniform(0, 1)), "complaint.create",
-                data, photos=photos)
+            taken = self.h.at(day, hhmm, self.rng.uniform(0, 1))
+            self.complaints[(n, offset)] = self.h.record(self.h.phone(site, post), taken, "complaint.create",
+                                                         data, photos=photos)
+            pushes.append((self.h.phone(site, post), taken + timedelta(minutes=2)))
+        return pushes
 
     # -- repair orders -------------------------------------------------------------------------
     def repairs_of(self, site, n: int, day: date, offset: int) -> list:
@@ -453,7 +458,7 @@ class Story:
         The latest month's check is the one with differences; an earlier month's is clean,
         so that the sweep finds no month without a check.
         """
-        days = [self.h.day(o) for o in range(-14, 0)]
+        days = [self.h.day(o) for o in range(self.h.first_offset(), 0)]
         plan = {}
         latest = True
         for year, month in sorted({(d.year, d.month) for d in days}, reverse=True):

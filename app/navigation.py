@@ -21,7 +21,7 @@ GROUP_OF = {
     "repairs.index": "desk",
     "worklog.day": "manager", "worklog.attendance": "manager", "inspections.week": "manager",
     "meetings.index": "manager", "manager_reports.month": "manager", "manager_reports.checklist": "manager",
-    "reports.monthly": "manager",
+    "reports.monthly_index": "manager",
     "review.conflicts": "system", "review.devices": "system", "admin.index": "system",
 }
 

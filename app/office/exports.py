@@ -165,18 +165,31 @@ def respond(fmt: str, name: str, columns: list[Column], rows: Iterable, *,
                 yield chunk.encode("utf-8")
         response = Response(stream_with_context(lines()), mimetype=CSV_TYPE)
     elif fmt == "xlsx":
-        spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-        xlsx.write(spool, title or name, columns, (cells(columns, row, zone(row)) for row in rows),
-                   preamble=preamble)
-        spool.seek(0)
-
-        def chunks():
-            with spool:
-                while block := spool.read(CHUNK):
-                    yield block
-        response = Response(chunks(), mimetype=XLSX_TYPE)
+        return workbook(name, [(title or name, columns, (cells(columns, row, zone(row)) for row in rows),
+                                preamble)])
     else:
         raise ValueError(fmt)
+    return _as_download(response, name, fmt)
+
+
+def workbook(name: str, sheets) -> Response:
+    """An XLSX download of one sheet or several (a report's sections), spooled to disk.
+
+    :param sheets: ``(title, columns, rows of cells, preamble)`` each, as ``xlsx.write_book``
+        takes them
+    """
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    xlsx.write_book(spool, sheets)
+    spool.seek(0)
+
+    def chunks():
+        with spool:
+            while block := spool.read(CHUNK):
+                yield block
+    return _as_download(Response(chunks(), mimetype=XLSX_TYPE), name, "xlsx")
+
+
+def _as_download(response: Response, name: str, fmt: str) -> Response:
     response.headers["Content-Disposition"] = filename_header(name, fmt)
     response.headers["Cache-Control"] = "no-store"  # personal data: never kept by a proxy
     return response

@@ -64,6 +64,9 @@ ACCESS = {
     "meetings.index": REVIEW,
     "meetings.show": REVIEW,
     "meetings.new": CHAIR,
+    # The monthly service report to owners (《月度物业服务报告》): figures only, for reviewers.
+    "reports.monthly_index": REVIEW,
+    "reports.monthly": REVIEW,
     # The office: managers, supervisors and admins review their sites.
     "review.dashboard": REVIEW,
     "review.calendar": REVIEW,

@@ -41,7 +41,7 @@ OTHER_COMPANY_MARKERS = ("别处花园", "S3-CP")
 JPEG = b"\xff\xd8\xff\xe0" + bytes(64)
 
 # Values for URL parts that are not ids.
-SAMPLES = {"code": "en", "screen": "gate", "locale": "zh_CN", "filename": "css/desktop.css"}
+SAMPLES = {"code": "en", "screen": "gate", "locale": "zh_CN", "filename": "css/desktop.css", "month": "2026-11"}
 
 SITE2_PEOPLE = ("guard2", "manager2", "lead2", "cs2", "clerk2", "repair2", "clean2", "store2", "supervisor2")
 OUTSIDER = "outsider"  # admin of another company
