@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ChangeLog
+from app.models import Inspection
 from app.models import CheckpointVisit
 from app.models import Complaint
 from app.models import ComplaintReply
@@ -130,6 +131,7 @@ def _facts(app) -> dict:
         "other_conflicts": sorted(db.session.scalars(select(Conflict.entity_type).where(
             and_(Conflict.entity_type != "followup")))),
         "future_records": _count(JournalRow, JournalRow.at_corrected > now),
+        "inspections": _count(Inspection),  # Tuesdays and Thursdays, one missed at one site
     }
 
 
@@ -193,6 +195,7 @@ def test_every_mutation_was_applied_some_after_waiting(facts):
     ("resolved_by_phones", 10, None),
     ("notes_by_phones", 10, None),
     ("waiting_reassignment_conflicts", 1, None),
+    ("inspections", 6, 10),
 ])
 def test_history_has_each_case(facts, fact, low, high):
     value = facts[fact]
