@@ -100,9 +100,9 @@ def test_a_large_csv_and_xlsx_download_with_their_progress(desk, live, crowd, sh
         xlsx_link.click()
     download = waiting.value
     assert download.suggested_filename.endswith(".xlsx")
-    xlsx_progress = xlsx_link.locator("xpath=following-sibling::*[1]")
-    xlsx_progress.locator("xpath=self::*[contains(@class, 'finished')]").wait_for()
-    assert xlsx_progress.inner_text().startswith("已保存：")
+    saved = desk.locator(".exports .export-progress.finished", has_text=download.suggested_filename)
+    saved.wait_for()
+    assert saved.inner_text() == f"已保存：{download.suggested_filename}"
     ws = openpyxl.load_workbook(io.BytesIO(download.path().read_bytes()), read_only=True).worksheets[0]
     lines = list(ws.iter_rows(values_only=True))
     assert lines[0][0] == "进入" and len(lines) == MANY + 1

@@ -26,15 +26,18 @@
     return plain ? plain[1] : fallback;
   }
 
+  // One progress per group of links (Excel and CSV side by side), placed after the group.
   function progressBeside(link) {
-    let box = link.nextElementSibling;
+    let last = link;
+    while (last.nextElementSibling && last.nextElementSibling.matches("a[data-export]")) last = last.nextElementSibling;
+    let box = last.nextElementSibling;
     if (!box || !box.classList.contains("export-progress")) {
       box = document.createElement("span");
       box.className = "export-progress";
       box.setAttribute("role", "status");
       box.setAttribute("aria-live", "polite");
       box.append(document.createElement("progress"), document.createElement("span"));
-      link.after(box);
+      last.after(box);
     }
     return { box, bar: box.querySelector("progress"), text: box.querySelector("span") };
   }
