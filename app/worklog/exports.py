@@ -64,7 +64,7 @@ def day_file(fmt: str, site, person, log):
                            day_lines(log), tz=log.tz, title=title, preamble=preamble)
 
 
-def attendance_cell(cell) -> str:
+def attendance_cell(cell: dict | None, tz: str) -> str:
     """``08:12 / 17:40`` as the page's cell, a late sign-in or early sign-out said in words."""
     if not cell:
         return ""
@@ -72,18 +72,18 @@ def attendance_cell(cell) -> str:
     def one(mark, bad: str, word) -> str:
         if mark is None:
             return "—"
-        return exports.local(mark.at, cell["tz"]).strftime("%H:%M") + (f"({word})" if mark.verdict == bad else "")
+        return exports.local(mark.at, tz).strftime("%H:%M") + (f"({word})" if mark.verdict == bad else "")
 
     return f"{one(cell['in'], 'late', _('late'))} / {one(cell['out'], 'early', _('early'))}"
 
 
 def attendance_file(fmt: str, site, month, days, people, grid, totals):
     """A site's month of attendance: one row per person, a column per day, the totals."""
-    title = _("Attendance")
+    title = _("Attendance sheet")
     columns = [C(_l("Person"), lambda p: p.display_name, width=12)]
     for d in days:
         columns.append(C(str(d.day), lambda p, key=d.isoformat(): attendance_cell(
-            grid.get(p.id, {}).get(key) and {**grid[p.id][key], "tz": site.timezone}), width=13))
+            grid.get(p.id, {}).get(key), site.timezone), width=13))
     columns += [C(_l("Days signed in"), lambda p: totals[p.id]["days"], "number", 8),
                 C(_l("Late sign-ins"), lambda p: totals[p.id]["late"], "number", 8),
                 C(_l("Early sign-outs"), lambda p: totals[p.id]["early"], "number", 8)]
