@@ -41,6 +41,8 @@ from app.models import Unit
 from app.models import FollowUp
 from sync.context import derived_id
 from sync.id_numbers import resident_id
+from sync.inspection_rules import checklist
+from sync.inspection_rules import week_start
 
 MISSED_DAY = {"CHHY": -9, "JGY": -6}  # the round misses the locked rooms
 NO_PATROL_DAY = {"CHHY": -5, "JGY": -11}
@@ -60,6 +62,8 @@ ATTENDANCE_EARLY = {"CHHY": -6, "JGY": -4}  # and out at 17:12
 # index starts late (08:36) and the one at the other has no meeting at all.
 MEETING_LATE = {"CHHY": 1, "JGY": 4}
 MEETING_MISSED = {"CHHY": 3, "JGY": 2}
+INSPECTED = ("clean", "guard", "repair", "store", "cs")  # whom the manager inspects, in turn
+INSPECTION_SHORT = "JGY"  # this site's manager misses last week's Thursday inspection (1 of 2)
 REPEAT_AFTER_DAYS = 6  # the same problem noted again at a site only after this many days
 
 
@@ -106,6 +110,7 @@ class Story:
             self.attendance(site, day, offset)
             file_reports(self.h, site, day, offset)
             self.meetings(site, day, offset)
+            self.inspection(site, day, offset)
             for post in SHIFTS:
                 phone = self.h.phone(site, post)
                 if post == "manager":
@@ -167,6 +172,25 @@ class Story:
             self.h.record(phone, self.h.at(day, "15:00", rng.uniform(0, 5)), "meeting.record", {
                 "site_id": site.id, "kind": "weekly", "attendee_ids": [p.id for p in leads],
                 "assignments": rng.choice(t.WEEKLY_ASSIGNMENTS), "yesterday_summary": rng.choice(t.WEEKLY_SUMMARIES)})
+    def inspection(self, site, day: date, offset: int) -> None:
+        """书面考核: the manager inspects one of the staff on Tuesdays and Thursdays, in turn,
+        an item or two not ok now and then; one site's manager is one short last week. A
+        random stream of its own, like the attendance's."""
+        import random
+
+        if day.weekday() not in (1, 3):
+            return
+        last_week = week_start(day - timedelta(days=offset)) - timedelta(days=7)
+        if site.code == INSPECTION_SHORT and day.weekday() == 3 and week_start(day) == last_week:
+            return
+        rng = random.Random(f"inspection:{site.code}:{offset}")
+        person = self.h.phone(site, INSPECTED[offset % len(INSPECTED)]).user
+        items = checklist(person.post)
+        failed = [label for key, label in items if rng.random() < 0.15]
+        notes = ("、".join(failed) + "不合格，已当面指出，要求本周内整改。") if failed else "各项符合要求。"
+        self.h.record(self.h.phone(site, "manager"), self.h.at(day, "10:30", rng.uniform(0, 40)), "inspection.record", {
+            "site_id": site.id, "person_id": person.id, "score": 96 - 9 * len(failed) - rng.randint(0, 4),
+            "checklist": {key: label not in failed for key, label in items}, "notes": notes})
 
     # -- patrols -------------------------------------------------------------------------------
     def day_patrol(self, site, day: date, offset: int) -> datetime:

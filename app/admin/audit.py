@@ -106,7 +106,7 @@ def audit():
         ordered = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         name = "_".join(p for p in (_("Audit log"), str(start or ""), str(end or "")) if p)
         return exports.respond(fmt, name, audit_columns(names), audit_lines(exports.streamed(ordered, scalars=True)),
-                               tz=str(tz), title=_("Audit log"))
+                               tz=str(tz), title=_("Audit log"), total=exports.count(stmt) if fmt == "csv" else None)
     page = db.paginate(stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()),
                        page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
     entries = list(page.items)

@@ -76,7 +76,8 @@ def users():
     if fmt:
         rows = exports.streamed(stmt.options(selectinload(User.sites)).order_by(User.username), scalars=True)
         name = "_".join(p for p in (_("People"), site.name if site else "") if p)
-        return exports.respond(fmt, name, user_columns(), rows, title=_("People"))
+        return exports.respond(fmt, name, user_columns(), rows, title=_("People"),
+                               total=exports.count(stmt) if fmt == "csv" else None)
     page = db.paginate(stmt.options(selectinload(User.sites)).order_by(User.username), page=request.args.get("page", 1, type=int),
                        per_page=USERS_PER_PAGE, error_out=False)
     return render_template("admin/users.html", page=page, site=site, role=role, status=status,

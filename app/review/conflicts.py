@@ -73,7 +73,7 @@ def conflicts():
         lines = (row for batch in exports.in_batches(exports.streamed(stmt.order_by(order, Conflict.id), scalars=True))
                  for row in describe_all(batch, zone))
         return exports.download(fmt, _("Conflicts"), f, export_columns({s.id: s.name for s in f.sites}), lines,
-                                tz=lambda row: zone(row.conflict.site_id))
+                                tz=lambda row: zone(row.conflict.site_id), counted=stmt)
     page = paginate(stmt.order_by(order, Conflict.id), f)
     return render_template("review/conflicts.html", f=f, page=page, rows=describe_all(list(page.items), zone),
                            zone=zone, categories=list(labels.ENTITY_TYPES.items()), statuses=STATUS_LABELS,

@@ -41,7 +41,8 @@ def devices():
         tz_of = _tz_of(f)
         lines = (row for batch in exports.in_batches(exports.streamed(phones.listing(f, now), scalars=True))
                  for row in phones.rows(batch, f.site_ids, now))
-        return exports.download(fmt, _("Phones"), f, export_columns(now), lines, tz=lambda row: tz_of(row.sites))
+        return exports.download(fmt, _("Phones"), f, export_columns(now), lines, tz=lambda row: tz_of(row.sites),
+                                counted=phones.listing(f, now))
     page = paginate(phones.listing(f, now), f)
     page_rows = phones.rows(page.items, f.site_ids, now)
     return render_template("review/devices.html", f=f, page=page, rows=page_rows, now=now,

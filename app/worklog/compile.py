@@ -65,6 +65,7 @@ class Entry:
     link: tuple[str, dict] | None = None
     flag: str | None = None  # late | early | second: shown as a warning mark
     masked: list[str] = field(default_factory=list)
+    where: str = ""  # the route, unit, checkpoint or store: the form's 地点 column
 
     def key(self):
         return (self.at, KIND_ORDER[self.kind], self.id)
@@ -188,12 +189,14 @@ def compile_day(site, user_id: str, day: date) -> Day:
         if p.notes:
             lines.append(_("Notes: %(text)s", text=p.notes))
         entries.append(Entry(p.started_at, "patrol", p.id, _("Patrol"), lines,
-                             link=("patrols.detail", {"patrol_id": p.id})))
+                             link=("patrols.detail", {"patrol_id": p.id}),
+                             where=route_names.get(p.route_id) or "" if p.route_id else _("Free patrol")))
     for rest in findings_by_patrol.values():  # findings on a patrol of an earlier day
         for f in rest:
             if start <= f.found_at < end:
                 entries.append(Entry(f.found_at, "finding", f.id, _("Finding"),
-                                     [_finding_line(f, hm, checkpoint_names, _)]))
+                                     [_finding_line(f, hm, checkpoint_names, _)],
+                                     where=checkpoint_names.get(f.checkpoint_id) or ""))
 
     # -- visitors registered (numbers masked), persons flagged
     from sync.privacy import mask_id_number
@@ -206,7 +209,7 @@ def compile_day(site, user_id: str, day: date) -> Day:
                               mask_id_number(v.id_number) if v.id_number else "") if x]
         lines.append(_("Out %(time)s", time=hm(v.checked_out_at)) if v.checked_out_at else _("Still inside"))
         entries.append(Entry(v.checked_in_at, "visit", v.id, _("Visitor registered: %(name)s", name=v.visitor_name),
-                             lines, link=("gate.visit", {"visit_id": v.id}), masked=masked))
+                             lines, link=("gate.visit", {"visit_id": v.id}), masked=masked, where=v.unit or ""))
     for i in _rows(Incident, user_id, site.id, Incident.occurred_at, start, end):
         entries.append(Entry(i.occurred_at, "incident", i.id, _("Suspicious person reported"), [i.description]))
 
@@ -227,7 +230,8 @@ def compile_day(site, user_id: str, day: date) -> Day:
         lines += [f"{item_names.get(c.item_id, '?')}: {_number(c.counted_qty)} / {_number(c.book_qty)}"
                   for c in differ]
         entries.append(Entry(rows[0].counted_at, "stock", check_id, _("Stock count"), lines,
-                             link=("stock.check", {"check_id": check_id})))
+                             link=("stock.check", {"check_id": check_id}),
+                             where=store_names.get(check.store_id, "") if check else ""))
 
     # -- complaints taken and replies made
     labels = COMPLAINT_LABELS
@@ -235,7 +239,7 @@ def compile_day(site, user_id: str, day: date) -> Day:
         entries.append(Entry(c.lodged_at, "complaint", c.id, _("Complaint taken") + " · " + str(labels["kinds"].get(
             c.kind, c.kind)), [" · ".join(x for x in (str(labels["channels"].get(c.channel, c.channel)),
                                                        c.unit or "") if x), c.description],
-            link=("complaints.detail", {"complaint_id": c.id})))
+            link=("complaints.detail", {"complaint_id": c.id}), where=c.unit or ""))
     for r in _rows(ComplaintReply, user_id, site.id, ComplaintReply.replied_at, start, end):
         entries.append(Entry(r.replied_at, "reply", r.id, str(labels["stages"].get(r.stage, r.stage)),
                              [r.said] + ([r.owner_opinion] if r.owner_opinion else []),
@@ -256,13 +260,14 @@ def compile_day(site, user_id: str, day: date) -> Day:
 
     # -- repair work
     works = _rows(RepairWork, user_id, site.id, RepairWork.finished_at, start, end)
-    numbers = dict(db.session.execute(select(RepairOrder.id, RepairOrder.number).where(
-        RepairOrder.id.in_([w.repair_id for w in works]))).all()) if works else {}
+    orders = {ident: (number, unit) for ident, number, unit in db.session.execute(
+        select(RepairOrder.id, RepairOrder.number, RepairOrder.unit).where(
+            RepairOrder.id.in_([w.repair_id for w in works])))} if works else {}
     for w in works:
-        entries.append(Entry(w.finished_at, "repair", w.id, _("Repair work: %(number)s",
-                                                               number=numbers.get(w.repair_id) or ""),
+        number, unit = orders.get(w.repair_id, ("", ""))
+        entries.append(Entry(w.finished_at, "repair", w.id, _("Repair work: %(number)s", number=number or ""),
                              [f"{hm(w.started_at)}–{hm(w.finished_at)} · {w.work_done}"],
-                             link=("repairs.detail", {"order_id": w.repair_id})))
+                             link=("repairs.detail", {"order_id": w.repair_id}), where=unit or ""))
 
     # -- the day's daily report (日清), however late it came, and weekly summaries written today
     reports = list(db.session.scalars(select(ManagerReport).where(

@@ -1,5 +1,6 @@
 """``/worklog``: a person's day (《个人工作日志》), printable; ``/worklog/attendance``: a
-site's month of sign-ins and sign-outs (考勤), person by day.
+site's month of sign-ins and sign-outs (考勤), person by day. Both also as XLSX and CSV
+(``?format=``, ``app/worklog/exports.py``), with the page's access.
 
 Anyone signed in reads their own day at each of their sites; reviewers (managers,
 supervisors, admins) read the day of anyone posted to their sites. A note is added to
@@ -30,6 +31,7 @@ from app.models import Attendance
 from app.models import User
 from app.models import new_id
 from app.navigation import add_nav
+from app.office import exports
 from app.office.access import may_review
 from app.office.access import review_required
 from app.office.desk_push import Refused
@@ -38,6 +40,7 @@ from app.office.filters import local_today
 from app.office.filters import site_people
 from app.office.filters import visible_sites
 from app.worklog import bp
+from app.worklog import exports as files
 from app.worklog.compile import compile_day
 from sync import attendance_rules
 
@@ -102,6 +105,9 @@ def day():
     person, people = _person(site, errors)
     when = _day(request.args.get("day"), site.timezone, errors)
     log = compile_day(site, person.id, when)
+    fmt = exports.requested(errors)
+    if fmt:
+        return files.day_file(fmt, site, person, log)
     names = dict(db.session.execute(select(User.id, User.display_name).where(
         User.id.in_({n.user_id for n in log.notes} or {""}))).all())
     today = local_today(site.timezone)
@@ -146,6 +152,20 @@ def attendance():
         except ValueError:
             errors.append(_("The month is not valid (use YYYY-MM); this month is shown."))
     days = [month.replace(day=d) for d in range(1, calendar.monthrange(month.year, month.month)[1] + 1)]
+    people, grid, totals = _month(site, days)
+    fmt = exports.requested(errors)
+    if fmt and site is not None:
+        return files.attendance_file(fmt, site, month, days, people, grid, totals)
+    previous = (month - timedelta(days=1)).replace(day=1)
+    following = (month + timedelta(days=32)).replace(day=1)
+    return render_template("worklog/attendance.html", site=site, sites=sites, month=month, days=days,
+                           people=people, grid=grid, totals=totals, errors=errors, today=today,
+                           previous=previous, following=following)
+
+
+def _month(site, days):
+    """The people of the site (and anyone else who signed in there), their counted sign-in
+    and sign-out of each day, and their totals: the page's grid and the file's rows."""
     grid: dict[str, dict[str, dict]] = defaultdict(dict)
     people = site_people([site.id]) if site else []
     if site is not None:
@@ -169,8 +189,4 @@ def attendance():
                      "late": sum(1 for c in grid.get(p.id, {}).values() if c["in"] and c["in"].verdict == "late"),
                      "early": sum(1 for c in grid.get(p.id, {}).values()
                                   if c["out"] and c["out"].verdict == "early")} for p in people}
-    previous = (month - timedelta(days=1)).replace(day=1)
-    following = (month + timedelta(days=32)).replace(day=1)
-    return render_template("worklog/attendance.html", site=site, sites=sites, month=month, days=days,
-                           people=people, grid=grid, totals=totals, errors=errors, today=today,
-                           previous=previous, following=following)
+    return people, grid, totals

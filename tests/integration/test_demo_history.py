@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ChangeLog
+from app.models import Inspection
 from app.models import CheckpointVisit
 from app.models import Complaint
 from app.models import ComplaintReply
@@ -143,6 +144,7 @@ def _facts(app) -> dict:
         "future_records": _count(JournalRow, JournalRow.at_corrected > now),
         "meetings": [(m.site_id, m.kind, m.started_at, len(m.attendee_ids)) for m in db.session.scalars(
             select(Meeting).order_by(Meeting.started_at))],
+        "inspections": _count(Inspection),  # Tuesdays and Thursdays, one missed at one site
     }
 
 
@@ -308,3 +310,10 @@ def test_managers_file_a_daily_report_most_days_and_a_weekly_summary_each_sunday
     sundays = sum(1 for d in range(1, days + 1) if (today - timedelta(days=d)).weekday() == 6)
     assert 2 * (days - 2) - 4 <= facts["daily_reports"] <= 2 * (days - 2)
     assert 2 * sundays - 2 <= facts["weekly_summaries"] <= 2 * sundays
+
+
+def test_managers_inspect_on_tuesdays_and_thursdays_one_short_at_one_site(facts):
+    days = facts["days"]
+    today = facts["now"].astimezone(SHANGHAI).date()
+    written = sum(1 for d in range(0, days + 1) if (today - timedelta(days=d)).weekday() in (1, 3))
+    assert facts["inspections"] == 2 * written - 1
