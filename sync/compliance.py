@@ -241,12 +241,13 @@ def patrol_row(facts: MonthFacts, now: datetime) -> Row:
 
 def gate_row(facts: MonthFacts, now: datetime) -> Row:
     """Peak hours at the gate (07:30–08:30, 12:00–13:00, 18:00–19:00 by the site's
-    ``gate_windows``): someone is registering there from the window's start.
+    ``gate_windows``): someone at the gate, registering, through the window.
 
-    A window is staffed by a shift open on the post's phone at its start, or shown by the
-    visitors registered in it; it is kept when the first sign of someone at the gate is
-    within ``gate_grace_minutes`` of its start, late when later in the window, missed when
-    the window passed with nobody.
+    A window is **kept** when a shift on the post's phone was open by its start (within
+    ``gate_grace_minutes``) or a visitor was registered in it: a quiet gate with nobody
+    coming is not a gate left alone, so the first visitor's time proves nothing late.
+    It is **late** when the only sign is a shift that began after the grace, with nothing
+    registered before it; **missed** when the window passed with no sign at all.
     """
     windows = facts.setting("gate_windows") or ()
     grace = timedelta(minutes=int(facts.setting("gate_grace_minutes")))
@@ -271,25 +272,20 @@ def _gate_window(facts: MonthFacts, day: date, window: dict, grace: timedelta, n
     if minutes_of(window["end"]) <= minutes_of(window["start"]):
         end += timedelta(days=1)
     label = f"{window['start']}–{window['end']}"
-    signs: list[tuple[datetime, Ref]] = []
-    for s in facts.shifts:
-        if s.started_at <= end and (s.ended_at is None or s.ended_at >= start):
-            signs.append((max(s.started_at, start), Ref("shift", s.id)))
-    for g in facts.gate:
-        if start <= g.at <= end:
-            signs.append((g.at, Ref("visit", g.id)))
     if now < start:
         return NONE, None, []
-    if not signs:
-        if now <= end:
-            return PENDING, None, []
-        return MISSED, Message(NOTES["gate_nobody"], {"window": label}), []
-    signs.sort(key=lambda s: (s[0], s[1].id))
-    first = signs[0][0]
-    refs = list(dict.fromkeys(ref for _, ref in signs))
-    if first <= start + grace:
+    shifts = sorted((s for s in facts.shifts if s.started_at <= min(end, now)
+                     and (s.ended_at is None or s.ended_at >= start)), key=lambda s: (s.started_at, s.id))
+    registered = sorted((g for g in facts.gate if start <= g.at <= min(end, now)), key=lambda g: (g.at, g.id))
+    refs = [Ref("shift", s.id) for s in shifts] + list(dict.fromkeys(Ref("visit", g.id) for g in registered))
+    on_time = any(s.started_at <= start + grace for s in shifts)
+    if on_time or (registered and (not shifts or registered[0].at <= shifts[0].started_at)):
         return KEPT, None, refs
-    return LATE, Message(NOTES["gate_late"], {"window": label, "at": shown(first, facts.tz)[11:]}), refs
+    if shifts:
+        return LATE, Message(NOTES["gate_late"], {"window": label, "at": shown(shifts[0].started_at, facts.tz)[11:]}), refs
+    if now <= end:
+        return PENDING, None, []
+    return MISSED, Message(NOTES["gate_nobody"], {"window": label}), []
 
 
 # -- weekly -----------------------------------------------------------------------------
@@ -437,9 +433,10 @@ def _zone(facts: MonthFacts) -> str:
 
 
 def morning_meeting_row(facts: MonthFacts, now: datetime) -> Row:
-    """晨会 08:20–08:30 on each working day (the site's ``patrol_weekdays``): the day's
+    """晨会 08:20–08:30 on each working day (the site's ``morning_meeting_weekdays``, Monday
+    to Friday unless set): the day's
     earliest morning meeting judged by ``meeting_rules.timeliness``."""
-    workdays = set(facts.setting("patrol_weekdays"))
+    workdays = set(meeting_rules.setting(facts.settings, "morning_meeting_weekdays"))
     zone = _zone(facts)
     cells = []
     for day in facts.days:

@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "morning_meeting_start": "08:20",
     "morning_meeting_end": "08:30",
     "weekly_meeting_weekday": 1,
+    "morning_meeting_weekdays": [1, 2, 3, 4, 5],  # ISO weekdays with a morning meeting
 }
 # Who may chair and record a meeting: the site's manager, supervisors and admins, and team
 # leads (``is_team_lead``) of any post; ``Context.require_site`` keeps each to their sites.

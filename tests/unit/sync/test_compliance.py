@@ -90,27 +90,38 @@ def test_a_shift_open_at_the_start_staffs_the_window_even_with_no_visitor():
     assert cell(c.gate_row(facts(shifts=shifts), NOW), 3).state == c.KEPT
 
 
-def test_the_first_sign_after_the_grace_is_late_and_an_empty_window_is_missed():
-    gate = (c.GateFact("v1", local(2026, 11, 3, 7, 52)), c.GateFact("v2", local(2026, 11, 3, 18, 10)))
-    day = cell(c.gate_row(facts(gate=gate), NOW), 3)
+def test_a_visitor_registered_any_time_in_the_window_shows_the_gate_kept():
+    """A quiet gate is not an empty one: the first visitor at 07:52 proves nothing late."""
+    gate = (c.GateFact("v1", local(2026, 11, 3, 7, 52)), c.GateFact("v2", local(2026, 11, 3, 18, 40)))
+    assert cell(c.gate_row(facts(gate=gate), NOW), 3).state == c.KEPT
+
+
+def test_a_shift_begun_after_the_grace_with_nothing_registered_before_is_late():
+    shifts = (c.ShiftFact("late", local(2026, 11, 3, 7, 50), local(2026, 11, 3, 8, 40)),
+              c.ShiftFact("eve", local(2026, 11, 3, 17, 55), None))
+    gate = (c.GateFact("v1", local(2026, 11, 3, 8, 5)),)
+    day = cell(c.gate_row(facts(shifts=shifts, gate=gate), NOW), 3)
     assert day.state == c.LATE
-    assert [(n.params["window"], n.params["at"]) for n in day.notes] == [("07:30–08:30", "07:52")]
-    empty = cell(c.gate_row(facts(gate=gate[:1]), NOW), 3)
+    assert [(n.params["window"], n.params["at"]) for n in day.notes] == [("07:30–08:30", "07:50")]
+    assert {r.id for r in day.refs} == {"late", "eve", "v1"}
+    before = (c.GateFact("v0", local(2026, 11, 3, 7, 45)),)  # a registration before the shift: someone was there
+    assert cell(c.gate_row(facts(shifts=shifts, gate=before), NOW), 3).state == c.KEPT
+
+
+def test_an_empty_window_is_missed_naming_it():
+    gate = (c.GateFact("v1", local(2026, 11, 3, 7, 52)),)
+    empty = cell(c.gate_row(facts(gate=gate), NOW), 3)
     assert empty.state == c.MISSED
-    assert [n.params["window"] for n in empty.notes] == ["07:30–08:30", "18:00–19:00"]
-
-
-def test_a_record_outside_every_window_proves_nothing():
-    gate = (c.GateFact("v1", local(2026, 11, 3, 10)),)
-    assert cell(c.gate_row(facts(gate=gate), NOW), 3).state == c.MISSED
+    assert [n.params["window"] for n in empty.notes] == ["18:00–19:00"]
 
 
 def test_the_sites_grace_and_a_window_still_running():
-    gate = (c.GateFact("v1", local(2026, 11, 3, 7, 52)), c.GateFact("v2", local(2026, 11, 3, 18)))
-    loose = facts(gate=gate, settings={"gate_windows": WINDOWS, "gate_grace_minutes": 30})
+    shifts = (c.ShiftFact("s", local(2026, 11, 3, 7, 52), local(2026, 11, 3, 19)),)
+    loose = facts(shifts=shifts, settings={"gate_windows": WINDOWS, "gate_grace_minutes": 30})
     assert cell(c.gate_row(loose, NOW), 3).state == c.KEPT
-    during = c.gate_row(facts(gate=gate[:1]), local(2026, 11, 3, 18, 20))
-    assert cell(during, 3).state == c.LATE  # the morning was late; the evening still runs
+    assert cell(c.gate_row(facts(shifts=shifts), NOW), 3).state == c.LATE
+    during = c.gate_row(facts(gate=(c.GateFact("v1", local(2026, 11, 3, 7, 40)),)), local(2026, 11, 3, 18, 20))
+    assert cell(during, 3).state == c.PENDING  # the morning was kept; the evening still runs
     assert cell(c.gate_row(facts(), local(2026, 11, 3, 18, 20)), 3).state == c.MISSED
 
 
