@@ -25,6 +25,7 @@ from app.navigation import add_nav
 from app.office import exports
 from app.office.access import may_review
 from app.office.access import review_required
+from app.office.filters import one_site
 from app.office.filters import local_today
 from app.office.filters import site_people
 from app.office.filters import visible_sites
@@ -48,13 +49,7 @@ def week():
     """Each manager's count of the week against 2, and the week's inspections in order."""
     errors: list[str] = []
     sites = visible_sites()
-    site = None
-    wanted = request.args.get("site")
-    if wanted:
-        site = next((s for s in sites if s.id == wanted), None)
-        if site is None:
-            errors.append(_("That site is not one of yours."))
-    site = site or (sites[0] if sites else None)
+    site = one_site(sites, errors)
     if site is None:
         return render_template("inspections/week.html", site=None, sites=sites, errors=errors)
     today = local_today(site.timezone)

@@ -18,7 +18,7 @@ from app.models import ManagerReport
 from app.models import Site
 from app.models import User
 from app.office.filters import site_people
-from app.reports.material_feedback import parse_month
+from app.office.months import parse_month
 from sync import manager_reports as rules
 from sync import monthly_checklist as checklist
 
@@ -77,16 +77,6 @@ def month_reports(site: Site, year: int, month: int) -> Month:
                  cells={key: by_id[row["id"]] for key, row in counted.items()}, reports=reports,
                  counted_ids={row["id"] for row in counted.values()},
                  states={r.id: state_of(r, site) for r in reports})
-
-
-def requested_month(raw: str | None) -> tuple[int, int] | None:
-    """``(year, month)`` of ``?month=YYYY-MM``, ``None`` when it is not one."""
-    try:
-        year, month = parse_month(raw or "")
-        date(year, month, 1)
-    except ValueError:
-        return None
-    return year, month
 
 
 @dataclass

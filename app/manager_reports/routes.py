@@ -31,6 +31,7 @@ from app.office.access import may_review
 from app.office.access import review_required
 from app.office.desk_push import Refused
 from app.office.desk_push import submit
+from app.office.filters import asked_month
 from app.office.filters import chosen_site
 from app.office.filters import local_today
 from app.office.filters import visible_sites
@@ -50,14 +51,8 @@ def _site(errors: list[str]):
 
 def month_asked(site, errors: list[str]) -> tuple[int, int]:
     """``(year, month)`` of ``?month=YYYY-MM``, else the site's this month (said so when bad)."""
-    today = local_today(site.timezone)
-    raw = (request.args.get("month") or "").strip()
-    if raw:
-        wanted = queries.requested_month(raw)
-        if wanted is not None:
-            return wanted
-        errors.append(_("The month is not valid; this month is shown."))
-    return today.year, today.month
+    month = asked_month(site.timezone, errors)
+    return month.year, month.month
 
 
 def columns(names: dict[str, str], states: dict[str, str], counted: set[str]) -> list[exports.Column]:

@@ -4,7 +4,6 @@ meeting, printable on A4 as 《晨会记录》 or 《周例会记录》. For rev
 """
 from __future__ import annotations
 
-from datetime import date
 from datetime import timedelta
 
 from flask import abort
@@ -21,9 +20,10 @@ from app.navigation import add_nav
 from app.office import exports
 from app.office.access import may_review
 from app.office.access import review_required
+from app.office.filters import asked_month
+from app.office.filters import one_site
 from app.office.filters import local_today
 from app.office.filters import visible_sites
-from app.reports.material_feedback import parse_month
 from sync import meeting_rules as rules
 
 add_nav(83, "meetings.index", _l("Meetings"), may_review)
@@ -47,37 +47,16 @@ def columns() -> list[exports.Column]:
     ]
 
 
-def chosen(sites, errors: list[str]):
-    """The site of ``?site=`` among the user's, else their first; a foreign id is said so."""
-    wanted = request.args.get("site")
-    if wanted:
-        site = next((s for s in sites if s.id == wanted), None)
-        if site is not None:
-            return site
-        errors.append(_("That site is not one of yours."))
-    return sites[0] if sites else None
-
-
-def _month(raw: str | None, tz: str, errors: list[str]) -> date:
-    if raw:
-        try:
-            year, number = parse_month(raw.strip())
-            return date(year, number, 1)
-        except ValueError:
-            errors.append(_("The month is not valid; this month is shown."))
-    return local_today(tz).replace(day=1)
-
-
 @bp.route("", methods=["GET"])
 @review_required
 def index():
     """A site's month of meetings, oldest first, and its files."""
     errors: list[str] = []
     sites = visible_sites()
-    site = chosen(sites, errors)
+    site = one_site(sites, errors)
     if site is None:
         return render_template("meetings/index.html", site=None, sites=sites, errors=errors)
-    month = _month(request.args.get("month"), site.timezone, errors)
+    month = asked_month(site.timezone, errors)
     kind = request.args.get("kind") or None
     if kind is not None and kind not in rules.KINDS:
         errors.append(_("Unknown meeting kind; every meeting is shown."))

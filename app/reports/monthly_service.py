@@ -34,7 +34,7 @@ from app.models import StockCheck
 from app.models import Visit
 from app.patrols.queries import planned_count
 from app.patrols.queries import visited_count
-from app.reports.material_feedback import parse_month
+from app.office.months import parse_month
 from sync import complaint_clocks as cc
 from sync.schemas import CATEGORIES
 from sync.schemas import PURPOSES

@@ -23,6 +23,7 @@ from app.navigation import add_nav
 from app.office import exports
 from app.office.access import may_review
 from app.office.access import review_required
+from app.office.filters import one_site
 from app.office.filters import local_today
 from app.office.filters import visible_sites
 from app.reports import bp
@@ -59,13 +60,7 @@ def monthly_index():
     """Pick a site and a month; ``?month=`` goes straight to that report."""
     errors: list[str] = []
     sites = visible_sites()
-    site = None
-    wanted = request.args.get("site")
-    if wanted:
-        site = next((s for s in sites if s.id == wanted), None)
-        if site is None:
-            errors.append(_("That site is not one of yours."))
-    site = site or (sites[0] if sites else None)
+    site = one_site(sites, errors)
     raw = (request.args.get("month") or "").strip()
     if site is not None and raw:
         try:

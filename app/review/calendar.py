@@ -12,7 +12,6 @@ from datetime import timedelta
 
 from flask import abort
 from flask import render_template
-from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,10 +21,10 @@ from app.office import exports
 from app.navigation import add_nav
 from app.office.access import REVIEW_ROLES
 from app.office.access import review_required
+from app.office.filters import asked_month
 from app.office.filters import chosen_site
 from app.office.filters import local_today
 from app.office.filters import visible_sites
-from app.reports.material_feedback import parse_month
 from app.review import bp
 from app.review.compliance_facts import month_facts
 from sync import compliance as c
@@ -58,16 +57,6 @@ RECORD_LINKS = {
     "stock_check": ("stock.check", "check_id"), "manager_report": ("manager_reports.show", "report_id"),
     "meeting": ("meetings.show", "meeting_id"),
 }
-
-
-def month_of(raw: str | None, tz: str, errors: list[str]) -> date:
-    if raw:
-        try:
-            year, number = parse_month(raw)
-            return date(year, number, 1)
-        except ValueError:
-            errors.append(_("The month is not valid; this month is shown."))
-    return local_today(tz).replace(day=1)
 
 
 def period_link(row: c.Row, cell: c.Cell, site_id: str) -> str:
@@ -112,7 +101,7 @@ def calendar():
     site = chosen_site(sites, errors) or (sites[0] if sites else None)
     if site is None:
         abort(404)
-    month = month_of(request.args.get("month"), site.timezone, errors)
+    month = asked_month(site.timezone, errors)
     now = utcnow()
     facts = month_facts(site, month, now)
     rows = c.grid(facts, now)
@@ -161,7 +150,7 @@ def calendar_sites():
     sites = visible_sites()
     if not sites:
         abort(404)
-    month = month_of(request.args.get("month"), sites[0].timezone, errors)
+    month = asked_month(sites[0].timezone, errors)
     now = utcnow()
     table = [(site, c.grid(month_facts(site, month, now), now)) for site in sites]
     previous = (month - timedelta(days=1)).replace(day=1)

@@ -36,6 +36,7 @@ from app.office.access import may_review
 from app.office.access import review_required
 from app.office.desk_push import Refused
 from app.office.desk_push import submit
+from app.office.filters import one_site
 from app.office.filters import local_today
 from app.office.filters import site_people
 from app.office.filters import visible_sites
@@ -52,17 +53,6 @@ def site_clock(value, tz: str) -> str:
 
 add_nav(80, "worklog.day", _l("Work log"), lambda user: user.is_authenticated and user.role != "post")
 add_nav(81, "worklog.attendance", _l("Attendance"), may_review)
-
-
-def _site(sites, errors):
-    """The site of ``?site=`` among the user's, else their first; a foreign id is said so."""
-    wanted = request.args.get("site") or request.form.get("site")
-    if wanted:
-        site = next((s for s in sites if s.id == wanted), None)
-        if site is not None:
-            return site
-        errors.append(_("That site is not one of yours."))
-    return sites[0] if sites else None
 
 
 def _day(raw: str | None, tz: str, errors: list[str]) -> date:
@@ -98,7 +88,7 @@ def day():
         abort(403)
     errors: list[str] = []
     sites = visible_sites()
-    site = _site(sites, errors)
+    site = one_site(sites, errors)
     if site is None:
         return render_template("worklog/day.html", site=None, sites=sites, errors=errors, log=None,
                                person=current_user, people=[])
@@ -122,7 +112,7 @@ def day():
 def note():
     """Append a note to one's own day (as ``worklog.note`` from the desk)."""
     errors: list[str] = []
-    site = _site(visible_sites(), errors)
+    site = one_site(visible_sites(), errors)
     if site is None or errors:
         abort(404)  # another site's id, as every page of the desk answers it
     when = (request.form.get("day") or "").strip()
@@ -142,7 +132,7 @@ def attendance():
     """A site's month: each person by day, sign-in and sign-out times, late and early marked."""
     errors: list[str] = []
     sites = visible_sites()
-    site = _site(sites, errors)
+    site = one_site(sites, errors)
     today = local_today(site.timezone if site else "Asia/Shanghai")
     month = today.replace(day=1)
     raw = (request.args.get("month") or "").strip()
