@@ -18,7 +18,6 @@ from app.models import ManagerReport
 from app.models import Site
 from app.models import User
 from app.office.filters import site_people
-from app.office.months import parse_month
 from sync import manager_reports as rules
 from sync import monthly_checklist as checklist
 
