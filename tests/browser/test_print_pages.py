@@ -67,6 +67,8 @@ PRINTABLE = [
               sheets=5, running=".section-head"),
     Printable("calendar", "/review/calendar?site={site}&month={month}", "《合规日历》", 2, "每天08:20—08:30召开晨会",
               sheet=A4_LANDSCAPE),
+    Printable("calendar-sites", "/review/calendar/sites?month={month}", "《合规日历》", 2, "翠湖花园",
+              sheet=A4_LANDSCAPE),
 ]
 
 
