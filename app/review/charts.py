@@ -14,6 +14,9 @@ from datetime import date
 
 from markupsafe import Markup
 
+# The bars' colours as SVG attributes too: a renderer that does not apply the page's CSS
+# inside an inline SVG (WeasyPrint's PDF) still draws them; the CSS wins in a browser.
+FILLS = {"bar-a": "#5b8def", "bar-b": "#0b6e4f", "bar-c": "#e0a030"}
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 560, 180, 34, 22, 12
 
 
@@ -55,8 +58,8 @@ def _chart(labels: list[str], names: list[str], shown: list[bool], series: list[
     for tick in (0, top / 2, top):
         y = PAD_TOP + plot_h - plot_h * tick / top
         label = f"{tick:.0f}{'%' if percent else ''}"
-        parts.append(Markup('<line class="grid" x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}"/>'
-                            '<text class="axis" x="{}" y="{:.1f}" text-anchor="end">{}</text>').format(
+        parts.append(Markup('<line class="grid" stroke="#e4e8ee" x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}"/>'
+                            '<text class="axis" fill="#5b6b7c" font-size="11" x="{}" y="{:.1f}" text-anchor="end">{}</text>').format(
             PAD_LEFT, WIDTH - 6, y, y, PAD_LEFT - 4, y + 4, label))
     for i, name in enumerate(names):
         x0 = PAD_LEFT + i * slot + slot * 0.1
@@ -66,18 +69,18 @@ def _chart(labels: list[str], names: list[str], shown: list[bool], series: list[
                 continue
             h = plot_h * value / top
             text = f"{value:.0f}%" if percent else f"{value:g}"
-            parts.append(Markup('<rect class="{}" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}">'
+            parts.append(Markup('<rect class="{}" fill="{}" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}">'
                                 '<title>{} {}: {}</title></rect>').format(
-                s.css, x0 + j * bar_w, PAD_TOP + plot_h - h, bar_w - 1, h, name, s.label, text))
+                s.css, FILLS.get(s.css, "#888"), x0 + j * bar_w, PAD_TOP + plot_h - h, bar_w - 1, h, name, s.label, text))
             if values_on_top:
-                parts.append(Markup('<text class="value" x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>').format(
+                parts.append(Markup('<text class="value" font-size="11" x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>').format(
                     x0 + j * bar_w + (bar_w - 1) / 2, max(PAD_TOP + plot_h - h - 3, 9), text))
         if shown[i]:
-            parts.append(Markup('<text class="axis" x="{:.1f}" y="{}" text-anchor="middle">{}</text>').format(
+            parts.append(Markup('<text class="axis" fill="#5b6b7c" font-size="11" x="{:.1f}" y="{}" text-anchor="middle">{}</text>').format(
                 PAD_LEFT + (i + 0.5) * slot, HEIGHT - 6, labels[i]))
     if target is not None:
         y = PAD_TOP + plot_h - plot_h * target / top
-        parts.append(Markup('<line class="target" x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}"/>').format(
+        parts.append(Markup('<line class="target" stroke="#b42318" stroke-dasharray="5 4" x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}"/>').format(
             PAD_LEFT, WIDTH - 6, y, y))
     parts.append(Markup("</svg>"))
     legend = Markup("").join(Markup('<span class="legend {}">{}</span>').format(s.css, s.label) for s in series)
