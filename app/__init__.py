@@ -43,6 +43,7 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import db
     from app.extensions import login_manager
     from app.extensions import migrate
+    from app.notify import outbox
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
@@ -53,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     i18n.init_app(app)
     photostore.init_app(app)
+    outbox.init_app(app)
 
 
 def register_proxy(app: Flask) -> None:

@@ -51,3 +51,7 @@ from app.models.repairs import RepairWork  # noqa: F401
 from app.models.worklog import Attendance  # noqa: F401
 from app.models.worklog import WorklogNote  # noqa: F401
 from app.models.inspections import Inspection  # noqa: F401
+from app.models.notify import Delivery  # noqa: F401
+from app.models.notify import Notification  # noqa: F401
+from app.models.notify import NotifyChannel  # noqa: F401
+from app.models.notify import NotifySettings  # noqa: F401

@@ -1,0 +1,202 @@
+"""Who hears of what, when, and in which words: the notifier's rules, once for every path.
+
+A follow-up's owner changes in three places (the engine applying a phone's or the desk's
+edit, the sweep opening or escalating, a complaint's class handing it to the manager), and
+the gate's watch list matches in one; each passes the rows it has just written here, and
+the app writes the notices returned in the same transaction. Nothing here sends, reads a
+clock or knows a channel: the worker asks ``release_at`` and ``retry_at`` with its "now".
+
+Texts are msgids with parameters, translated when the worker renders them; every
+parameter that could carry a person's number is masked first (``scrub``), so the outbox
+never holds what the message may not show.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+from typing import Any
+from typing import Iterable
+from zoneinfo import ZoneInfo
+
+from sync.complaints import team_lead
+from sync.context import derived_id
+from sync.messages import N_
+from sync.privacy import mask_id_number
+from sync.privacy import mask_name
+from sync.privacy import mask_phone
+from sync.store import UserRef
+from sync.sweep import Message
+from sync.sweep import shown
+
+# What a notice is about.
+ASSIGNED = "followup.assigned"
+ESCALATED = "followup.escalated"
+COLLECTIVE = "complaint.collective"
+WATCH_MATCH = "gate.watch_match"
+EVENTS = (ASSIGNED, ESCALATED, COLLECTIVE, WATCH_MATCH)
+# What the work instructions say must be known at once: no quiet hours hold these back.
+AT_ONCE = frozenset({COLLECTIVE, WATCH_MATCH})
+
+COLLECTIVE_CLOCK = "complaint_collective"
+GATE_POST = "security"
+
+# Retries: 30 s, 1 min, 2 min … at most an hour apart; given up after the eighth failure.
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=1)
+MAX_ATTEMPTS = 8
+
+TITLES = {
+    ASSIGNED: N_("New follow-up for you"),
+    ESCALATED: N_("Follow-up escalated to you"),
+    COLLECTIVE: N_("Collective complaint: at once"),
+    WATCH_MATCH: N_("Watch list match at the gate"),
+}
+ASSIGNED_TEXT = N_("%(title)s — due %(due)s.")
+ASSIGNED_NO_DUE = N_("%(title)s.")
+ESCALATED_TEXT = N_("%(title)s — %(reason)s Now due %(due)s.")
+COLLECTIVE_TEXT = N_("%(title)s — five or more households; a special event report and a home visit are due %(due)s.")
+WATCH_TEXT = N_("Visitor %(name)s matches the watch list by %(what)s (%(value)s) at %(at)s.")
+WATCH_FIELDS = {"phone": N_("phone number"), "id_number": N_("ID number"), "plate": N_("plate")}
+
+# An 11-digit mobile number (with or without +86 and separators) and an ID number (15 or
+# 18 characters) typed into free text: masked before any text leaves the server.
+PHONE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]){8}(?![0-9])")
+ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One person to be told one thing; ``key`` is derived from what caused it, so the
+    same event written twice (a replayed push, a sweep run on two servers) notifies once."""
+
+    key: str
+    event: str
+    user_id: str
+    site_id: str
+    subject_type: str
+    subject_id: str
+    message: Message
+    at_once: bool = False
+
+
+def nested(msgid: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A message inside another's parameters, as JSON keeps it: translated in turn."""
+    return {"msgid": msgid, "params": dict(params or {})}
+
+
+def scrub(text: str | None) -> str:
+    """Free text with every phone and ID number in it masked."""
+    if not text:
+        return ""
+    text = ID_IN_TEXT.sub(lambda found: mask_id_number(found.group(0)), text)
+    return PHONE_IN_TEXT.sub(lambda found: mask_phone(found.group(0)), text)
+
+
+def _due(followup: dict[str, Any], tz: ZoneInfo) -> str:
+    return shown(followup["due_at"], tz) if followup.get("due_at") else ""
+
+
+def _notice(event: str, user_id: str, followup: dict[str, Any], cause: str, message: Message) -> Notice:
+    return Notice(key=derived_id("notice", event, cause, user_id), event=event, user_id=user_id,
+                  site_id=followup["site_id"], subject_type="followup", subject_id=followup["id"],
+                  message=message, at_once=event in AT_ONCE)
+
+
+def followup_notices(followup: dict[str, Any], events: Iterable[dict[str, Any]], tz: ZoneInfo) -> list[Notice]:
+    """The notices for one follow-up's newly written history events.
+
+    A ``created`` event tells the first owner, an ``assign`` the new one (not a person who
+    took it on themselves); an ``escalate`` tells the new owner why, and the ``assign`` the
+    sweep writes with it says nothing more. A follow-up on the collective-complaint clock
+    goes to its owner (the manager) as ``COLLECTIVE``, at once.
+    """
+    events = [e for e in events if e.get("effective", True)]
+    title = scrub(followup.get("title"))[:120]
+    due = _due(followup, tz)
+    collective = followup.get("clock") == COLLECTIVE_CLOCK
+    told: set[str] = set()
+    notices = []
+    for event in sorted((e for e in events if e["kind"] == "escalate"), key=lambda e: e["id"]):
+        value = event.get("value") or {}
+        to = value.get("to_user_id")
+        if not to:
+            continue
+        reason = nested(value["msgid"], value.get("params")) if value.get("msgid") else ""
+        due_then = shown(datetime.fromisoformat(value["due_at"]), tz) if value.get("due_at") else due
+        notices.append(_notice(ESCALATED, to, followup, event["id"], Message(
+            ESCALATED_TEXT, {"title": title, "reason": reason, "due": due_then})))
+        told.add(to)
+    for event in sorted((e for e in events if e["kind"] in ("created", "assign")), key=lambda e: e["id"]):
+        value = event.get("value")
+        to = value.get("assignee_id") if isinstance(value, dict) else value
+        if not isinstance(to, str) or to in told or to == event.get("user_id"):
+            continue
+        if collective:
+            notices.append(_notice(COLLECTIVE, to, followup, event["id"],
+                                   Message(COLLECTIVE_TEXT, {"title": title, "due": due})))
+        else:
+            text = Message(ASSIGNED_TEXT, {"title": title, "due": due}) if due else Message(
+                ASSIGNED_NO_DUE, {"title": title})
+            notices.append(_notice(ASSIGNED, to, followup, event["id"], text))
+        told.add(to)
+    return notices
+
+
+def watch_notices(hit: dict[str, Any], visit: dict[str, Any], people: Iterable[UserRef], tz: ZoneInfo) -> list[Notice]:
+    """A visit matching the watch list: the gate's team lead (else the manager) at once.
+
+    The visitor's name and the matching number are masked as on a guard's screen.
+    """
+    lead = team_lead(GATE_POST, list(people))
+    if lead is None:
+        return []
+    value = visit.get(hit["field"]) or ""
+    masked = {"phone": mask_phone, "id_number": mask_id_number}.get(hit["field"], scrub)(value)
+    at = visit.get("checked_in_at") or hit["matched_at"]
+    message = Message(WATCH_TEXT, {"name": mask_name(visit.get("visitor_name")),
+                                   "what": nested(WATCH_FIELDS.get(hit["field"], hit["field"])),
+                                   "value": masked, "at": shown(at, tz)})
+    return [Notice(key=derived_id("notice", WATCH_MATCH, hit["visit_id"], hit["watch_entry_id"], hit["field"], lead),
+                   event=WATCH_MATCH, user_id=lead, site_id=hit["site_id"], subject_type="visit",
+                   subject_id=hit["visit_id"], message=message, at_once=True)]
+
+
+def parse_quiet(start: str | None, end: str | None) -> tuple[time, time] | None:
+    """Quiet hours from ``HH:MM`` texts; ``None`` when either is empty or both are equal."""
+    if not start or not end:
+        return None
+    begin, finish = time.fromisoformat(start), time.fromisoformat(end)
+    return None if begin == finish else (begin, finish)
+
+
+def release_at(now: datetime, tz: ZoneInfo, quiet: tuple[time, time] | None, at_once: bool) -> datetime | None:
+    """When a notice may go out: ``None`` for now, else the end of the person's quiet hours.
+
+    Quiet hours may run over midnight (22:00–07:00); an ``at once`` notice ignores them.
+    """
+    if at_once or quiet is None:
+        return None
+    begin, finish = quiet
+    local = now.astimezone(tz)
+    clock = local.time().replace(tzinfo=None)
+    overnight = begin > finish
+    inside = (clock >= begin or clock < finish) if overnight else (begin <= clock < finish)
+    if not inside:
+        return None
+    end_day = local.date() + timedelta(days=1) if overnight and clock >= begin else local.date()
+    return datetime.combine(end_day, finish, tzinfo=tz).astimezone(now.tzinfo)
+
+
+def retry_at(now: datetime, attempts: int) -> datetime | None:
+    """When to try again after the ``attempts``-th failure; ``None``: give up (failed)."""
+    if attempts >= MAX_ATTEMPTS:
+        return None
+    return now + min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
+
+
+def delivery_key(notification_id: str, channel_id: str) -> str:
+    """The idempotency key of one notice on one channel: the same on every retry."""
+    return derived_id("delivery", notification_id, channel_id)
