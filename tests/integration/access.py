@@ -156,7 +156,12 @@ ACCESS = {
     "admin.post_register": ADMIN,  # a one-time code (QR) that registers a phone to a post
     "admin.post_phone_revoke": ADMIN,
     "admin.user_pin": ADMIN,
+    "admin.channels": ADMIN,  # a site's notification channels (group robots, mail)
+    "admin.channel_new": ADMIN,
+    "admin.channel_edit": ADMIN,
+    "admin.channel_test": ADMIN,  # sends one test message on the channel
 }
 
 SITE_FILTER_ABSENT = ("admin.buildings", "admin.checkpoints", "admin.routes", "admin.stores", "admin.users",
-                      "admin.checkpoint_new", "admin.route_new", "admin.store_new", "admin.units_import")
+                      "admin.checkpoint_new", "admin.route_new", "admin.store_new", "admin.units_import",
+                      "admin.channels", "admin.channel_new")
