@@ -36,12 +36,24 @@ ASSIGNED = "followup.assigned"
 ESCALATED = "followup.escalated"
 COLLECTIVE = "complaint.collective"
 WATCH_MATCH = "gate.watch_match"
-EVENTS = (ASSIGNED, ESCALATED, COLLECTIVE, WATCH_MATCH)
+DUE_SOON = "followup.due_soon"
+OVERDUE = "followup.overdue"
+SILENT = "phone.silent"
+DIGEST = "digest.morning"
+EVENTS = (ASSIGNED, ESCALATED, COLLECTIVE, WATCH_MATCH, DUE_SOON, OVERDUE, SILENT, DIGEST)
 # What the work instructions say must be known at once: no quiet hours hold these back.
 AT_ONCE = frozenset({COLLECTIVE, WATCH_MATCH})
 
 COLLECTIVE_CLOCK = "complaint_collective"
 GATE_POST = "security"
+
+# The clock's events: a follow-up due within the half hour; one overdue since at most a day
+# (older ones were told when they fell due, or the sweep has escalated them); a phone
+# silent for a day with records on it; the manager's digest from 08:00 until noon.
+SOON = timedelta(minutes=30)
+OVERDUE_LOOKBACK = timedelta(days=1)
+SILENT_AFTER = timedelta(days=1)
+DIGEST_FROM, DIGEST_UNTIL = time(8, 0), time(12, 0)
 
 # Retries: 30 s, 1 min, 2 min … at most an hour apart; given up after the eighth failure.
 FIRST_RETRY = timedelta(seconds=30)
@@ -53,12 +65,28 @@ TITLES = {
     ESCALATED: N_("Follow-up escalated to you"),
     COLLECTIVE: N_("Collective complaint: at once"),
     WATCH_MATCH: N_("Watch list match at the gate"),
+    DUE_SOON: N_("Follow-up due in 30 minutes"),
+    OVERDUE: N_("Follow-up overdue"),
+    SILENT: N_("A phone has not synced for a day"),
+    DIGEST: N_("Morning digest"),
 }
 ASSIGNED_TEXT = N_("%(title)s — due %(due)s.")
 ASSIGNED_NO_DUE = N_("%(title)s.")
 ESCALATED_TEXT = N_("%(title)s — %(reason)s Now due %(due)s.")
 COLLECTIVE_TEXT = N_("%(title)s — five or more households; a special event report and a home visit are due %(due)s.")
 WATCH_TEXT = N_("Visitor %(name)s matches the watch list by %(what)s (%(value)s) at %(at)s.")
+DUE_SOON_TEXT = N_("%(title)s — due at %(due)s.")
+OVERDUE_TEXT = N_("%(title)s — was due at %(due)s and is not resolved.")
+SILENT_TEXT = N_("%(name)s's phone has %(count)s records waiting and last synced %(seen)s.")
+NEVER = N_("never")
+DIGEST_TEXT = N_("Yesterday (%(day)s): %(duties)s. Today: %(open)s follow-ups open, %(overdue)s of them overdue.")
+DIGEST_DUTY = N_("%(duty)s: %(state)s")
+DIGEST_NOTHING = N_("no daily duty was due")
+DUTIES = {"patrol": N_("Daily patrol by every manager"),
+          "gate": N_("Peak hours at the gate staffed and registering")}
+STATES = {"kept": N_("Done on time"), "late": N_("Done late"), "missed": N_("Not done"),
+          "pending": N_("Not yet due"), "none": N_("Nothing due")}
+ACTIVE = ("open", "in_progress")
 WATCH_FIELDS = {"phone": N_("phone number"), "id_number": N_("ID number"), "plate": N_("plate")}
 
 # An 11-digit mobile number (with or without +86 and separators) and an ID number (15 or
@@ -200,3 +228,78 @@ def retry_at(now: datetime, attempts: int) -> datetime | None:
 def delivery_key(notification_id: str, channel_id: str) -> str:
     """The idempotency key of one notice on one channel: the same on every retry."""
     return derived_id("delivery", notification_id, channel_id)
+
+
+def clock_notices(followups: Iterable[dict[str, Any]], now: datetime, tz: ZoneInfo) -> list[Notice]:
+    """Owners of follow-ups due within ``SOON`` or overdue (since at most ``OVERDUE_LOOKBACK``).
+
+    The key holds the due time and the owner, so a follow-up given a new time or a new
+    owner is told again, and the same one seen on every pass is told once.
+    """
+    notices = []
+    for followup in followups:
+        due, owner = followup.get("due_at"), followup.get("assignee_id")
+        if due is None or owner is None or followup.get("status") not in ACTIVE:
+            continue
+        if now < due <= now + SOON:
+            event, text = DUE_SOON, DUE_SOON_TEXT
+        elif now - OVERDUE_LOOKBACK < due <= now:
+            event, text = OVERDUE, OVERDUE_TEXT
+        else:
+            continue
+        notices.append(_notice(event, owner, followup, f"{followup['id']}|{due.isoformat()}", Message(
+            text, {"title": scrub(followup.get("title"))[:120], "due": shown(due, tz)})))
+    return notices
+
+
+def silent_notices(devices: Iterable[dict[str, Any]], admins: Iterable[str], now: datetime,
+                   tz: ZoneInfo) -> list[Notice]:
+    """The admins, of each phone with records waiting that has not synced for ``SILENT_AFTER``.
+
+    Told once per silence: the key holds the last contact, so a phone that syncs and falls
+    silent again is told again.
+    """
+    admins = sorted(set(admins))
+    notices = []
+    for device in devices:
+        seen = device.get("last_seen_at")
+        if device.get("pending", 0) <= 0 or (seen is not None and seen >= now - SILENT_AFTER):
+            continue
+        message = Message(SILENT_TEXT, {"name": device["name"], "count": device["pending"],
+                                        "seen": shown(seen, tz) if seen else nested(NEVER)})
+        cause = f"{device['device_id']}|{seen.isoformat() if seen else ''}"
+        notices += [Notice(key=derived_id("notice", SILENT, cause, admin), event=SILENT, user_id=admin,
+                           site_id=device["site_id"], subject_type="devices", subject_id=device["site_id"],
+                           message=message) for admin in admins]
+    return notices
+
+
+def digest_day(now: datetime, tz: ZoneInfo):
+    """The site's day whose morning digest is due at ``now`` (08:00 to noon), else ``None``."""
+    local = now.astimezone(tz)
+    return local.date() if DIGEST_FROM <= local.time().replace(tzinfo=None) < DIGEST_UNTIL else None
+
+
+def digest_key(site_id: str, day, user_id: str) -> str:
+    return derived_id("notice", DIGEST, site_id, day.isoformat(), user_id)
+
+
+def digest_notices(site_id: str, managers: Iterable[str], day, rows, open_count: int,
+                   overdue_count: int) -> list[Notice]:
+    """Each manager's digest for ``day``: the day before's daily duties from the compliance
+    calendar's rows (``sync.compliance``), with their notes, and today's open follow-ups."""
+    yesterday = day - timedelta(days=1)
+    duties = []
+    for row in rows:
+        if row.key not in DUTIES:
+            continue
+        for cell in row.cells:
+            if cell.first <= yesterday <= cell.last and cell.state != "none":
+                notes = [nested(n.msgid, n.params) for n in cell.notes]
+                duties.append(nested(DIGEST_DUTY, {"duty": nested(DUTIES[row.key]),
+                                                   "state": [nested(STATES[cell.state]), *notes]}))
+    message = Message(DIGEST_TEXT, {"day": yesterday.isoformat(), "duties": duties or nested(DIGEST_NOTHING),
+                                    "open": open_count, "overdue": overdue_count})
+    return [Notice(key=digest_key(site_id, day, manager), event=DIGEST, user_id=manager, site_id=site_id,
+                   subject_type="calendar", subject_id=site_id, message=message)
+            for manager in sorted(set(managers))]

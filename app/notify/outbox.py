@@ -21,6 +21,7 @@ from app.models import Site
 from app.models import Visit
 from app.models import WatchHit
 from app.models import new_id
+from app.models import utcnow
 from sync import notify_rules as rules
 
 FOLLOWUP_FIELDS = ("id", "site_id", "title", "clock", "due_at", "assignee_id")
@@ -88,9 +89,14 @@ def _watch_notices(session, hits: list[WatchHit]) -> list[rules.Notice]:
     return notices
 
 
+def row_values(notice: rules.Notice) -> dict:
+    """A notice as the outbox's columns."""
+    return {"id": new_id(), "key": notice.key, "site_id": notice.site_id, "user_id": notice.user_id,
+            "event": notice.event, "subject_type": notice.subject_type, "subject_id": notice.subject_id,
+            "msgid": notice.message.msgid, "params": notice.message.params, "at_once": notice.at_once,
+            "created_at": utcnow(), "status": "pending", "attempts": 0}
+
+
 def _row(notice: rules.Notice) -> Notification:
-    return Notification(id=new_id(), key=notice.key, site_id=notice.site_id, user_id=notice.user_id,
-                        event=notice.event, subject_type=notice.subject_type, subject_id=notice.subject_id,
-                        msgid=notice.message.msgid, params=notice.message.params, at_once=notice.at_once,
-                        status="pending", attempts=0)
+    return Notification(**row_values(notice))
 

@@ -9,17 +9,22 @@ from flask_babel import gettext
 from app.notify.channels import Outgoing
 from sync import notify_rules as rules
 
-LINKS = {"followup": ("followups.detail", "followup_id"), "visit": ("gate.visit", "visit_id")}
+LINKS = {"followup": ("followups.detail", "followup_id"), "visit": ("gate.visit", "visit_id"),
+         "calendar": ("review.calendar", "site"), "devices": ("review.devices", "site")}
+
+
+def _value(value):
+    """A nested message (``{"msgid", "params"}``) translated; a list of them joined."""
+    if isinstance(value, list):
+        return "；".join(str(_value(v)) for v in value)
+    if isinstance(value, dict) and "msgid" in value:
+        return gettext(value["msgid"], **_params(value.get("params") or {})) if value["msgid"] else ""
+    return value
 
 
 def _params(params: dict) -> dict:
-    """Parameters with each nested message (``{"msgid", "params"}``) translated in turn."""
-    out = {}
-    for name, value in (params or {}).items():
-        if isinstance(value, dict) and "msgid" in value:
-            value = gettext(value["msgid"], **_params(value.get("params") or {})) if value["msgid"] else ""
-        out[name] = value
-    return out
+    """Parameters with each nested message translated in turn."""
+    return {name: _value(value) for name, value in (params or {}).items()}
 
 
 def text(notification) -> tuple[str, str]:

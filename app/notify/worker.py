@@ -40,6 +40,7 @@ from app.models.notify import FAILED
 from app.models.notify import PENDING
 from app.notify import channels
 from app.notify.render import outgoing
+from app.notify.scan import scan
 from sync import notify_rules as rules
 
 LEASE = timedelta(minutes=5)
@@ -80,8 +81,14 @@ def claim(now: datetime, worker: str, batch: int = BATCH, lease: timedelta = LEA
 
 def run_once(now: datetime, worker: str | None = None, batch: int = BATCH,
              lease: timedelta = LEASE) -> Counter:
-    """Claim one batch and deliver it; counts by outcome (``done``, ``held``, ``retry``, ``failed``)."""
+    """Write the clock's notices, then claim one batch and deliver it; counts by outcome
+    (``done``, ``held``, ``retry``, ``failed``)."""
     done: Counter = Counter()
+    try:
+        scan(now)
+    except Exception as err:  # the outbox is still sent when the clock's scan fails
+        db.session.rollback()
+        current_app.logger.error("notification scan failed: %s", type(err).__name__)
     for ident, token in claim(now, worker or worker_name(), batch, lease):
         done[deliver(ident, token, now)] += 1
     return done

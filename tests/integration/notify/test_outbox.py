@@ -9,8 +9,10 @@ from app.followups.desk import perform
 from app.models import FollowUp
 from app.models import FollowUpEvent
 from app.models import User
+from app.models import WatchEntry
 from app.models import new_id
 from app.models import utcnow
+from app.notify.render import text
 from sync import notify_rules as rules
 from tests.integration.followups.conftest import SyncingPhone
 from tests.integration.followups.conftest import add_visit
@@ -20,6 +22,7 @@ from tests.integration.followups.conftest import sweep
 from tests.integration.followups.conftest import today
 from tests.integration.followups.test_sweep_cli import one_day
 from tests.integration.notify.conftest import notices
+from tests.integration.sync.conftest import SyncPhone
 
 
 def finding(client, world, description="5号楼电梯异响，业主电话13812345678"):
@@ -86,3 +89,29 @@ def test_no_notice_outlives_its_events_rollback(app, client, world, ctx):
     db.session.rollback()
     assert len(notices()) == before
     assert db.session.scalar(select(FollowUp.assignee_id).where(FollowUp.id == followup.id)) == followup.assignee_id
+
+
+def test_a_collective_complaint_goes_to_the_manager_at_once(app, client, world, ctx):
+    phone = SyncPhone(client, "cs1")
+    taken = phone.mutation("complaint.create", {
+        "site_id": world.site1, "kind": "collective", "households": 6, "description": "6户反映停水，联系人13912345678",
+        "channel": "phone", "unit": "1-1-101", "owner_name": "李女士", "owner_phone": "13912345678"})
+    assert phone.push([taken]).json["results"][0]["status"] == "applied"
+    (notice,) = notices(event=rules.COLLECTIVE)
+    assert (notice.user_id, notice.at_once) == (world.users["manager1"], True)
+    assert "13912345678" not in repr(notice.params) and "李女士" not in repr(notice.params)
+
+
+def test_a_watch_list_match_at_the_gate_goes_to_the_team_lead(app, client, world, ctx):
+    db.session.add(WatchEntry(site_id=world.site1, name="钱七", phone="+86 139 0000 1111", reason="多次尾随"))
+    db.session.commit()
+    guard = SyncPhone(client, "guard1")
+    visit = guard.mutation("visit.check_in", {"site_id": world.site1, "visitor_name": "钱七", "purpose": "visit",
+                                              "party_size": 1, "phone": "139-0000-1111"})
+    assert guard.push([visit]).json["results"][0]["status"] == "applied"
+    (notice,) = notices(event=rules.WATCH_MATCH)
+    assert (notice.user_id, notice.at_once, notice.subject_id) == (world.users["lead1"], True, visit["entity_id"])
+    assert notice.params["value"] == "139****1111" and notice.params["name"] == "钱*"
+    with app.test_request_context():
+        title, line = text(notice)
+    assert title == "门岗关注名单比中" and "13900001111" not in line and "139****1111" in line
