@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from app import tenants
     from app import worklog
     from app import inspections
+    from app import notify
 
     app.register_blueprint(main.bp)
     app.register_blueprint(phone.bp)
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(complaints.bp)
     app.register_blueprint(worklog.bp)
     app.register_blueprint(inspections.bp)
+    app.register_blueprint(notify.bp)
     app.register_blueprint(decoration.bp)
     app.register_blueprint(tenants.bp)
     app.register_blueprint(repairs.bp)

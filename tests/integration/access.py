@@ -52,6 +52,10 @@ ACCESS = {
     "worklog.day": SIGNED_IN,
     "worklog.note": SIGNED_IN,
     "worklog.attendance": REVIEW,
+    # Notifications: one's own list and settings only.
+    "notify.index": SIGNED_IN,
+    "notify.read": SIGNED_IN,
+    "notify.settings": SIGNED_IN,
     "inspections.week": REVIEW,
     "inspections.show": REVIEW,
     # The office: managers, supervisors and admins review their sites.
