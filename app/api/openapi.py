@@ -297,6 +297,30 @@ def _paths(spec: APISpec) -> None:
             },
         },
     })
+    notice = {"type": "object", "properties": {
+        name: {"type": kind} for name, kind in (
+            ("id", "string"), ("event", "string"), ("subject_type", "string"), ("title", "string"),
+            ("text", "string"), ("at", "string"), ("at_text", "string"), ("site", "string"),
+            ("state", "string"), ("read", "boolean"))} | {"link": {"type": "string", "nullable": True}}}
+    spec.path(path="/notifications", operations={"get": {
+        "operationId": "notifications", "tags": ["notifications"], "security": either,
+        "summary": "The caller's own newest notifications, in their language, with the unread count",
+        "responses": {
+            "200": {"description": "newest first, at most 50", "content": {JSON: {"schema": {
+                "type": "object", "properties": {"unread": {"type": "integer"},
+                                                 "notifications": {"type": "array", "items": notice}}}}}},
+            "401": unauthorized,
+        },
+    }})
+    spec.path(path="/notifications/read", operations={"post": {
+        "operationId": "notificationsRead", "tags": ["notifications"], "security": either,
+        "summary": "Mark every notification of the caller read",
+        "responses": {
+            "200": {"description": "how many were marked", "content": {JSON: {"schema": {
+                "type": "object", "properties": {"read": {"type": "integer"}}}}}},
+            "401": unauthorized,
+        },
+    }})
     binary = {"schema": {"type": "string", "format": "binary"}}
     photo_id = {"name": "photo_id", "in": "path", "required": True,
                 "description": "the id the phone made for the photo and named in its record",

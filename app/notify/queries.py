@@ -27,6 +27,7 @@ OPENS = {"followup": may_work_followups, "visit": may_review, "calendar": may_re
 class Line:
     id: str
     event: str
+    subject_type: str
     title: str
     text: str
     at: datetime
@@ -63,7 +64,7 @@ def lines(user, limit: int = PER_PAGE) -> list[Line]:
         site = sites[n.site_id]
         title, line = text(n)
         opens = OPENS.get(n.subject_type)
-        out.append(Line(id=n.id, event=n.event, title=title, text=line, at=n.created_at,
+        out.append(Line(id=n.id, event=n.event, subject_type=n.subject_type, title=title, text=line, at=n.created_at,
                         at_text=n.created_at.astimezone(ZoneInfo(site.timezone)).strftime("%Y-%m-%d %H:%M"),
                         site=site.name, link=link(n) if opens and opens(user) else None,
                         state=_state(n, sent.get(n.id, 0)), read=n.read_at is not None))

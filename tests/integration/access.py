@@ -56,6 +56,8 @@ ACCESS = {
     "notify.index": SIGNED_IN,
     "notify.read": SIGNED_IN,
     "notify.settings": SIGNED_IN,
+    "api.notifications": SIGNED_IN,
+    "api.notifications_read": SIGNED_IN,
     "inspections.week": REVIEW,
     "inspections.show": REVIEW,
     # The office: managers, supervisors and admins review their sites.

@@ -57,6 +57,7 @@ BODY_ROUTES = {
     "admin.site_new": "creates a site in the admin's own company; there is no site id to give",
     "notify.read": "marks the caller's own notifications read; no ids in the body",
     "notify.settings": "saves the caller's own notification settings; no ids in the body",
+    "api.notifications_read": "marks the caller's own notifications read; no ids in the body",
     **{endpoint: "probed below" for endpoint in BODY_PROBES},
 }
 
