@@ -308,7 +308,8 @@ def scene(app, world):
 
 
 def _gate_rows(site_id, secret):
-    """A resident's car and a watch entry, so the gate's list pages get real ids."""
+    """A resident's car, a watch entry and a notification channel, so the gate's list pages and the
+    admin's channel pages get real ids."""
     from app.models import NotifyChannel
     from app.models import ResidentVehicle
     from app.models import WatchEntry
