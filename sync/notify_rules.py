@@ -108,6 +108,7 @@ class Notice:
     subject_id: str
     message: Message
     at_once: bool = False
+    at: datetime | None = None  # when what caused it reached the server; the outbox's clock when unset
 
 
 def nested(msgid: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -127,10 +128,11 @@ def _due(followup: dict[str, Any], tz: ZoneInfo) -> str:
     return shown(followup["due_at"], tz) if followup.get("due_at") else ""
 
 
-def _notice(event: str, user_id: str, followup: dict[str, Any], cause: str, message: Message) -> Notice:
+def _notice(event: str, user_id: str, followup: dict[str, Any], cause: str, message: Message,
+            at: datetime | None = None) -> Notice:
     return Notice(key=derived_id("notice", event, cause, user_id), event=event, user_id=user_id,
                   site_id=followup["site_id"], subject_type="followup", subject_id=followup["id"],
-                  message=message, at_once=event in AT_ONCE)
+                  message=message, at_once=event in AT_ONCE, at=at)
 
 
 def followup_notices(followup: dict[str, Any], events: Iterable[dict[str, Any]], tz: ZoneInfo) -> list[Notice]:
@@ -155,7 +157,7 @@ def followup_notices(followup: dict[str, Any], events: Iterable[dict[str, Any]],
         reason = nested(value["msgid"], value.get("params")) if value.get("msgid") else ""
         due_then = shown(datetime.fromisoformat(value["due_at"]), tz) if value.get("due_at") else due
         notices.append(_notice(ESCALATED, to, followup, event["id"], Message(
-            ESCALATED_TEXT, {"title": title, "reason": reason, "due": due_then})))
+            ESCALATED_TEXT, {"title": title, "reason": reason, "due": due_then}), event.get("received_at")))
         told.add(to)
     for event in sorted((e for e in events if e["kind"] in ("created", "assign")), key=lambda e: e["id"]):
         value = event.get("value")
@@ -164,11 +166,11 @@ def followup_notices(followup: dict[str, Any], events: Iterable[dict[str, Any]],
             continue
         if collective:
             notices.append(_notice(COLLECTIVE, to, followup, event["id"],
-                                   Message(COLLECTIVE_TEXT, {"title": title, "due": due})))
+                                   Message(COLLECTIVE_TEXT, {"title": title, "due": due}), event.get("received_at")))
         else:
             text = Message(ASSIGNED_TEXT, {"title": title, "due": due}) if due else Message(
                 ASSIGNED_NO_DUE, {"title": title})
-            notices.append(_notice(ASSIGNED, to, followup, event["id"], text))
+            notices.append(_notice(ASSIGNED, to, followup, event["id"], text, event.get("received_at")))
         told.add(to)
     return notices
 
@@ -189,7 +191,7 @@ def watch_notices(hit: dict[str, Any], visit: dict[str, Any], people: Iterable[U
                                    "value": masked, "at": shown(at, tz)})
     return [Notice(key=derived_id("notice", WATCH_MATCH, hit["visit_id"], hit["watch_entry_id"], hit["field"], lead),
                    event=WATCH_MATCH, user_id=lead, site_id=hit["site_id"], subject_type="visit",
-                   subject_id=hit["visit_id"], message=message, at_once=True)]
+                   subject_id=hit["visit_id"], message=message, at_once=True, at=hit["matched_at"])]
 
 
 def parse_quiet(start: str | None, end: str | None) -> tuple[time, time] | None:
@@ -248,7 +250,7 @@ def clock_notices(followups: Iterable[dict[str, Any]], now: datetime, tz: ZoneIn
         else:
             continue
         notices.append(_notice(event, owner, followup, f"{followup['id']}|{due.isoformat()}", Message(
-            text, {"title": scrub(followup.get("title"))[:120], "due": shown(due, tz)})))
+            text, {"title": scrub(followup.get("title"))[:120], "due": shown(due, tz)}), min(now, due)))
     return notices
 
 
@@ -270,7 +272,7 @@ def silent_notices(devices: Iterable[dict[str, Any]], admins: Iterable[str], now
         cause = f"{device['device_id']}|{seen.isoformat() if seen else ''}"
         notices += [Notice(key=derived_id("notice", SILENT, cause, admin), event=SILENT, user_id=admin,
                            site_id=device["site_id"], subject_type="devices", subject_id=device["site_id"],
-                           message=message) for admin in admins]
+                           message=message, at=now) for admin in admins]
     return notices
 
 
@@ -285,7 +287,7 @@ def digest_key(site_id: str, day, user_id: str) -> str:
 
 
 def digest_notices(site_id: str, managers: Iterable[str], day, rows, open_count: int,
-                   overdue_count: int) -> list[Notice]:
+                   overdue_count: int, at: datetime | None = None) -> list[Notice]:
     """Each manager's digest for ``day``: the day before's daily duties from the compliance
     calendar's rows (``sync.compliance``), with their notes, and today's open follow-ups."""
     yesterday = day - timedelta(days=1)
@@ -301,5 +303,5 @@ def digest_notices(site_id: str, managers: Iterable[str], day, rows, open_count:
     message = Message(DIGEST_TEXT, {"day": yesterday.isoformat(), "duties": duties or nested(DIGEST_NOTHING),
                                     "open": open_count, "overdue": overdue_count})
     return [Notice(key=digest_key(site_id, day, manager), event=DIGEST, user_id=manager, site_id=site_id,
-                   subject_type="calendar", subject_id=site_id, message=message)
+                   subject_type="calendar", subject_id=site_id, message=message, at=at)
             for manager in sorted(set(managers))]

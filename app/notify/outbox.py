@@ -25,7 +25,7 @@ from app.models import utcnow
 from sync import notify_rules as rules
 
 FOLLOWUP_FIELDS = ("id", "site_id", "title", "clock", "due_at", "assignee_id")
-EVENT_FIELDS = ("id", "kind", "value", "user_id", "effective")
+EVENT_FIELDS = ("id", "kind", "value", "user_id", "effective", "received_at")
 
 
 def init_app(app) -> None:
@@ -94,7 +94,7 @@ def row_values(notice: rules.Notice) -> dict:
     return {"id": new_id(), "key": notice.key, "site_id": notice.site_id, "user_id": notice.user_id,
             "event": notice.event, "subject_type": notice.subject_type, "subject_id": notice.subject_id,
             "msgid": notice.message.msgid, "params": notice.message.params, "at_once": notice.at_once,
-            "created_at": utcnow(), "status": "pending", "attempts": 0}
+            "created_at": notice.at or utcnow(), "status": "pending", "attempts": 0}
 
 
 def _row(notice: rules.Notice) -> Notification:

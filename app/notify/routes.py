@@ -14,13 +14,10 @@ from app.admin.views import form_page
 from app.extensions import db
 from app.models import NotifySettings
 from app.models import utcnow
-from app.navigation import add_nav
 from app.notify import bp
 from app.notify.forms import SettingsForm
 from app.notify.queries import lines
 from app.notify.queries import mark_read
-
-add_nav(85, "notify.index", _l("Notifications"), lambda user: user.is_authenticated and user.role != "post")
 
 STATES = {"sent": _l("Sent"), "list_only": _l("Listed here only (no channel)"), "waiting": _l("Waiting to be sent"),
           "retrying": _l("Retrying"), "failed": _l("Not delivered")}

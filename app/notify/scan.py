@@ -79,7 +79,7 @@ def _digests(site: Site, now, tz: ZoneInfo) -> list[rules.Notice]:
     active = (FollowUp.site_id == site.id, FollowUp.deleted_at.is_(None), FollowUp.status.in_(rules.ACTIVE))
     open_count = db.session.scalar(select(func.count(FollowUp.id)).where(*active))
     overdue = db.session.scalar(select(func.count(FollowUp.id)).where(*active, FollowUp.due_at < now))
-    return rules.digest_notices(site.id, managers, day, rows, open_count, overdue)
+    return rules.digest_notices(site.id, managers, day, rows, open_count, overdue, now)
 
 
 def _silent_phones(sites: list[Site], now) -> list[rules.Notice]:
