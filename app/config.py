@@ -55,7 +55,9 @@ PHOTO_STORE_SETTINGS = ("PHOTO_DIR", "PHOTO_STORE", "S3_ENDPOINT_URL", "S3_BUCKE
                         "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_PREFIX",
                         "S3_ADDRESSING_STYLE", "S3_CONDITIONAL_PUT")
 # Where a notification's link points (``https://estate.example.com``); a path alone when unset.
-NOTIFY_SETTINGS = ("PUBLIC_URL",)
+# Web Push: the VAPID private key (base64url, as ``vapid --gen`` or ``docs/notifications.md``
+# makes it) and the contact the push services may write to; unset, phones are not offered it.
+NOTIFY_SETTINGS = ("PUBLIC_URL", "VAPID_PRIVATE_KEY", "VAPID_SUBJECT")
 
 
 class Config:

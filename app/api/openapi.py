@@ -321,6 +321,34 @@ def _paths(spec: APISpec) -> None:
             "401": unauthorized,
         },
     }})
+    spec.path(path="/push/key", operations={"get": {
+        "operationId": "pushKey", "tags": ["notifications"], "security": either,
+        "summary": "The server's VAPID public key to subscribe with (Web Push)",
+        "responses": {
+            "200": {"description": "base64url, an uncompressed P-256 point", "content": {JSON: {"schema": {
+                "type": "object", "properties": {"public_key": {"type": "string"}}}}}},
+            "401": unauthorized,
+            "404": _error("Web Push is not set up on this server"),
+        },
+    }})
+    spec.path(path="/push/subscription", operations={
+        "put": {
+            "operationId": "pushSubscribe", "tags": ["notifications"], "security": either,
+            "summary": "Keep this device's Web Push subscription (the browser's PushSubscription.toJSON())",
+            "requestBody": {"required": True, "content": {JSON: {"schema": {
+                "type": "object", "required": ["endpoint", "keys"],
+                "properties": {"endpoint": {"type": "string", "maxLength": 1000},
+                               "keys": {"type": "object", "required": ["p256dh", "auth"],
+                                        "properties": {"p256dh": {"type": "string"}, "auth": {"type": "string"}}}}}}}},
+            "responses": {"204": {"description": "kept"}, "401": unauthorized,
+                          "422": _error("not a push subscription, or Web Push is not set up")},
+        },
+        "delete": {
+            "operationId": "pushUnsubscribe", "tags": ["notifications"], "security": either,
+            "summary": "End this device's Web Push subscription",
+            "responses": {"204": {"description": "ended"}, "401": unauthorized},
+        },
+    })
     binary = {"schema": {"type": "string", "format": "binary"}}
     photo_id = {"name": "photo_id", "in": "path", "required": True,
                 "description": "the id the phone made for the photo and named in its record",

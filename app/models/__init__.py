@@ -55,3 +55,4 @@ from app.models.notify import Delivery  # noqa: F401
 from app.models.notify import Notification  # noqa: F401
 from app.models.notify import NotifyChannel  # noqa: F401
 from app.models.notify import NotifySettings  # noqa: F401
+from app.models.notify import PushSubscription  # noqa: F401

@@ -26,6 +26,7 @@ from app.privacy.columns import Sealed
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 CHANNEL_KINDS = ("wecom", "dingtalk", "feishu", "email")
+WEBPUSH = "webpush"  # a person's phones, not a site's channel: muted like the others
 
 
 class Notification(IdMixin, db.Model):
@@ -60,12 +61,15 @@ class Notification(IdMixin, db.Model):
 
 
 class Delivery(IdMixin, db.Model):
-    """One notice sent on one channel; its unique pair is what makes "sent once" true."""
+    """One notice sent on one channel (a site's robot or mail server, or one phone's Web Push
+    subscription); its unique pair is what makes "sent once" true."""
 
     __tablename__ = "notification_deliveries"
-    __table_args__ = (UniqueConstraint("notification_id", "channel_id"),)
+    __table_args__ = (UniqueConstraint("notification_id", "channel_id"),
+                      UniqueConstraint("notification_id", "subscription_id"))
     notification_id: Mapped[str] = mapped_column(ForeignKey("notifications.id"), nullable=False)
-    channel_id: Mapped[str] = mapped_column(ForeignKey("notify_channels.id"), nullable=False)
+    channel_id: Mapped[str | None] = mapped_column(ForeignKey("notify_channels.id"))
+    subscription_id: Mapped[str | None] = mapped_column(ForeignKey("push_subscriptions.id"))
     idempotency_key: Mapped[str] = mapped_column(String(36), nullable=False)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
@@ -100,3 +104,18 @@ class NotifySettings(db.Model):
     quiet_end: Mapped[str | None] = mapped_column(String(5))
     email: Mapped[str | None] = mapped_column(String(254))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class PushSubscription(IdMixin, db.Model):
+    """A phone's Web Push subscription (where its browser granted notifications): the push
+    service's address and the keys that encrypt for it, sealed; ended when the person signs
+    out there, turns it off, or the push service says it is gone."""
+
+    __tablename__ = "push_subscriptions"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    device_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    endpoint: Mapped[str] = mapped_column(Sealed("push.endpoint", 2000), nullable=False)
+    p256dh: Mapped[str] = mapped_column(Sealed("push.p256dh"), nullable=False)
+    auth: Mapped[str] = mapped_column(Sealed("push.auth"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -12,7 +12,8 @@ from app.admin.forms import hhmm
 from app.admin.forms import stripped
 
 KIND_NAMES = {"wecom": _l("WeCom group robot"), "dingtalk": _l("DingTalk group robot"),
-              "feishu": _l("Feishu group robot"), "email": _l("E-mail (SMTP)")}
+              "feishu": _l("Feishu group robot"), "email": _l("E-mail (SMTP)"),
+              "webpush": _l("Web Push on my phones")}
 
 
 class SettingsForm(FlaskForm):

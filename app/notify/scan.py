@@ -48,7 +48,8 @@ def insert_new(notices: list[rules.Notice]) -> int:
     else:
         from sqlalchemy.dialects.sqlite import insert
     stmt = insert(Notification.__table__).values([row_values(n) for n in notices])
-    return db.session.execute(stmt.on_conflict_do_nothing(index_elements=["key"])).rowcount or 0
+    stmt = stmt.on_conflict_do_nothing(index_elements=["key"]).returning(Notification.__table__.c.id)
+    return len(db.session.execute(stmt).all())
 
 
 def _followups(site_id: str, now) -> list[dict]:

@@ -32,13 +32,16 @@ from app.models import Delivery
 from app.models import Notification
 from app.models import NotifyChannel
 from app.models import NotifySettings
+from app.models import PushSubscription
 from app.models import Site
 from app.models import User
 from app.models import new_id
 from app.models.notify import DONE
 from app.models.notify import FAILED
 from app.models.notify import PENDING
+from app.models.notify import WEBPUSH
 from app.notify import channels
+from app.notify.channels import webpush
 from app.notify.render import outgoing
 from app.notify.scan import scan
 from sync import notify_rules as rules
@@ -99,6 +102,38 @@ def _release(notification: Notification) -> None:
     notification.lease_until = None
 
 
+def _push(notification: Notification, message, muted: set, now: datetime) -> list[str]:
+    """Web Push to each of the person's phones not yet sent; the errors. A subscription the
+    push service no longer knows is ended, not retried."""
+    if WEBPUSH in muted or webpush.private_key() is None:
+        return []
+    done = set(db.session.scalars(select(Delivery.subscription_id).where(
+        Delivery.notification_id == notification.id, Delivery.subscription_id.is_not(None))))
+    subscriptions = [s for s in db.session.scalars(
+        select(PushSubscription).where(PushSubscription.user_id == notification.user_id,
+                                       PushSubscription.ended_at.is_(None)).order_by(PushSubscription.created_at))
+        if s.id not in done]
+    errors = []
+    for subscription in subscriptions:
+        key = rules.delivery_key(notification.id, subscription.id)
+        try:
+            webpush.send(subscription, message, key, now)
+        except webpush.Gone:
+            subscription.ended_at = now
+            db.session.commit()
+            continue
+        except channels.ChannelError as err:
+            errors.append(f"webpush: {err}")
+            continue
+        db.session.add(Delivery(notification_id=notification.id, subscription_id=subscription.id,
+                                idempotency_key=key, sent_at=now))
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+    return errors
+
+
 def deliver(ident: str, token: str, now: datetime) -> str:
     """Send one claimed notice on every channel it still needs; what became of it."""
     notification = db.session.get(Notification, ident)
@@ -122,7 +157,7 @@ def deliver(ident: str, token: str, now: datetime) -> str:
         select(NotifyChannel).where(NotifyChannel.site_id == notification.site_id, NotifyChannel.active.is_(True))
         .order_by(NotifyChannel.created_at, NotifyChannel.id))
         if c.kind not in muted and c.id not in sent and channels.reaches(c, message)]
-    errors = []
+    errors = _push(notification, message, muted, now)
     for channel in targets:
         key = rules.delivery_key(ident, channel.id)
         try:

@@ -9,7 +9,8 @@ of the event that caused it, claimed by ``flask notify run`` with a lease and re
 back-off. ``notification_deliveries``: one row per notice and channel, unique, so a
 notice is recorded sent once. ``notify_channels``: a site's group robots and mail
 server, the webhook address and secret sealed with the data key. ``notify_settings``:
-a person's muted channels, quiet hours and e-mail address.
+a person's muted channels, quiet hours and e-mail address. ``push_subscriptions``: a
+phone's Web Push subscription, sealed.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -63,14 +64,28 @@ def upgrade():
         batch.create_index('ix_notifications_due', ['status', 'next_attempt_at'], unique=False)
         batch.create_index('ix_notifications_user_created', ['user_id', 'created_at'], unique=False)
         batch.create_index(batch.f('ix_notifications_site_id'), ['site_id'], unique=False)
+    op.create_table('push_subscriptions',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('user_id', sa.String(length=36), sa.ForeignKey('users.id'), nullable=False),
+    sa.Column('device_id', sa.String(length=64), nullable=False),
+    sa.Column('endpoint', sa.String(length=2000), nullable=False),
+    sa.Column('p256dh', sa.String(length=255), nullable=False),
+    sa.Column('auth', sa.String(length=255), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('ended_at', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id'))
+    with op.batch_alter_table('push_subscriptions') as batch:
+        batch.create_index(batch.f('ix_push_subscriptions_user_id'), ['user_id'], unique=False)
     op.create_table('notification_deliveries',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('notification_id', sa.String(length=36), sa.ForeignKey('notifications.id'), nullable=False),
-    sa.Column('channel_id', sa.String(length=36), sa.ForeignKey('notify_channels.id'), nullable=False),
+    sa.Column('channel_id', sa.String(length=36), sa.ForeignKey('notify_channels.id'), nullable=True),
+    sa.Column('subscription_id', sa.String(length=36), sa.ForeignKey('push_subscriptions.id'), nullable=True),
     sa.Column('idempotency_key', sa.String(length=36), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('notification_id', 'channel_id'))
+    sa.UniqueConstraint('notification_id', 'channel_id'),
+    sa.UniqueConstraint('notification_id', 'subscription_id'))
     op.create_table('notify_settings',
     sa.Column('user_id', sa.String(length=36), sa.ForeignKey('users.id'), nullable=False),
     sa.Column('muted', sa.JSON(), nullable=False),
@@ -84,5 +99,6 @@ def upgrade():
 def downgrade():
     op.drop_table('notify_settings')
     op.drop_table('notification_deliveries')
+    op.drop_table('push_subscriptions')
     op.drop_table('notifications')
     op.drop_table('notify_channels')

@@ -58,6 +58,9 @@ ACCESS = {
     "notify.settings": SIGNED_IN,
     "api.notifications": SIGNED_IN,
     "api.notifications_read": SIGNED_IN,
+    "api.push_key": SIGNED_IN,  # the server's public VAPID key (404 when Web Push is not set up)
+    "api.push_subscribe": SIGNED_IN,  # the caller's own subscription on this device
+    "api.push_unsubscribe": SIGNED_IN,
     "inspections.week": REVIEW,
     "inspections.show": REVIEW,
     # The office: managers, supervisors and admins review their sites.

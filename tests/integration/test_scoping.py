@@ -58,6 +58,8 @@ BODY_ROUTES = {
     "notify.read": "marks the caller's own notifications read; no ids in the body",
     "notify.settings": "saves the caller's own notification settings; no ids in the body",
     "api.notifications_read": "marks the caller's own notifications read; no ids in the body",
+    "api.push_subscribe": "keeps the caller's own push subscription for their own device; no ids in the body",
+    "api.push_unsubscribe": "ends the caller's own push subscription on their own device",
     **{endpoint: "probed below" for endpoint in BODY_PROBES},
 }
 

@@ -33,6 +33,53 @@ export async function unreadCount() {
   return kept ? kept.unread : 0;
 }
 
+function urlKey(text) {
+  const raw = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4));
+  return Uint8Array.from(raw, (c) => c.charCodeAt(0));
+}
+
+/**
+ * "Also alert me on this phone" (Web Push), offered only where the browser can and the
+ * server has a key; most phones here cannot, and the list above is what counts.
+ */
+async function pushControl(again) {
+  if (!("serviceWorker" in navigator) || !("PushManager" in window) || !navigator.onLine) return null;
+  const token = await getMeta("token");
+  let key;
+  try {
+    key = (await request("/api/v1/push/key", { token })).public_key;
+  } catch (err) {
+    return null;
+  }
+  const registration = await navigator.serviceWorker.ready;
+  const current = await registration.pushManager.getSubscription();
+  const on = Boolean(current) && (await getMeta("push_on", false));
+  const turn = once(async () => {
+    try {
+      if (on) {
+        await request("/api/v1/push/subscription", { method: "DELETE", token });
+        if (current) await current.unsubscribe();
+        await setMeta("push_on", false);
+      } else {
+        if ((await Notification.requestPermission()) !== "granted") {
+          toast(t("Alerts are blocked for this app in the phone's settings."), "error");
+          return;
+        }
+        const subscription = current || await registration.pushManager.subscribe({
+          userVisibleOnly: true, applicationServerKey: urlKey(key) });
+        await request("/api/v1/push/subscription", { method: "PUT", token, json: subscription.toJSON() });
+        await setMeta("push_on", true);
+      }
+    } catch (err) {
+      toast(t("Not now: try again with a network."), "error");
+      return;
+    }
+    await again();
+  });
+  return h("button", { type: "button", class: "block", id: "push-toggle", onclick: turn },
+    on ? t("Stop alerts on this phone") : t("Also alert me on this phone"));
+}
+
 function item(n) {
   return h("li", { class: `notice-item${n.read ? "" : " unread"}`, "data-id": n.id, "data-event": n.event },
     h("strong", {}, n.title),
@@ -70,5 +117,6 @@ export async function show() {
       ? h("ul", { class: "notice-list", id: "notices" }, list.map(item))
       : kept ? notice(t("Nothing yet: follow-ups given to you, escalations and deadlines will be listed here.")) : null,
     list.some((n) => !n.read) && navigator.onLine ? markRead : null,
+    await pushControl(show),
   );
 }

@@ -91,7 +91,7 @@ export async function clearPersonal({ keepUnsynced = true } = {}) {
   }
   const meta = tx.objectStore("meta");
   for (const key of ["token", "token_expires_at", "user", "cursor", "sync_state", "site_id", "auth_state", "last_user_id", "shift",
-    "notifications"]) {
+    "notifications", "push_on"]) {
     meta.delete(key);
   }
   await tx.done;

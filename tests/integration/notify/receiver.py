@@ -15,17 +15,19 @@ class Received:
     path: str
     query: dict
     headers: dict
-    body: dict
+    body: dict | None
     raw: bytes
 
 
 class Receiver:
-    """``url`` to give a channel; ``received`` what came; ``fail`` the next n with HTTP 500;
+    """``url`` to give a channel; ``received`` what came; ``fail`` the next n with HTTP 500,
+    ``status`` the others' answer;
     ``hold_at`` blocks the n-th request (1-based) until ``release`` (``reached`` is set)."""
 
     def __init__(self):
         self.received: list[Received] = []
         self.fail = 0
+        self.status = 200  # what a request that does not fail is answered with (a push service: 201, 410)
         self.hold_at: int | None = None
         self.reached = threading.Event()
         self.release = threading.Event()
@@ -42,15 +44,19 @@ class Receiver:
                         self.end_headers()
                         return
                     parsed = urllib.parse.urlsplit(self.path)
+                    try:
+                        body = json.loads(raw)
+                    except ValueError:
+                        body = None  # a push service's message is encrypted: the test decrypts ``raw``
                     owner.received.append(Received(parsed.path, dict(urllib.parse.parse_qsl(parsed.query)),
-                                                   dict(self.headers), json.loads(raw), raw))
+                                                   dict(self.headers), body, raw))
                     count = len(owner.received)
                 if owner.hold_at == count:
                     owner.reached.set()
                     owner.release.wait(30)
                 answer = json.dumps({"errcode": 0, "errmsg": "ok", "code": 0}).encode()
                 try:
-                    self.send_response(200)
+                    self.send_response(owner.status)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(answer)))
                     self.end_headers()
