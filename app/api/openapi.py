@@ -325,10 +325,10 @@ def _paths(spec: APISpec) -> None:
         "operationId": "pushKey", "tags": ["notifications"], "security": either,
         "summary": "The server's VAPID public key to subscribe with (Web Push)",
         "responses": {
-            "200": {"description": "base64url, an uncompressed P-256 point", "content": {JSON: {"schema": {
-                "type": "object", "properties": {"public_key": {"type": "string"}}}}}},
+            "200": {"description": "base64url, an uncompressed P-256 point; null when Web Push is not set up",
+                    "content": {JSON: {"schema": {"type": "object", "properties": {
+                        "public_key": {"type": "string", "nullable": True}}}}}},
             "401": unauthorized,
-            "404": _error("Web Push is not set up on this server"),
         },
     }})
     spec.path(path="/push/subscription", operations={

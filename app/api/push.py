@@ -1,6 +1,6 @@
 """``/api/v1/push``: a phone turns Web Push on or off for the person signed in on it.
 
-Offered only when the server has a VAPID key (``GET /push/key`` is 404 otherwise). A
+Offered only when the server has a VAPID key (``GET /push/key`` answers ``null`` otherwise). A
 subscription belongs to the caller and this device: subscribing again replaces this
 device's, and signing out or turning it off ends it.
 """
@@ -42,11 +42,8 @@ def _end_mine(now) -> None:
 @bp.route("/push/key", methods=["GET"])
 @login_required_api
 def push_key():
-    """The application server key to subscribe with; 404 when Web Push is not set up."""
-    key = webpush.public_key()
-    if key is None:
-        return api_error(404, "not_found", _("Web Push is not set up on this server."))
-    return jsonify({"public_key": key})
+    """The application server key to subscribe with; ``null`` when Web Push is not set up."""
+    return jsonify({"public_key": webpush.public_key()})
 
 
 @bp.route("/push/subscription", methods=["PUT"])

@@ -93,7 +93,12 @@ def run_once(now: datetime, worker: str | None = None, batch: int = BATCH,
         db.session.rollback()
         current_app.logger.error("notification scan failed: %s", type(err).__name__)
     for ident, token in claim(now, worker or worker_name(), batch, lease):
-        done[deliver(ident, token, now)] += 1
+        try:
+            done[deliver(ident, token, now)] += 1
+        except Exception as err:  # one bad notice must not stop the others; its lease brings it back
+            db.session.rollback()
+            current_app.logger.error("notification %s: %s", ident, type(err).__name__)
+            done["error"] += 1
     return done
 
 

@@ -51,6 +51,7 @@ async function pushControl(again) {
   } catch (err) {
     return null;
   }
+  if (!key) return null;
   const registration = await navigator.serviceWorker.ready;
   const current = await registration.pushManager.getSubscription();
   const on = Boolean(current) && (await getMeta("push_on", false));

@@ -108,4 +108,7 @@ def test_a_subscription_the_push_service_forgot_is_ended_not_retried(app, world,
 def test_no_key_no_push(app, client, world):
     phone = factories.Phone(client)
     phone.sign_in("repair1")
-    assert phone.get("/api/v1/push/key").status_code == 404
+    answer = phone.get("/api/v1/push/key")
+    assert (answer.status_code, answer.json) == (200, {"public_key": None})
+    sub = Browser("https://push.example.com/x").json
+    assert phone.put("/api/v1/push/subscription", json=sub).status_code == 422
