@@ -113,7 +113,7 @@ export async function show() {
     }) }, t("Mark all read"));
   render(
     stale,
-    !kept && !navigator.onLine ? notice(t("Your notifications appear here after the first time online.")) : null,
+    kept ? null : notice(t("Your notifications appear here after the first time online.")),
     list.length
       ? h("ul", { class: "notice-list", id: "notices" }, list.map(item))
       : kept ? notice(t("Nothing yet: follow-ups given to you, escalations and deadlines will be listed here.")) : null,
