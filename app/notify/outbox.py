@@ -20,9 +20,9 @@ from app.models import Notification
 from app.models import Site
 from app.models import Visit
 from app.models import WatchHit
-from app.models import new_id
 from app.models import utcnow
 from sync import notify_rules as rules
+from sync.context import derived_id
 
 FOLLOWUP_FIELDS = ("id", "site_id", "title", "clock", "due_at", "assignee_id")
 EVENT_FIELDS = ("id", "kind", "value", "user_id", "effective", "received_at")
@@ -90,8 +90,9 @@ def _watch_notices(session, hits: list[WatchHit]) -> list[rules.Notice]:
 
 
 def row_values(notice: rules.Notice) -> dict:
-    """A notice as the outbox's columns."""
-    return {"id": new_id(), "key": notice.key, "site_id": notice.site_id, "user_id": notice.user_id,
+    """A notice as the outbox's columns; its id derived from its key, as event ids are, so the
+    same history written twice (a replay, a second server) gives the same rows."""
+    return {"id": derived_id("notification", notice.key), "key": notice.key, "site_id": notice.site_id, "user_id": notice.user_id,
             "event": notice.event, "subject_type": notice.subject_type, "subject_id": notice.subject_id,
             "msgid": notice.message.msgid, "params": notice.message.params, "at_once": notice.at_once,
             "created_at": notice.at or utcnow(), "status": "pending", "attempts": 0}
