@@ -85,6 +85,9 @@ def register_blueprints(app: Flask) -> None:
     from app import tenants
     from app import worklog
     from app import inspections
+    from app import manager_reports
+    from app import meetings
+    from app import reports
     from app import notify
 
     app.register_blueprint(main.bp)
@@ -101,6 +104,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(complaints.bp)
     app.register_blueprint(worklog.bp)
     app.register_blueprint(inspections.bp)
+    app.register_blueprint(manager_reports.bp)
+    app.register_blueprint(meetings.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(notify.bp)
     app.register_blueprint(decoration.bp)
     app.register_blueprint(tenants.bp)

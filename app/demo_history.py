@@ -1,4 +1,5 @@
-"""The demo company's last 14 days, played through the real sync engine.
+"""The demo company's last 14 days and the rest of their first month, played through the
+real sync engine.
 
 A supervisor who signs in to a fresh demo should find an office full of work to review.
 Nothing here writes records directly: each phone's day is a ``SyncRequest`` of mutations
@@ -79,6 +80,12 @@ SHIFTS = {
 }
 
 
+def first_day(today: date) -> date:
+    """The history's first day: the first of the month 14 days back, so that the oldest
+    month shown is a whole one (its monthly service report reads as a month's)."""
+    return (today - timedelta(days=DAYS)).replace(day=1)
+
+
 def device_id(site_code: str, post: str) -> str:
     """A phone's installation id: stable, so that a second seed knows the history is there."""
     return str(uuid.uuid5(NAMESPACE, f"device:{site_code}:{post}"))
@@ -140,9 +147,12 @@ def seed_history(company, now: datetime | None = None) -> bool:
         return False
     try:
         now = now or utcnow()
-        History(sites, now).run()
+        history = History(sites, now)
+        history.run()
         from app.demo_story import approve_past_repairs
         approve_past_repairs(sites, now)
+        from app.demo_reports import sign_last_months_checklist
+        sign_last_months_checklist(history)
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -210,8 +220,13 @@ class History:
         return self.today + timedelta(days=offset)
 
     # -- the run -------------------------------------------------------------------------
+    def first_offset(self) -> int:
+        """The history's first day, as an offset from today (``first_day``)."""
+        return -(self.today - first_day(self.today)).days
+
     def run(self) -> None:
-        for offset in range(-DAYS, 1):
+        first = self.first_offset()
+        for offset in range(first, 1):
             day = self.day(offset)
             pushes = self.story.tell(day, offset)  # fills the outboxes; each phone's push time
             events: list[tuple[datetime, int, Callable[[], None]]] = []
@@ -225,7 +240,7 @@ class History:
                 events.append((moment, order, lambda p=phone, m=moment: self.push(p, m)))
             sweep_time = self.at(day + timedelta(days=1), SWEEP_AT)
             # The first night is not swept: its look-back would reach days before the history.
-            if offset > -DAYS and sweep_time < self.now:
+            if offset > first and sweep_time < self.now:
                 events.append((sweep_time, len(events), lambda m=sweep_time: self.sweep(m)))
             for _, _, happen in sorted(events, key=lambda e: (e[0], e[1])):
                 happen()

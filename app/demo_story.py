@@ -31,6 +31,7 @@ from sqlalchemy import select
 from app import demo_texts as t
 from app.api.store import SqlStore
 from app.demo_history import SHIFTS
+from app.demo_reports import file_reports
 from app.extensions import db
 from app.models import Checkpoint
 from app.models import Item
@@ -40,6 +41,8 @@ from app.models import Unit
 from app.models import FollowUp
 from sync.context import derived_id
 from sync.id_numbers import resident_id
+from sync.inspection_rules import checklist
+from sync.inspection_rules import week_start
 
 MISSED_DAY = {"CHHY": -9, "JGY": -6}  # the round misses the locked rooms
 NO_PATROL_DAY = {"CHHY": -5, "JGY": -11}
@@ -55,6 +58,12 @@ PLATE_REGION = {"CHHY": "粤B", "JGY": "粤A"}
 STOCK_ITEMS = 12
 ATTENDANCE_LATE = {"CHHY": -3, "JGY": -8}  # the manager signs in at 08:27
 ATTENDANCE_EARLY = {"CHHY": -6, "JGY": -4}  # and out at 17:12
+# Morning meetings on workdays: of the past workdays, most recent first, the one at this
+# index starts late (08:36) and the one at the other has no meeting at all.
+MEETING_LATE = {"CHHY": 1, "JGY": 4}
+MEETING_MISSED = {"CHHY": 3, "JGY": 2}
+INSPECTED = ("clean", "guard", "repair", "store", "cs")  # whom the manager inspects, in turn
+INSPECTION_SHORT = "JGY"  # this site's manager misses last week's Thursday inspection (1 of 2)
 REPEAT_AFTER_DAYS = 6  # the same problem noted again at a site only after this many days
 
 
@@ -94,11 +103,14 @@ class Story:
             self.night_round(site, day, offset)
             self.gate(site, day, offset)
             self.scripted_gate(site, day, offset)
-            self.complaints_of(site, n, day, offset)
+            pushes += self.complaints_of(site, n, day, offset)
             pushes += self.repairs_of(site, n, day, offset)
             self.stock_check(site, day)
             self.reassignments(site, day, offset)
             self.attendance(site, day, offset)
+            file_reports(self.h, site, day, offset)
+            self.meetings(site, day, offset)
+            self.inspection(site, day, offset)
             for post in SHIFTS:
                 phone = self.h.phone(site, post)
                 if post == "manager":
@@ -131,6 +143,54 @@ class Story:
         if rng.random() < 0.6:
             self.h.record(phone, end - timedelta(minutes=4), "worklog.note",
                           {"site_id": site.id, "day": day.isoformat(), "text": rng.choice(t.WORKLOG_NOTES)})
+
+    # -- meetings ------------------------------------------------------------------------------
+    def meetings(self, site, day: date, offset: int) -> None:
+        """The manager's morning meeting (晨会) at about 08:22 on each past workday, with the
+        site's people ticked as they came, except one day late and one day missed; and the
+        weekly meeting (周例会) on Mondays at 15:00. A random stream of its own."""
+        import random
+
+        if offset >= 0 or day.weekday() >= 5:  # today's meeting is left for whoever tries the demo
+            return
+        rng = random.Random(f"meetings:{site.code}:{offset}")
+        phone = self.h.phone(site, "manager")
+        people = [self.h.phone(site, post).user for post in SHIFTS if post != "manager"]
+        # The day's place among the past workdays, counting back from yesterday.
+        index = sum(1 for o in range(-1, offset, -1) if self.h.day(o).weekday() < 5)
+        if index != MEETING_MISSED.get(site.code):
+            late = index == MEETING_LATE.get(site.code)
+            start = self.h.at(day, "08:36" if late else "08:18", 0 if late else rng.uniform(0, 9))
+            away = [p for p in people if rng.random() < 0.12]
+            self.h.record(phone, start, "meeting.record", {
+                "site_id": site.id, "kind": "morning", "attendee_ids": [p.id for p in people if p not in away],
+                "absent_note": "；".join(f"{p.display_name}{rng.choice(t.MEETING_ABSENCES)}" for p in away) or None,
+                "assignments": "；".join(rng.sample(t.MEETING_ASSIGNMENTS, 2)),
+                "yesterday_summary": rng.choice(t.MEETING_SUMMARIES)})
+        if day.weekday() == 0:
+            leads = [self.h.phone(site, post).user for post in ("lead", "cs", "clerk", "repair", "store")]
+            self.h.record(phone, self.h.at(day, "15:00", rng.uniform(0, 5)), "meeting.record", {
+                "site_id": site.id, "kind": "weekly", "attendee_ids": [p.id for p in leads],
+                "assignments": rng.choice(t.WEEKLY_ASSIGNMENTS), "yesterday_summary": rng.choice(t.WEEKLY_SUMMARIES)})
+    def inspection(self, site, day: date, offset: int) -> None:
+        """书面考核: the manager inspects one of the staff on Tuesdays and Thursdays, in turn,
+        an item or two not ok now and then; one site's manager is one short last week. A
+        random stream of its own, like the attendance's."""
+        import random
+
+        if day.weekday() not in (1, 3):
+            return
+        last_week = week_start(day - timedelta(days=offset)) - timedelta(days=7)
+        if site.code == INSPECTION_SHORT and day.weekday() == 3 and week_start(day) == last_week:
+            return
+        rng = random.Random(f"inspection:{site.code}:{offset}")
+        person = self.h.phone(site, INSPECTED[offset % len(INSPECTED)]).user
+        items = checklist(person.post)
+        failed = [label for key, label in items if rng.random() < 0.15]
+        notes = ("、".join(failed) + "不合格，已当面指出，要求本周内整改。") if failed else "各项符合要求。"
+        self.h.record(self.h.phone(site, "manager"), self.h.at(day, "10:30", rng.uniform(0, 40)), "inspection.record", {
+            "site_id": site.id, "person_id": person.id, "score": 96 - 9 * len(failed) - rng.randint(0, 4),
+            "checklist": {key: label not in failed for key, label in items}, "notes": notes})
 
     # -- patrols -------------------------------------------------------------------------------
     def day_patrol(self, site, day: date, offset: int) -> datetime:
@@ -358,7 +418,10 @@ class Story:
                      entity_id=visit_id)
 
     # -- complaints ----------------------------------------------------------------------------
-    def complaints_of(self, site, n: int, day: date, offset: int) -> None:
+    def complaints_of(self, site, n: int, day: date, offset: int) -> list:
+        """The day's complaints, each synced as soon as it is taken (the 2-hour contact
+        clock runs from then); returns those ``(phone, moment)`` syncs."""
+        pushes = []
         for when, number, post, hhmm, spec in t.COMPLAINTS:
             if (when, number) != (offset, n):
                 continue
@@ -368,9 +431,11 @@ class Story:
                 data["repeat_of"] = self.complaints[(n, spec["repeat"])]
             photos = [self.h.ids()] if spec.get("category") == "parking" else []
             data["photo_ids"] = photos
-            self.complaints[(n, offset)] = self.h.record(
-                self.h.phone(site, post), self.h.at(day, hhmm, self.rng.uniform(0, 1)), "complaint.create",
-                data, photos=photos)
+            taken = self.h.at(day, hhmm, self.rng.uniform(0, 1))
+            self.complaints[(n, offset)] = self.h.record(self.h.phone(site, post), taken, "complaint.create",
+                                                         data, photos=photos)
+            pushes.append((self.h.phone(site, post), taken + timedelta(minutes=2)))
+        return pushes
 
     # -- repair orders -------------------------------------------------------------------------
     def repairs_of(self, site, n: int, day: date, offset: int) -> list:
@@ -417,7 +482,7 @@ class Story:
         The latest month's check is the one with differences; an earlier month's is clean,
         so that the sweep finds no month without a check.
         """
-        days = [self.h.day(o) for o in range(-14, 0)]
+        days = [self.h.day(o) for o in range(self.h.first_offset(), 0)]
         plan = {}
         latest = True
         for year, month in sorted({(d.year, d.month) for d in days}, reverse=True):

@@ -124,6 +124,31 @@ PUSH_BACK_NOTE = "请今天之内处理完毕并回复，处理后拍照上传"
 # Complaints: (day offset, site number, who records it, hh:mm, data); see demo_story. Most reach
 # the server before customer service syncs that evening, so the owner is called back in time.
 COMPLAINTS = [
+    # The earlier weeks of the history's first month (when it reaches back that far).
+    (-29, 2, "cs", "10:30", {
+        "kind": "valid", "channel": "phone", "unit": "4-1-1001", "owner_name": "何静",
+        "owner_phone": "13711198820", "category": "parking",
+        "description": "业主来电：地下车库出口道闸经常抬不起来，早高峰排队，要求尽快检修。"}),
+    (-27, 1, "cs", "10:15", {
+        "kind": "valid", "channel": "phone", "unit": "2-1-503", "owner_name": "赵丽",
+        "owner_phone": "13760012345", "category": "parking",
+        "description": "业主来电：地下车库B区照明灯坏了好几盏，晚上停车看不清，要求尽快修复。"}),
+    (-23, 1, "clerk", "14:20", {
+        "kind": "valid", "channel": "hotline", "unit": "5-2-801", "owner_name": "吴刚",
+        "owner_phone": "18620013345", "category": "cleaning",
+        "description": "业主来电：5栋垃圾桶周末没有及时清运，气味很大。"}),
+    (-21, 2, "clerk", "15:00", {
+        "kind": "invalid", "channel": "phone", "unit": "4-2-902", "owner_name": "刘芳",
+        "owner_phone": "13570093321",
+        "description": "业主来电要求物业代缴燃气费。燃气费由燃气公司收取，已告知缴费渠道。"}),
+    (-19, 1, "cs", "09:50", {
+        "kind": "assisted", "channel": "phone", "unit": "3-1-1202", "owner_name": "孙海涛",
+        "owner_phone": "13902218876", "category": "greenery",
+        "description": "业主反映：小区北门外市政绿化带杂草丛生，希望物业协调园林部门修剪。"}),
+    (-17, 2, "cs", "11:20", {
+        "kind": "valid", "channel": "in_person", "unit": "1-1-802", "owner_name": "黄伟",
+        "owner_phone": "18688412290", "category": "cleaning",
+        "description": "业主到前台反映：1栋电梯轿厢地面有污渍，清洁不到位。"}),
     (-12, 1, "manager", "09:22", {
         "kind": "valid", "channel": "in_person", "unit": "3-2-1101", "owner_name": "陈建国",
         "owner_phone": "13802561234", "category": "repair",
@@ -185,6 +210,15 @@ STOCK_NOTES = {
 # satisfaction, the owner's opinion or None); see demo_story. Orders of weeks before last
 # week were approved by the manager on their Monday; last week's wait for this Monday's.
 REPAIRS = [
+    (-26, 1, "09:30", {"urgency": "normal", "channel": "phone", "unit": "5-2-801", "owner_name": "吴刚",
+                       "owner_phone": "18620013345", "description": "楼道声控灯不亮。"},
+     (4, "更换楼道声控灯一个，测试正常。", [], "satisfied", None)),
+    (-22, 2, "14:10", {"urgency": "urgent", "channel": "in_person", "unit": "2-1-601", "owner_name": "李秀英",
+                       "owner_phone": "13632218870", "description": "厨房下水管漏水，已经渗到楼下。"},
+     (1, "更换厨房下水管接头，试水无渗漏。", [], "satisfied", "处理及时。")),
+    (-18, 1, "10:40", {"urgency": "low", "channel": "phone", "unit": "3-1-1202", "owner_name": "孙海涛",
+                       "owner_phone": "13902218876", "description": "阳台晾衣架滑轮卡住。"},
+     (30, "更换晾衣架滑轮两个，升降顺畅。", [], "basically", None)),
     (-12, 1, "09:10", {"urgency": "normal", "channel": "phone", "unit": "2-1-503", "owner_name": "赵丽",
                        "owner_phone": "13760012345", "description": "厨房水龙头关不紧，一直滴水。"},
      (3, "更换厨房水龙头一个，试水正常。", [("水龙头", 1)], "satisfied", "师傅来得及时，修得很好。")),
@@ -212,4 +246,33 @@ WORKLOG_NOTES = (
     "安排保洁对地下车库油污进行专项清理。",
     "与维修工确认下周电梯保养时间。",
     "接待业主来访，解释停车收费调整。",
+)
+
+# Morning and weekly meetings (晨会 / 周例会)
+MEETING_ASSIGNMENTS = (
+    "东门早高峰加强外来人员登记",
+    "保洁重点清理地下车库油污",
+    "维修工上午检查3号楼屋面渗水",
+    "客服回访昨日报修业主",
+    "库管核对本月领用单据",
+    "保安队长检查消防通道是否畅通",
+    "下午安排绿化修剪中心花园",
+)
+MEETING_SUMMARIES = (
+    "昨日巡视一切正常，门岗登记访客完整。",
+    "昨日报修3起，均已处理完毕并回访。",
+    "昨日发现2栋楼道堆放杂物，已通知业主清理。",
+    "昨日投诉1起，已联系业主并约定回复时间。",
+    "昨日夜间巡更正常，无异常情况。",
+)
+MEETING_ABSENCES = ("请假", "调休", "外出采购", "病假")
+WEEKLY_ASSIGNMENTS = (
+    "本周完成电梯季度保养；周三前提交物资采购计划。",
+    "本周重点整治楼道乱堆放；周五前完成消防器材检查。",
+    "本周完成月度库存抽查；跟进未关闭的报事。",
+)
+WEEKLY_SUMMARIES = (
+    "上周投诉均已按时回复，报事处理及时率达标；书面考核完成2次。",
+    "上周报修全部完工，业主满意；门岗登记规范，无漏登。",
+    "上周跟进事项大部分关闭，1项待外单位配合处理。",
 )

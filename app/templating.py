@@ -45,4 +45,5 @@ def register(app) -> None:
     @app.context_processor
     def navigation():
         from app.navigation import home_links
-        return {"home_links": home_links()}
+        from app.navigation import nav_items
+        return {"home_links": home_links(), "nav_items": nav_items}

@@ -25,10 +25,12 @@ from datetime import datetime
 from datetime import timedelta
 from datetime import tzinfo
 from typing import Any
-from typing import Callable
 from typing import Iterable
 
 from sync import inspection_rules
+from sync import manager_reports
+from sync import meeting_rules
+from sync import monthly_checklist
 from sync.complaint_clocks import RATE_LINE
 from sync import sweep
 from sync.messages import N_
@@ -50,6 +52,9 @@ DEFAULTS: dict[str, Any] = {
 
 PATROL, GATE, INSPECTIONS, REPAIRS, STOCK, RATE = (
     "patrol", "gate", "inspections", "repair_approval", "stock_check", "timely_rate")
+MORNING_MEETING, DAILY_REPORT, WEEKLY_MEETING, WEEKLY_SUMMARY = (
+    "morning_meeting", "daily_report", "weekly_meeting", "weekly_summary")
+CHECKLIST = tuple(f"checklist_{item}" for item in monthly_checklist.ITEMS)
 
 NOTES = {
     "no_patrol": N_("No patrol by %(names)s"),
@@ -63,6 +68,12 @@ NOTES = {
     "stock_missed": N_("No stock check of %(stores)s by %(date)s"),
     "stock_late": N_("Checked after the %(day)sth"),
     "rate": N_("%(timely)s of %(decided)s complaints handled in time (%(percent)s %%)"),
+    "meeting_late": N_("Began at %(at)s"),
+    "weekly_meeting_late": N_("Held on %(date)s"),
+    "no_report": N_("None from %(names)s"),
+    "report_late": N_("Late from %(names)s"),
+    "due": N_("Due by %(date)s"),
+    "signed": N_("Signed by %(name)s at %(at)s"),
 }
 
 
@@ -154,6 +165,9 @@ class MonthFacts:
     stores: tuple[sweep.StoreFact, ...] = ()
     stock_checks: tuple[sweep.StockCheckFact, ...] = ()
     rate: tuple[int, int, int] | None = None
+    meetings: tuple["MeetingFact", ...] = ()
+    reports: tuple["ReportFact", ...] = ()
+    signoffs: tuple["SignoffFact", ...] = ()
 
     def setting(self, key: str) -> Any:
         value = self.settings.get(key)
@@ -171,14 +185,12 @@ def worst(states: Iterable[str]) -> str:
     return max(states, key=RANK.__getitem__, default=NONE)
 
 
-def grid(facts: MonthFacts, now: datetime,
-         extra: Iterable[Callable[[MonthFacts, datetime], Row]] = ()) -> list[Row]:
+def grid(facts: MonthFacts, now: datetime) -> list[Row]:
     """Every row of the month, in the order the instructions give them (day, week, month)."""
-    rows = [patrol_row(facts, now), gate_row(facts, now)]
-    rows += [rule(facts, now) for rule in extra]
-    rows += [inspections_row(facts, now), repairs_row(facts, now), stock_row(facts, now),
-             rate_row(facts, now)]
-    return rows
+    return [morning_meeting_row(facts, now), patrol_row(facts, now), gate_row(facts, now),
+            daily_report_row(facts, now), repairs_row(facts, now), weekly_meeting_row(facts, now),
+            inspections_row(facts, now), weekly_summary_row(facts, now), stock_row(facts, now),
+            *checklist_rows(facts, now), rate_row(facts, now)]
 
 
 def names(facts: MonthFacts, ids: Iterable[str]) -> str:
@@ -229,12 +241,13 @@ def patrol_row(facts: MonthFacts, now: datetime) -> Row:
 
 def gate_row(facts: MonthFacts, now: datetime) -> Row:
     """Peak hours at the gate (07:30–08:30, 12:00–13:00, 18:00–19:00 by the site's
-    ``gate_windows``): someone is registering there from the window's start.
+    ``gate_windows``): someone at the gate, registering, through the window.
 
-    A window is staffed by a shift open on the post's phone at its start, or shown by the
-    visitors registered in it; it is kept when the first sign of someone at the gate is
-    within ``gate_grace_minutes`` of its start, late when later in the window, missed when
-    the window passed with nobody.
+    A window is **kept** when a shift on the post's phone was open by its start (within
+    ``gate_grace_minutes``) or a visitor was registered in it: a quiet gate with nobody
+    coming is not a gate left alone, so the first visitor's time proves nothing late.
+    It is **late** when the only sign is a shift that began after the grace, with nothing
+    registered before it; **missed** when the window passed with no sign at all.
     """
     windows = facts.setting("gate_windows") or ()
     grace = timedelta(minutes=int(facts.setting("gate_grace_minutes")))
@@ -259,25 +272,20 @@ def _gate_window(facts: MonthFacts, day: date, window: dict, grace: timedelta, n
     if minutes_of(window["end"]) <= minutes_of(window["start"]):
         end += timedelta(days=1)
     label = f"{window['start']}–{window['end']}"
-    signs: list[tuple[datetime, Ref]] = []
-    for s in facts.shifts:
-        if s.started_at <= end and (s.ended_at is None or s.ended_at >= start):
-            signs.append((max(s.started_at, start), Ref("shift", s.id)))
-    for g in facts.gate:
-        if start <= g.at <= end:
-            signs.append((g.at, Ref("visit", g.id)))
     if now < start:
         return NONE, None, []
-    if not signs:
-        if now <= end:
-            return PENDING, None, []
-        return MISSED, Message(NOTES["gate_nobody"], {"window": label}), []
-    signs.sort(key=lambda s: (s[0], s[1].id))
-    first = signs[0][0]
-    refs = list(dict.fromkeys(ref for _, ref in signs))
-    if first <= start + grace:
+    shifts = sorted((s for s in facts.shifts if s.started_at <= min(end, now)
+                     and (s.ended_at is None or s.ended_at >= start)), key=lambda s: (s.started_at, s.id))
+    registered = sorted((g for g in facts.gate if start <= g.at <= min(end, now)), key=lambda g: (g.at, g.id))
+    refs = [Ref("shift", s.id) for s in shifts] + list(dict.fromkeys(Ref("visit", g.id) for g in registered))
+    on_time = any(s.started_at <= start + grace for s in shifts)
+    if on_time or (registered and (not shifts or registered[0].at <= shifts[0].started_at)):
         return KEPT, None, refs
-    return LATE, Message(NOTES["gate_late"], {"window": label, "at": shown(first, facts.tz)[11:]}), refs
+    if shifts:
+        return LATE, Message(NOTES["gate_late"], {"window": label, "at": shown(shifts[0].started_at, facts.tz)[11:]}), refs
+    if now <= end:
+        return PENDING, None, []
+    return MISSED, Message(NOTES["gate_nobody"], {"window": label}), []
 
 
 # -- weekly -----------------------------------------------------------------------------
@@ -393,3 +401,146 @@ def rate_row(facts: MonthFacts, now: datetime) -> Row:
         state = KEPT if value >= RATE_LINE else MISSED
     return Row(RATE, MONTH, (Cell(days[0], days[-1], state, (note,), (Ref("complaints", f"{facts.year:04d}-{facts.month:02d}"),)),))
 
+
+# -- the manager's rhythm: meetings, reports and the month's checklist --------------------
+
+@dataclass(frozen=True)
+class MeetingFact:
+    id: str
+    kind: str
+    started_at: datetime
+
+
+@dataclass(frozen=True)
+class ReportFact:
+    id: str
+    user_id: str
+    kind: str
+    period: date
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class SignoffFact:
+    id: str
+    item: str
+    signed_at: datetime
+    signed_by: str
+
+
+def _zone(facts: MonthFacts) -> str:
+    return getattr(facts.tz, "key", None) or str(facts.tz)
+
+
+def morning_meeting_row(facts: MonthFacts, now: datetime) -> Row:
+    """晨会 08:20–08:30 on each working day (the site's ``morning_meeting_weekdays``, Monday
+    to Friday unless set): the day's
+    earliest morning meeting judged by ``meeting_rules.timeliness``."""
+    workdays = set(meeting_rules.setting(facts.settings, "morning_meeting_weekdays"))
+    zone = _zone(facts)
+    cells = []
+    for day in facts.days:
+        start, end = day_bounds(facts, day)
+        if day.isoweekday() not in workdays or now < start:
+            cells.append(Cell(day, day, NONE))
+            continue
+        held = sorted((m for m in facts.meetings if m.kind == meeting_rules.MORNING and start <= m.started_at < end
+                       and m.started_at <= now), key=lambda m: (m.started_at, m.id))
+        refs = tuple(Ref("meeting", m.id) for m in held)
+        if held:
+            state = meeting_rules.timeliness(meeting_rules.MORNING, held[0].started_at, zone, facts.settings)
+            notes = () if state == KEPT else (Message(NOTES["meeting_late"], {
+                "at": shown(held[0].started_at, facts.tz)[11:]}),)
+            cells.append(Cell(day, day, state, notes, refs))
+        else:
+            cells.append(Cell(day, day, PENDING if now < end else MISSED))
+    return Row(MORNING_MEETING, DAY, tuple(cells))
+
+
+def weekly_meeting_row(facts: MonthFacts, now: datetime) -> Row:
+    """周例会 once a week, on the site's ``weekly_meeting_weekday`` (Monday)."""
+    zone = _zone(facts)
+    cells = []
+    for monday, first, last in weeks(facts):
+        since = at_local(monday, "00:00", facts.tz)
+        deadline = at_local(monday + timedelta(days=7), "00:00", facts.tz)
+        if now < since:
+            cells.append(Cell(first, last, NONE))
+            continue
+        held = sorted((m for m in facts.meetings if m.kind == meeting_rules.WEEKLY and since <= m.started_at < deadline
+                       and m.started_at <= now), key=lambda m: (m.started_at, m.id))
+        refs = tuple(Ref("meeting", m.id) for m in held)
+        if held:
+            state = meeting_rules.timeliness(meeting_rules.WEEKLY, held[0].started_at, zone, facts.settings)
+            notes = () if state == KEPT else (Message(NOTES["weekly_meeting_late"], {
+                "date": local_day(held[0].started_at, facts.tz).isoformat()}),)
+            cells.append(Cell(first, last, state, notes, refs))
+        else:
+            cells.append(Cell(first, last, PENDING if now < deadline else MISSED))
+    return Row(WEEKLY_MEETING, WEEK, tuple(cells))
+
+
+def _reports_cell(facts: MonthFacts, now: datetime, kind: str, period: date, first: date, last: date) -> Cell:
+    """Every manager's report of ``period``: the earliest of each counts
+    (``manager_reports.counted``), judged by ``manager_reports.report_state``."""
+    zone = _zone(facts)
+    due = manager_reports.due_at(kind, period, zone, facts.settings)
+    counted = manager_reports.counted(
+        {"id": r.id, "user_id": r.user_id, "kind": r.kind, "period": r.period, "submitted_at": r.submitted_at}
+        for r in facts.reports if r.kind == kind and r.period == period and r.submitted_at <= now)
+    found = {m: counted.get((m, kind, str(period))) for m in facts.managers}
+    refs = tuple(Ref("manager_report", row["id"]) for row in found.values() if row)
+    missing = [m for m, row in found.items() if row is None]
+    late = [m for m, row in found.items()
+            if row and manager_reports.report_state(kind, period, row["submitted_at"], zone, facts.settings) == LATE]
+    if missing:
+        if now < due:
+            return Cell(first, last, PENDING, refs=refs)
+        return Cell(first, last, MISSED, (Message(NOTES["no_report"], {"names": names(facts, missing)}),), refs)
+    if late:
+        return Cell(first, last, LATE, (Message(NOTES["report_late"], {"names": names(facts, late)}),), refs)
+    return Cell(first, last, KEPT, refs=refs)
+
+
+def daily_report_row(facts: MonthFacts, now: datetime) -> Row:
+    """日清: every manager's daily report of each working day, by the day's end."""
+    workdays = set(facts.setting("patrol_weekdays"))
+    cells = []
+    for day in facts.days:
+        if day.isoweekday() not in workdays or not facts.managers or now < day_bounds(facts, day)[0]:
+            cells.append(Cell(day, day, NONE))
+        else:
+            cells.append(_reports_cell(facts, now, manager_reports.DAILY, day, day, day))
+    return Row(DAILY_REPORT, DAY, tuple(cells))
+
+
+def weekly_summary_row(facts: MonthFacts, now: datetime) -> Row:
+    """周总结: every manager's summary of each week, by the end of its Sunday."""
+    cells = []
+    for monday, first, last in weeks(facts):
+        if not facts.managers or now < at_local(monday, "00:00", facts.tz):
+            cells.append(Cell(first, last, NONE))
+        else:
+            cells.append(_reports_cell(facts, now, manager_reports.WEEKLY, monday, first, last))
+    return Row(WEEKLY_SUMMARY, WEEK, tuple(cells))
+
+
+def checklist_rows(facts: MonthFacts, now: datetime) -> list[Row]:
+    """The month's checklist, an item a row: attendance by the 5th, quality records and the
+    purchase plan by the 26th, the complaint summary and material feedback by month end —
+    each judged by ``monthly_checklist.state`` on its sign-off."""
+    days = facts.days
+    rows = []
+    for item in monthly_checklist.ITEMS:
+        due = monthly_checklist.due_at(item, facts.year, facts.month, _zone(facts), facts.settings)
+        signed = min((s for s in facts.signoffs if s.item == item), key=lambda s: (s.signed_at, s.id), default=None)
+        if now < at_local(days[0], "00:00", facts.tz):
+            rows.append(Row(f"checklist_{item}", MONTH, (Cell(days[0], days[-1], NONE),)))
+            continue
+        state = monthly_checklist.state(signed.signed_at if signed else None, due, now)
+        notes = [Message(NOTES["due"], {"date": shown(due - timedelta(minutes=1), facts.tz)[:10]})]
+        if signed:
+            notes.append(Message(NOTES["signed"], {"name": signed.signed_by, "at": shown(signed.signed_at, facts.tz)}))
+        refs = (Ref("checklist", f"{facts.year:04d}-{facts.month:02d}"),)
+        rows.append(Row(f"checklist_{item}", MONTH, (Cell(days[0], days[-1], state, tuple(notes), refs),)))
+    return rows

@@ -17,6 +17,8 @@ from marshmallow import fields
 
 from sync import id_numbers
 from sync import inspection_rules
+from sync import manager_reports
+from sync import meeting_rules
 from sync import messages as m
 from sync import schemas as s
 from sync.handlers import HANDLERS
@@ -42,6 +44,8 @@ def field_rule(field: fields.Field) -> dict[str, Any] | None:
         rule.update(kind="quantity", max=str(s.MAX_QTY), message=errors["invalid"])
     elif isinstance(field, s.YesNo):
         rule.update(kind="yesno", message=errors["invalid"])
+    elif isinstance(field, fields.List) and isinstance(field.inner, s.Ref) and field.metadata.get("people"):
+        rule.update(kind="people", min=1, max=meeting_rules.MAX_ATTENDEES, message=errors["required"])
     elif isinstance(field, fields.List) and isinstance(field.inner, s.Ref):
         rule.update(kind="photos", max=s.MAX_PHOTOS, message=m.TOO_MANY_PHOTOS)
     else:
@@ -71,6 +75,14 @@ def rules() -> dict[str, Any]:
                                       for post, items in inspection_rules.CHECKLISTS.items()},
                        "reviewer_roles": list(inspection_rules.REVIEWER_ROLES),
                        "checklist_invalid": {"message": m.INSPECTION_CHECKLIST_INVALID}},
+        # Daily reports and weekly summaries: who writes them, and what a period may be.
+        "report": {"writer_roles": list(manager_reports.WRITER_ROLES),
+                   "not_monday": {"message": m.REPORT_PERIOD_NOT_MONDAY},
+                   "future": {"message": m.REPORT_PERIOD_FUTURE}},
+        # Meetings: who chairs one, and what a morning meeting must also hold.
+        "meeting": {"chair_roles": list(meeting_rules.CHAIR_ROLES), "kinds": list(meeting_rules.KINDS),
+                    "assignments_required": {"message": m.MEETING_ASSIGNMENTS_REQUIRED},
+                    "summary_required": {"message": m.MEETING_SUMMARY_REQUIRED}},
     }
 
 

@@ -84,3 +84,5 @@ from sync import shifts  # noqa: E402,F401
 from sync import repairs  # noqa: E402,F401
 from sync import attendance  # noqa: E402,F401
 from sync import inspections  # noqa: E402,F401
+from sync import manager_report_handlers  # noqa: E402,F401
+from sync import meetings  # noqa: E402,F401

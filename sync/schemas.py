@@ -21,6 +21,9 @@ from marshmallow import validate
 from marshmallow import validates_schema
 
 from sync import id_numbers
+from sync import manager_reports
+from sync import monthly_checklist
+from sync import meeting_rules
 from sync import messages as m
 
 DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -375,9 +378,8 @@ class AttendanceSignOutSchema(DataSchema):
 class WorklogDay(fields.String):
     """A calendar day ``YYYY-MM-DD`` (a day in the site's zone), kept as that text."""
 
-    def __init__(self, **kwargs: Any):
-        kwargs["error_messages"] = {"required": m.WORKLOG_DAY_INVALID, "null": m.WORKLOG_DAY_INVALID,
-                                    "invalid": m.WORKLOG_DAY_INVALID}
+    def __init__(self, *, message: str = m.WORKLOG_DAY_INVALID, **kwargs: Any):
+        kwargs["error_messages"] = {"required": message, "null": message, "invalid": message}
         super().__init__(**kwargs)
         self.metadata.setdefault("format", "date")
 
@@ -687,3 +689,59 @@ class InspectionRecordSchema(DataSchema):
                                             "invalid": m.INSPECTION_CHECKLIST_INVALID})
     score = Count(0, 100, m.INSPECTION_SCORE_INVALID, required=True)
     notes = Text(2000)
+
+
+# -- managers' reports (日清 / 周总结) and the monthly checklist ----------------------------
+
+class ReportSubmitSchema(DataSchema):
+    """``report.submit``: a daily report (日清) of a day, or a weekly summary (周总结) of
+    the week named by its Monday."""
+
+    site_id = Ref(required=True, required_message=m.SITE_REQUIRED)
+    kind = Choice(manager_reports.KINDS, m.REPORT_KIND_INVALID, required=True)
+    period = WorklogDay(required=True, message=m.REPORT_PERIOD_INVALID)
+    done = Text(4000, required=True, required_message=m.REPORT_DONE_REQUIRED)
+    open_items = Text(4000)
+    plan = Text(4000)
+
+
+class ChecklistSignSchema(DataSchema):
+    """``checklist.sign``: one item of a site's monthly checklist signed off, for the
+    month it falls due in (``sync.monthly_checklist``)."""
+
+    site_id = Ref(required=True, required_message=m.SITE_REQUIRED)
+    item = Choice(monthly_checklist.ITEMS, m.CHECKLIST_ITEM_INVALID, required=True)
+    year = Count(2000, 2200, m.CHECKLIST_MONTH_INVALID, required=True)
+    month = Count(1, 12, m.CHECKLIST_MONTH_INVALID, required=True)
+    note = Text(1000)
+# -- meetings (晨会 / 周例会) -----------------------------------------------------------------
+
+class MeetingRecordSchema(DataSchema):
+    """``meeting.record``: a morning or weekly meeting as its chair records it: who attended
+    (people of the site), who was missing and why, today's assignments and the summary of
+    yesterday (for a weekly meeting, of the week)."""
+
+    site_id = Ref(required=True, required_message=m.SITE_REQUIRED)
+    kind = Choice(meeting_rules.KINDS, m.MEETING_KIND_INVALID, required=True)
+    attendee_ids = fields.List(
+        Ref(required=True), required=True, allow_none=False, metadata={"people": True},
+        validate=validate.Length(min=1, max=meeting_rules.MAX_ATTENDEES, error=m.MEETING_ATTENDEES_REQUIRED),
+        error_messages={"required": m.MEETING_ATTENDEES_REQUIRED, "null": m.MEETING_ATTENDEES_REQUIRED,
+                        "invalid": m.MEETING_ATTENDEES_REQUIRED})
+    absent_note = Text(1000)
+    assignments = Text(4000)
+    yesterday_summary = Text(4000)
+    notes = Text(2000)
+
+    @validates_schema(skip_on_field_errors=False, pass_original=True)  # the desk shows every mistake at once
+    def _morning(self, data, original, **kwargs):
+        if not meeting_rules.needs_assignments(data.get("kind", "")):
+            return
+        errors = {}
+        for name, message in (("assignments", m.MEETING_ASSIGNMENTS_REQUIRED),
+                              ("yesterday_summary", m.MEETING_SUMMARY_REQUIRED)):
+            raw = original.get(name) if isinstance(original, dict) else None
+            if raw is None or (isinstance(raw, str) and not raw.strip()):  # too long or not text: the field said so
+                errors[name] = [message]
+        if errors:
+            raise ValidationError(errors)

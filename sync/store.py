@@ -23,7 +23,7 @@ KINDS = (
     "visit", "incident", "patrol", "checkpoint_visit", "finding", "stock_check",
     "stock_count", "followup", "followup_event", "conflict", "photo", "complaint", "complaint_reply",
     "shift", "repair", "repair_work", "stock_movement", "attendance", "worklog_note",
-    "inspection",
+    "inspection", "manager_report", "checklist_signoff", "meeting",
 )
 # Read-only places and things: keys each view carries.
 REFERENCE_KINDS = {

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from app.admin import bp
 from app.admin import lookups
 from app.extensions import db
+from app.office import exports
 from app.models import AuditEntry
 from app.models import Site
 from app.models import User
@@ -39,6 +40,38 @@ def _day(name: str, errors: list[str]) -> date | None:
     except ValueError:
         errors.append(_("“%(value)s” is not a date (use YYYY-MM-DD); the filter was left out.", value=value[:20]))
         return None
+
+
+def audit_lines(entries):
+    """``(entry, site name, visitor name)``, looked up a batch at a time."""
+    for batch in exports.in_batches(entries):
+        site_ids = {e.site_id for e in batch if e.site_id}
+        sites = dict(db.session.execute(select(Site.id, Site.name).where(Site.id.in_(site_ids))).all()) \
+            if site_ids else {}
+        visit_ids = {e.target_id for e in batch if e.target_type == "visit" and e.target_id}
+        visits = dict(db.session.execute(select(Visit.id, Visit.visitor_name).where(Visit.id.in_(visit_ids))).all()) \
+            if visit_ids else {}
+        for e in batch:
+            yield e, sites.get(e.site_id, ""), visits.get(e.target_id)
+
+
+def audit_columns(names: dict) -> list[exports.Column]:
+    """The audit log as a file; the number itself is never in it, only which one was shown."""
+    C = exports.Column
+
+    def person(line):
+        who = names.get(line[0].user_id)
+        return f"{who.display_name} ({who.username})" if who else ""
+    return [
+        C(_l("Time"), lambda x: x[0].at, "datetime", 17),
+        C(_l("Person"), person, width=20),
+        C(_l("Action"), lambda x: str(ACTIONS.get(x[0].action, x[0].action)), width=14),
+        C(_l("Site"), lambda x: x[1], width=12),
+        C(_l("Record"), lambda x: _("Visitor %(name)s", name=x[2]) if x[2] else (x[0].target_type or ""), width=18),
+        C(_l("Number"), lambda x: str(FIELDS.get(x[0].field, x[0].field or "")), width=10),
+        C(_l("Reason given"), lambda x: x[0].reason or "", width=30),
+        C(_l("Network address"), lambda x: x[0].address or "", width=16),
+    ]
 
 
 @bp.route("/audit")
@@ -67,6 +100,13 @@ def audit():
         stmt = stmt.where(AuditEntry.at >= datetime.combine(start, time(0), tz))
     if end:
         stmt = stmt.where(AuditEntry.at < datetime.combine(end + timedelta(days=1), time(0), tz))
+    fmt = exports.requested(errors)
+    if fmt:
+        names = {u.id: u for u in people}
+        ordered = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        name = "_".join(p for p in (_("Audit log"), str(start or ""), str(end or "")) if p)
+        return exports.respond(fmt, name, audit_columns(names), audit_lines(exports.streamed(ordered, scalars=True)),
+                               tz=str(tz), title=_("Audit log"), total=exports.count(stmt) if fmt == "csv" else None)
     page = db.paginate(stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()),
                        page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
     entries = list(page.items)

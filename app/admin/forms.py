@@ -233,6 +233,11 @@ class SiteSettingsForm(FlaskForm):
     sign_out_after_summer = StringField(_l("Sign out after (summer)"), filters=[stripped],
                                         validators=[required(), hhmm])
     summer_months = StringField(_l("Summer months"), filters=[stripped], validators=[month_list])
+    morning_meeting_start = StringField(_l("Morning meeting starts at"), filters=[stripped],
+                                        validators=[required(), hhmm])
+    morning_meeting_end = StringField(_l("Morning meeting on time until"), filters=[stripped],
+                                      validators=[required(), hhmm])
+    weekly_meeting_weekday = minutes_field(_l("Weekly meeting day (1 = Monday … 7 = Sunday)"), 1, 7)
     stock_check_day = minutes_field(_l("Monthly stock check by day"), 1, 28)
     device_token_days = minutes_field(_l("Phone sign-in lasts (days without use)"), 1, 365)
     # At least the 7 days phones keep their own records, so no phone holds a purged visit.

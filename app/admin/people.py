@@ -6,6 +6,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -25,6 +26,7 @@ from app.auth import accounts
 from app.auth import sessions
 from app.errors import error_response
 from app.extensions import db
+from app.office import exports
 from app.models import POST_ROLE
 from app.models import ROLES
 from app.models import DeviceToken
@@ -35,6 +37,20 @@ from app.scoping import scoped
 from app.scoping import visible_site_ids
 
 USERS_PER_PAGE = 50
+
+
+def user_columns() -> list[exports.Column]:
+    """The people of the company as a file, as the list shows them; no password, no PIN."""
+    C = exports.Column
+    return [
+        C(_l("Name"), lambda u: u.display_name, width=12),
+        C(_l("Username"), lambda u: u.username, width=14),
+        C(_l("Role"), lambda u: str(ROLE_LABELS.get(u.role, u.role)), width=12),
+        C(_l("Post"), lambda u: str(POST_LABELS.get(u.post, u.post or "")), width=10),
+        C(_l("Team leader"), lambda u: _("Yes") if u.is_team_lead else "", width=8),
+        C(_l("Sites"), lambda u: "、".join(s.name for s in u.sites), width=20),
+        C(_l("Status"), lambda u: _("Active") if u.active and u.deleted_at is None else _("Deactivated"), width=8),
+    ]
 
 
 @bp.route("/users")
@@ -56,6 +72,12 @@ def users():
     if query:
         stmt = stmt.where(or_(User.username.contains(query, autoescape=True),
                               User.display_name.contains(query, autoescape=True)))
+    fmt = exports.requested()
+    if fmt:
+        rows = exports.streamed(stmt.options(selectinload(User.sites)).order_by(User.username), scalars=True)
+        name = "_".join(p for p in (_("People"), site.name if site else "") if p)
+        return exports.respond(fmt, name, user_columns(), rows, title=_("People"),
+                               total=exports.count(stmt) if fmt == "csv" else None)
     page = db.paginate(stmt.options(selectinload(User.sites)).order_by(User.username), page=request.args.get("page", 1, type=int),
                        per_page=USERS_PER_PAGE, error_out=False)
     return render_template("admin/users.html", page=page, site=site, role=role, status=status,

@@ -34,7 +34,8 @@ from app.scoping import scoped
 
 SCALAR_SETTINGS = ("gate_day_end", "visit_max_minutes", "patrol_start", "patrol_day_end",
                    "route_grace_minutes", "stock_check_day", "device_token_days", "privacy_retention_days",
-                   "sign_in_by", "sign_out_after_winter", "sign_out_after_summer")
+                   "sign_in_by", "sign_out_after_winter", "sign_out_after_summer",
+                   "morning_meeting_start", "morning_meeting_end", "weekly_meeting_weekday")
 
 
 def settings_form_data(site) -> dict:

@@ -47,6 +47,8 @@ from app.models import Unit
 from app.models import User
 from app.models import Visit
 from app.models import Inspection
+from app.models import ManagerReport
+from app.models import Meeting
 from app.models import WorklogNote
 from app.models import book_quantities
 from sync.photos import photo_state
@@ -276,7 +278,8 @@ def pull(user, cursor: int, now: datetime, site_ids, limit: int = PAGE_SIZE,
 
 def _site(row: Site, viewer) -> dict:
     keys = ("gate_windows", "gate_day_end", "visit_max_minutes", "patrol_start", "stock_check_day", "stock_blind",
-            "sign_in_by", "sign_out_after_winter", "sign_out_after_summer", "summer_months")
+            "sign_in_by", "sign_out_after_winter", "sign_out_after_summer", "summer_months",
+            "morning_meeting_start", "morning_meeting_end", "weekly_meeting_weekday")
     return {"name": row.name, "code": row.code, "timezone": row.timezone, "address": row.address,
             "settings": {k: row.setting(k) for k in keys}}
 
@@ -462,3 +465,10 @@ register_change_type("worklog_note", WorklogNote, lambda r, v: {
 register_change_type("inspection", Inspection, lambda r, v: {
     "site_id": r.site_id, "person_id": r.person_id, "post": r.post, "day": r.day, "at": iso(r.at),
     "checklist": r.checklist, "score": r.score, "notes": r.notes}, visible=own_recent("at"))
+register_change_type("manager_report", ManagerReport, lambda r, v: {
+    "site_id": r.site_id, "kind": r.kind, "period": r.period.isoformat(), "submitted_at": iso(r.submitted_at),
+    "done": r.done, "open_items": r.open_items, "plan": r.plan}, visible=own_recent("submitted_at"))
+register_change_type("meeting", Meeting, lambda r, v: {
+    "site_id": r.site_id, "kind": r.kind, "started_at": iso(r.started_at), "chaired_by": r.chaired_by,
+    "attendee_ids": r.attendee_ids, "absent_note": r.absent_note, "assignments": r.assignments,
+    "yesterday_summary": r.yesterday_summary, "notes": r.notes}, visible=own_recent("started_at"))

@@ -48,6 +48,9 @@ from app.models import User
 from app.models import Visit
 from app.models import Attendance
 from app.models import Inspection
+from app.models import ManagerReport
+from app.models import ChecklistSignoff
+from app.models import Meeting
 from app.models import WorklogNote
 from app.models import StockMovement
 from app.models.base import _serialise_writers
@@ -70,6 +73,8 @@ KIND_MODELS = {
     "complaint": Complaint, "complaint_reply": ComplaintReply, "shift": Shift, "repair": RepairOrder,
     "repair_work": RepairWork, "stock_movement": StockMovement,
     "attendance": Attendance, "worklog_note": WorklogNote, "inspection": Inspection,
+    "manager_report": ManagerReport, "checklist_signoff": ChecklistSignoff,
+    "meeting": Meeting,
 }
 STORE_MANAGED = {"version", "updated_at"}
 JOURNAL_COLUMNS = [c.key for c in JournalRow.__table__.columns]

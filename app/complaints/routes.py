@@ -62,7 +62,7 @@ def index():
         zones = {s.id: s.timezone for s in f.sites}
         return exports.download(fmt, _("Complaints"), f, files.list_columns({s.id: s.name for s in f.sites}),
                                 files.list_lines(exports.streamed(queries.complaints(f), scalars=True)),
-                                tz=lambda line: zones.get(line[0].site_id, f.tz))
+                                tz=lambda line: zones.get(line[0].site_id, f.tz), counted=queries.complaints(f))
     page = paginate(queries.complaints(f), f)
     return render_template(
         "complaints/index.html", f=f, page=page, followups=queries.followups_of(page.items),

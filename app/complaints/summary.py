@@ -5,13 +5,11 @@ for the management department (``app.complaints.exports``)."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 from datetime import timedelta
 
 from flask import abort
 from flask import render_template
 from flask import request
-from flask_babel import gettext as _
 
 from app.complaints import bp
 from app.complaints import clocks
@@ -22,19 +20,8 @@ from app.models import utcnow
 from app.office import exports
 from app.office.access import desk_required
 from app.office.filters import chosen_site
-from app.office.filters import local_today
+from app.office.filters import asked_month
 from app.office.filters import visible_sites
-
-
-def _month(raw: str | None, tz: str, errors: list[str]) -> date:
-    today = local_today(tz)
-    if raw:
-        try:
-            year, month = (int(p) for p in raw.split("-"))
-            return date(year, month, 1)
-        except ValueError:
-            errors.append(_("The month is not valid; this month is shown."))
-    return today.replace(day=1)
 
 
 def _latest(handling):
@@ -49,7 +36,7 @@ def summary():
     site = chosen_site(sites, errors) or (sites[0] if sites else None)
     if site is None:
         abort(404)
-    month = _month(request.args.get("month"), site.timezone, errors)
+    month = asked_month(site.timezone, errors)
     result = clocks.month_rate(site, month, utcnow())
     by_kind = Counter(h.complaint.kind for h in result.all)
     by_category = Counter(h.complaint.category or "other" for h in result.all)

@@ -47,8 +47,9 @@ def permits():
     today = filters.local_today(f.tz)
     fmt = exports.requested(f.errors)
     if fmt:
+        stmt = queries.permits_query(f, today)
         return exports.download(fmt, _("Decoration permits"), f, export_columns(f, today),
-                                exports.streamed(queries.permits_query(f, today), scalars=True))
+                                exports.streamed(stmt, scalars=True), counted=stmt)
     page = filters.paginate(queries.permits_query(f, today), f)
     return render_template("decoration/permits.html", f=f, page=page, today=today,
                            sites={s.id: s for s in f.sites},

@@ -88,7 +88,7 @@ def index():
         zones = {s.id: s.timezone for s in f.sites}
         return exports.download(fmt, _("Follow-ups"), f, export_columns(f, utcnow()),
                                 followup_lines(exports.streamed(stmt, scalars=True)),
-                                tz=lambda line: zones.get(line[0].site_id, f.tz))
+                                tz=lambda line: zones.get(line[0].site_id, f.tz), counted=stmt)
     page = filters.paginate(stmt, f)
     names = _names(c.assignee_id for c in page.items)
     return render_template("followups/list.html", page=page, names=names, **_page_context(f))

@@ -66,9 +66,10 @@ def visits():
     fmt = exports.requested(f.errors)
     if fmt:
         zones = {s.id: s.timezone for s in f.sites}
-        rows = visit_lines(exports.streamed(queries.visits_query(f, now, clocks), scalars=True), now)
+        stmt = queries.visits_query(f, now, clocks)
+        rows = visit_lines(exports.streamed(stmt, scalars=True), now)
         return exports.download(fmt, _("Visitors"), f, visit_columns({s.id: s.name for s in f.sites}), rows,
-                                tz=lambda line: zones.get(line.visit.site_id, f.tz))
+                                tz=lambda line: zones.get(line.visit.site_id, f.tz), counted=stmt)
     page = filters.paginate(queries.visits_query(f, now, clocks), f)
     rows = list(page.items)
     flagged, watched = queries.marks([v.id for v in rows])

@@ -1,7 +1,8 @@
 """``/inspections``: a site's week (Monday to Sunday in the site's days) — each manager's
 written inspections against the rule of at least two a week (作业指导书: 书面考核不少于2次),
 and the list of the week's inspections; ``/inspections/<id>``: one inspection, printable
-on A4 as 《服务过程检验单》. For reviewers (managers, supervisors, admins) of the site.
+on A4 as 《服务过程检验单》. For reviewers (managers, supervisors, admins) of the site. The
+week and one inspection are also files (``?format=xlsx|csv``, ``app/inspections/exports.py``).
 
 Inspections are recorded on the phone (``inspection.record``); nothing here writes.
 """
@@ -21,12 +22,15 @@ from app.extensions import db
 from app.models import Inspection
 from app.models import User
 from app.navigation import add_nav
+from app.office import exports
 from app.office.access import may_review
 from app.office.access import review_required
+from app.office.filters import one_site
 from app.office.filters import local_today
 from app.office.filters import site_people
 from app.office.filters import visible_sites
 from app.inspections import bp
+from app.inspections import exports as files
 from sync import inspection_rules as rules
 
 add_nav(82, "inspections.week", _l("Inspections"), may_review)
@@ -45,13 +49,7 @@ def week():
     """Each manager's count of the week against 2, and the week's inspections in order."""
     errors: list[str] = []
     sites = visible_sites()
-    site = None
-    wanted = request.args.get("site")
-    if wanted:
-        site = next((s for s in sites if s.id == wanted), None)
-        if site is None:
-            errors.append(_("That site is not one of yours."))
-    site = site or (sites[0] if sites else None)
+    site = one_site(sites, errors)
     if site is None:
         return render_template("inspections/week.html", site=None, sites=sites, errors=errors)
     today = local_today(site.timezone)
@@ -72,6 +70,9 @@ def week():
     managers = [p for p in site_people([site.id]) if p.role == "manager" and p.active]
     inspectors = [(p.id, p.display_name) for p in managers]
     names = _names({r.user_id for r in rows} | {r.person_id for r in rows})
+    fmt = exports.requested(errors)
+    if fmt:
+        return files.week_file(fmt, site, monday, sunday, rows, names, POST_NAMES)
     for user_id in sorted(set(counts) - {p.id for p in managers}, key=lambda i: names.get(i, "")):
         inspectors.append((user_id, names.get(user_id, "")))
     tally = [{"id": i, "name": n, "count": counts.get(i, 0), "kept": rules.kept(counts.get(i, 0))}
@@ -91,6 +92,9 @@ def show(inspection_id: str):
     if row is None or row.deleted_at is not None or row.site_id not in sites:
         abort(404)
     names = _names({row.user_id, row.person_id})
+    fmt = exports.requested()
+    if fmt:
+        return files.form_file(fmt, sites[row.site_id], row, names, POST_NAMES)
     items = [(key, label, row.checklist.get(key)) for key, label in rules.checklist(row.post)]
     return render_template("inspections/show.html", row=row, site=sites[row.site_id], names=names,
                            items=items, posts=POST_NAMES)

@@ -51,6 +51,9 @@ from app.models.repairs import RepairWork  # noqa: F401
 from app.models.worklog import Attendance  # noqa: F401
 from app.models.worklog import WorklogNote  # noqa: F401
 from app.models.inspections import Inspection  # noqa: F401
+from app.models.manager_reports import ManagerReport  # noqa: F401
+from app.models.manager_reports import ChecklistSignoff  # noqa: F401
+from app.models.meetings import Meeting  # noqa: F401
 from app.models.notify import Delivery  # noqa: F401
 from app.models.notify import Notification  # noqa: F401
 from app.models.notify import NotifyChannel  # noqa: F401

@@ -28,7 +28,16 @@ DEFAULT_SITE_SETTINGS = {
     "sign_in_by": "08:20",
     "sign_out_after_winter": "17:30",
     "sign_out_after_summer": "18:00",
+    # Meetings (晨会 / 周例会, ``sync.meeting_rules``): the morning window, the weekly day (ISO, 1 = Monday).
+    "morning_meeting_start": "08:20",
+    "morning_meeting_end": "08:30",
+    "weekly_meeting_weekday": 1,
     "summer_months": [5, 6, 7, 8, 9],
+    # Managers' reports and monthly checklist (``sync.manager_reports``, ``sync.monthly_checklist``):
+    # the daily report is due by this time of its day; the days of the month items fall due.
+    "daily_report_by": "24:00",
+    "attendance_review_day": 5,
+    "quality_review_day": 26,
     "patrol_day_end": "23:59",
     "route_grace_minutes": 60,
     "stock_check_day": 25,

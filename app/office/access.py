@@ -62,6 +62,15 @@ def may_approve_repairs(user) -> bool:
     return user is not None and user.is_authenticated and user.role in APPROVE_ROLES
 
 
+def may_chair_meetings(user) -> bool:
+    """Records a morning or weekly meeting at the desk: managers, supervisors, admins and
+    team leads, the engine's own rule (``sync.meeting_rules.may_record``)."""
+    if user is None or not user.is_authenticated:
+        return False
+    from sync.meeting_rules import may_record
+    return may_record(user.role, bool(user.is_team_lead))
+
+
 def _gate(allowed):
     def decorator(view):
         @wraps(view)
@@ -80,3 +89,4 @@ followups_required = _gate(may_work_followups)
 desk_required = _gate(may_use_desk)
 repairs_required = _gate(may_take_requests)
 approval_required = _gate(may_approve_repairs)
+chair_required = _gate(may_chair_meetings)

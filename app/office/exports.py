@@ -13,6 +13,13 @@ kind of value it is) and hands its rows, unpaged, to ``respond``:
 ``?format=csv`` or ``?format=xlsx`` on a list asks for its file with exactly the filters of
 the page; ``requested`` reads it and, like ``filters.parse``, ignores an unknown value with a
 message in the filter bar.
+
+A large file takes a while, so the answer says how big it will be where that is known
+without writing it twice: an XLSX is finished on disk before it is sent, so it has a
+``Content-Length``; a CSV is written while it is sent, so it says its number of rows
+(``X-Export-Rows``) when the view could count them cheaply (``count`` of the list's
+statement, or the length of a list already read). ``static/js/desk/exports.js`` shows the
+progress from these.
 """
 from __future__ import annotations
 
@@ -21,6 +28,7 @@ import io
 import tempfile
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Sized
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
@@ -33,6 +41,8 @@ from flask import Response
 from flask import request
 from flask import stream_with_context
 from flask_babel import gettext as _
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.csvsafe import safe_cell
 from app.extensions import db
@@ -43,6 +53,7 @@ KINDS = ("text", "number", "datetime", "date")
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 64 * 1024
+ROWS_HEADER = "X-Export-Rows"
 
 
 @dataclass(frozen=True)
@@ -148,7 +159,7 @@ def filename_header(name: str, extension: str) -> str:
 
 def respond(fmt: str, name: str, columns: list[Column], rows: Iterable, *,
             tz: str | Callable[[object], str] = "Asia/Shanghai", title: str | None = None,
-            preamble: list[list] | None = None) -> Response:
+            preamble: list[list] | None = None, total: int | None = None) -> Response:
     """The rows as a CSV or XLSX download.
 
     :param name: the file's name without extension (Chinese welcome)
@@ -156,27 +167,49 @@ def respond(fmt: str, name: str, columns: list[Column], rows: Iterable, *,
     :param title: the XLSX sheet's name (the name when left out)
     :param preamble: lines above the header (a paper form's title and period); written as
         they are, in both formats
+    :param total: how many rows there are, when the view counted them (a list's length is
+        taken by itself); sent as ``X-Export-Rows`` with a CSV, for a progress bar
     .. note:: the rows are read while the answer is sent, inside the request's context.
     """
     zone = tz if callable(tz) else (lambda row: tz)
+    if total is None and isinstance(rows, Sized):
+        total = len(rows)
     if fmt == "csv":
         def lines():
             for chunk in csv_lines(columns, rows, zone, preamble):
                 yield chunk.encode("utf-8")
         response = Response(stream_with_context(lines()), mimetype=CSV_TYPE)
+        if total is not None:
+            response.headers[ROWS_HEADER] = str(total)
     elif fmt == "xlsx":
-        spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-        xlsx.write(spool, title or name, columns, (cells(columns, row, zone(row)) for row in rows),
-                   preamble=preamble)
-        spool.seek(0)
-
-        def chunks():
-            with spool:
-                while block := spool.read(CHUNK):
-                    yield block
-        response = Response(chunks(), mimetype=XLSX_TYPE)
+        return workbook(name, [(title or name, columns, (cells(columns, row, zone(row)) for row in rows),
+                                preamble)])
     else:
         raise ValueError(fmt)
+    return _as_download(response, name, fmt)
+
+
+def workbook(name: str, sheets) -> Response:
+    """An XLSX download of one sheet or several (a report's sections), spooled to disk.
+
+    :param sheets: ``(title, columns, rows of cells, preamble)`` each, as ``xlsx.write_book``
+        takes them
+    """
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    xlsx.write_book(spool, sheets)
+    size = spool.seek(0, io.SEEK_END)  # the workbook is complete: its size is the download's
+    spool.seek(0)
+
+    def chunks():
+        with spool:
+            while block := spool.read(CHUNK):
+                yield block
+    response = Response(chunks(), mimetype=XLSX_TYPE)
+    response.content_length = size
+    return _as_download(response, name, "xlsx")
+
+
+def _as_download(response: Response, name: str, fmt: str) -> Response:
     response.headers["Content-Disposition"] = filename_header(name, fmt)
     response.headers["Cache-Control"] = "no-store"  # personal data: never kept by a proxy
     return response
@@ -204,9 +237,19 @@ def streamed(stmt, *, scalars: bool = False, batch: int = 500):
     yield from (result.scalars() if scalars else result)
 
 
-def download(fmt: str, title, f, columns: list[Column], rows: Iterable, tz=None) -> Response:
-    """A list's file: named after the list and its filters, times in the rows' site zones."""
-    return respond(fmt, file_name(title, f), columns, rows, tz=tz or f.tz, title=str(title))
+def count(stmt) -> int:
+    """How many rows a list's statement gives: one ``COUNT`` over it, without its order."""
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+
+
+def download(fmt: str, title, f, columns: list[Column], rows: Iterable, tz=None, counted=None) -> Response:
+    """A list's file: named after the list and its filters, times in the rows' site zones.
+
+    :param counted: the statement ``rows`` are read from (one row each), counted for a CSV
+        so that its answer says how many rows are coming
+    """
+    total = count(counted) if counted is not None and fmt == "csv" else None
+    return respond(fmt, file_name(title, f), columns, rows, tz=tz or f.tz, title=str(title), total=total)
 
 
 def in_batches(items: Iterable, size: int = 500):

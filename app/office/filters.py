@@ -26,6 +26,7 @@ from app.models import POST_ROLE
 from app.models import Site
 from app.models import User
 from app.models.people import user_sites
+from app.office.months import parse_month
 from app.scoping import scoped
 
 PER_PAGE = 50
@@ -80,6 +81,31 @@ def local_today(tz: str) -> date:
 
 def visible_sites() -> list[Site]:
     return list(db.session.scalars(scoped(Site).order_by(Site.name)))
+
+
+def one_site(sites: list[Site], errors: list[str]) -> Site | None:
+    """For a page of one site at a time: the site of ``?site=`` (or a posted ``site``) among
+    the user's, else their first; an id that is not one of theirs is said so."""
+    wanted = request.args.get("site") or request.form.get("site")
+    if wanted:
+        site = next((s for s in sites if s.id == wanted), None)
+        if site is not None:
+            return site
+        errors.append(_("That site is not one of yours."))
+    return sites[0] if sites else None
+
+
+def asked_month(tz: str, errors: list[str]) -> date:
+    """The first day of ``?month=YYYY-MM``, else of this month at the site; a bad value is
+    ignored like any bad filter, with a message."""
+    raw = (request.args.get("month") or "").strip()
+    if raw:
+        try:
+            year, number = parse_month(raw)
+            return date(year, number, 1)
+        except ValueError:
+            errors.append(_("The month is not valid; this month is shown."))
+    return local_today(tz).replace(day=1)
 
 
 def chosen_site(sites: list[Site], errors: list[str]) -> Site | None:

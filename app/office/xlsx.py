@@ -50,15 +50,24 @@ def write(stream, title: str, columns, rows: Iterable[list], preamble: list[list
     :param columns: ``exports.Column``\\ s (header and width are read)
     :param rows: lists of cell values, already in the site's wall time
     """
+    write_book(stream, [(title, columns, rows, preamble)])
+
+
+def write_book(stream, sheets: Iterable[tuple]) -> None:
+    """Several sheets in one workbook (a report's sections), each as ``write`` lays one out.
+
+    :param sheets: ``(title, columns, rows, preamble)`` for each sheet, in order
+    """
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_title(title))
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    # Freeze everything down to the header, so the header stays while one scrolls.
-    sheet.freeze_panes = f"A{len(preamble or ()) + 2}"
-    for line in preamble or ():
-        sheet.append([cell(sheet, v, bold=True) for v in line])
-    sheet.append([cell(sheet, str(c.header), bold=True) for c in columns])
-    for row in rows:
-        sheet.append([cell(sheet, v) for v in row])
+    for title, columns, rows, preamble in sheets:
+        sheet = book.create_sheet(sheet_title(title))
+        for index, column in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = column.width
+        # Freeze everything down to the header, so the header stays while one scrolls.
+        sheet.freeze_panes = f"A{len(preamble or ()) + 2}"
+        for line in preamble or ():
+            sheet.append([cell(sheet, v, bold=True) for v in line])
+        sheet.append([cell(sheet, str(c.header), bold=True) for c in columns])
+        for row in rows:
+            sheet.append([cell(sheet, v) for v in row])
     book.save(stream)

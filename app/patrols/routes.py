@@ -66,8 +66,9 @@ def index():
     route_id = queries.chosen_route(f, request.args.get("route") or "")
     fmt = exports.requested(f.errors)
     if fmt:
-        return exports.download(fmt, _("Patrols"), f, export_columns(), exports.streamed(
-            queries.patrol_query(f, route_id)), tz=lambda row: row.tz)
+        stmt = queries.patrol_query(f, route_id)
+        return exports.download(fmt, _("Patrols"), f, export_columns(), exports.streamed(stmt),
+                                tz=lambda row: row.tz, counted=stmt)
     return render_template("patrols/index.html", f=f, page=queries.patrol_list(f, route_id), route_id=route_id,
                            routes=queries.site_routes(f.site_ids), people=filters.site_people(f.site_ids),
                            statuses=queries.STATUSES)

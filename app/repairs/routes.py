@@ -72,7 +72,7 @@ def index():
         zones = {s.id: s.timezone for s in f.sites}
         return exports.download(fmt, gettext("Repair orders"), f, export_columns({s.id: s.name for s in f.sites}),
                                 order_lines(exports.streamed(queries.orders(f), scalars=True)),
-                                tz=lambda line: zones.get(line[0].site_id, f.tz))
+                                tz=lambda line: zones.get(line[0].site_id, f.tz), counted=queries.orders(f))
     page = paginate(queries.orders(f), f)
     followups = {x.id: x for x in db.session.scalars(
         db.select(FollowUp).where(FollowUp.id.in_([o.followup_id for o in page.items if o.followup_id])))}

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Site
 from app.office.exports import csv_lines
 from app.reports.material_feedback import feedback_rows
-from app.reports.material_feedback import parse_month
+from app.office.months import parse_month
 
 
 @click.group("reports")

@@ -6,7 +6,6 @@ count of the same item in the same check was a mistake, not more defective goods
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timezone
@@ -21,7 +20,6 @@ from app.models import Site
 from app.models import StockCount
 from app.models import Store
 
-MONTH_RE = re.compile(r"\A(\d{4})-(0[1-9]|1[0-2])\Z")
 
 
 @dataclass(frozen=True)
@@ -35,14 +33,6 @@ class FeedbackRow:
     defective_qty: Decimal
     counts: int
     notes: str
-
-
-def parse_month(text: str) -> tuple[int, int]:
-    """``"2026-11"`` -> ``(2026, 11)``; ``ValueError`` for anything else."""
-    match = MONTH_RE.match(text or "")
-    if match is None:
-        raise ValueError(text)
-    return int(match.group(1)), int(match.group(2))
 
 
 def month_bounds(year: int, month: int, zone: str) -> tuple[datetime, datetime]:

@@ -18,6 +18,9 @@ from app.complaints.clocks import month_rate
 from app.extensions import db
 from app.followups.facts import site_settings
 from app.models import Inspection
+from app.models.manager_reports import ChecklistSignoff
+from app.models.meetings import Meeting
+from app.models.manager_reports import ManagerReport
 from app.models import Patrol
 from app.models import RepairOrder
 from app.models import Site
@@ -75,6 +78,20 @@ def month_facts(site: Site, month: date, now: datetime) -> compliance.MonthFacts
                                .where(*live(StockCheck), StockCheck.started_at >= start,
                                       StockCheck.started_at < end))),
         rate=(rate.timely, rate.late, rate.running),
+        meetings=tuple(compliance.MeetingFact(r.id, r.kind, r.started_at) for r in db.session.execute(
+            select(Meeting.id, Meeting.kind, Meeting.started_at)
+            .where(*live(Meeting), Meeting.started_at >= wide_start, Meeting.started_at < wide_end))),
+        reports=tuple(compliance.ReportFact(r.id, r.user_id, r.kind, r.period, r.submitted_at)
+                      for r in db.session.execute(
+                          select(ManagerReport.id, ManagerReport.user_id, ManagerReport.kind, ManagerReport.period,
+                                 ManagerReport.submitted_at)
+                          .where(*live(ManagerReport), ManagerReport.period >= month - timedelta(days=7),
+                                 ManagerReport.period < month + timedelta(days=32)))),
+        signoffs=tuple(compliance.SignoffFact(r.id, r.item, r.signed_at, r.display_name) for r in db.session.execute(
+            select(ChecklistSignoff.id, ChecklistSignoff.item, ChecklistSignoff.signed_at, User.display_name)
+            .join(User, User.id == ChecklistSignoff.signed_by)
+            .where(ChecklistSignoff.site_id == site.id, ChecklistSignoff.year == month.year,
+                   ChecklistSignoff.month == month.month))),
     )
 
 

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import Conflict
 from app.models import Site
 from app.navigation import add_nav
+from app.office import exports
 from app.office.access import REVIEW_ROLES
 from app.office.access import review_required
 from app.office.filters import paginate
@@ -27,6 +28,25 @@ from app.scoping import get_scoped_or_404
 add_nav(75, "review.conflicts", _l("Conflicts"), REVIEW_ROLES)
 
 STATUS_LABELS = (("waiting", _l("Waiting for review")), ("reviewed", _l("Reviewed")))
+
+
+def export_columns(sites: dict[str, str]) -> list[exports.Column]:
+    """The conflicts list as a file: each kept and lost value in words, who sent each, and
+    whether it was reviewed."""
+    C = exports.Column
+    return [
+        C(_l("Time"), lambda r: r.conflict.created_at, "datetime", 17),
+        C(_l("Site"), lambda r: sites.get(r.conflict.site_id, ""), width=12),
+        C(_l("Record"), lambda r: f"{r.kind} {r.record}".strip(), width=24),
+        C(_l("Field"), lambda r: r.field, width=12),
+        C(_l("Kept"), lambda r: r.kept, width=20),
+        C(_l("Lost"), lambda r: r.lost, width=20),
+        C(_l("Why"), lambda r: r.reason, width=30),
+        C(_l("Lost change by"), lambda r: r.loser.name if r.loser else "", width=12),
+        C(_l("Kept change by"), lambda r: r.winner.name if r.winner else "", width=12),
+        C(_l("Reviewed at"), lambda r: r.conflict.reviewed_at, "datetime", 17),
+        C(_l("Reviewed by"), lambda r: r.reviewer or "", width=12),
+    ]
 
 
 def _zones(sites):
@@ -47,8 +67,14 @@ def conflicts():
     elif f.status == "reviewed":
         stmt = stmt.where(Conflict.reviewed_at.is_not(None))
     order = Conflict.created_at.desc() if f.descending else Conflict.created_at.asc()
-    page = paginate(stmt.order_by(order, Conflict.id), f)
     zone = _zones(f.sites)
+    fmt = exports.requested(f.errors)
+    if fmt:
+        lines = (row for batch in exports.in_batches(exports.streamed(stmt.order_by(order, Conflict.id), scalars=True))
+                 for row in describe_all(batch, zone))
+        return exports.download(fmt, _("Conflicts"), f, export_columns({s.id: s.name for s in f.sites}), lines,
+                                tz=lambda row: zone(row.conflict.site_id), counted=stmt)
+    page = paginate(stmt.order_by(order, Conflict.id), f)
     return render_template("review/conflicts.html", f=f, page=page, rows=describe_all(list(page.items), zone),
                            zone=zone, categories=list(labels.ENTITY_TYPES.items()), statuses=STATUS_LABELS,
                            site_names={s.id: s.name for s in f.sites})

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 from datetime import datetime
 from datetime import time
-from datetime import timedelta
 from datetime import timezone
 from zoneinfo import ZoneInfo
 

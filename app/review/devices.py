@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.models import utcnow
+from app.office import exports
 from app.navigation import add_nav
 from app.office.access import REVIEW_ROLES
 from app.office.access import review_required
@@ -35,11 +36,39 @@ def devices():
     if f.status == "all":
         f.status = ""
     now = utcnow()
+    fmt = exports.requested(f.errors)
+    if fmt:
+        tz_of = _tz_of(f)
+        lines = (row for batch in exports.in_batches(exports.streamed(phones.listing(f, now), scalars=True))
+                 for row in phones.rows(batch, f.site_ids, now))
+        return exports.download(fmt, _("Phones"), f, export_columns(now), lines, tz=lambda row: tz_of(row.sites),
+                                counted=phones.listing(f, now))
     page = paginate(phones.listing(f, now), f)
     page_rows = phones.rows(page.items, f.site_ids, now)
     return render_template("review/devices.html", f=f, page=page, rows=page_rows, now=now,
                            quiet=phones.quiet_count(f.site_ids, now), people=site_people(f.site_ids),
                            statuses=STATUS_LABELS, words=words, tz_of=_tz_of(f))
+
+
+TOKEN_LABELS = {"active": _l("Signed in"), "revoked": _l("Signed out by an admin"),
+                "expired": _l("Sign-in expired"), "none": ""}
+
+
+def export_columns(now) -> list[exports.Column]:
+    """The phones list as a file: who holds each phone, when it last synced, what it holds back."""
+    C = exports.Column
+    return [
+        C(_l("Phone"), lambda r: r.device.device_id, width=38),
+        C(_l("Person"), lambda r: r.user.display_name, width=12),
+        C(_l("Sites"), lambda r: "、".join(s.name for s in r.sites), width=16),
+        C(_l("Last sync"), lambda r: r.device.last_seen_at, "datetime", 17),
+        C(_l("Records waiting"), lambda r: r.device.pending or 0, "number", 10),
+        C(_l("Missing"), lambda r: r.missing, "number", 8),
+        C(_l("Clock offset"), lambda r: words.clock_offset(r.device.clock_offset_ms), width=14),
+        C(_l("Sign-in"), lambda r: TOKEN_LABELS.get(r.token, ""), width=14),
+        C(_l("Until"), lambda r: r.token_until, "datetime", 17),
+        C(_l("Attention"), lambda r: STATUS_LABELS[0][1] if r.quiet else "", width=24),
+    ]
 
 
 def _tz_of(f):

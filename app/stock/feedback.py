@@ -6,22 +6,19 @@ command also prints); the columns are here, shared by the page's files and the c
 """
 from __future__ import annotations
 
-from datetime import date
 from datetime import timedelta
 
 from flask import abort
 from flask import render_template
-from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.office import exports
 from app.office.access import review_required
+from app.office.filters import asked_month
 from app.office.filters import chosen_site
-from app.office.filters import local_today
 from app.office.filters import visible_sites
 from app.reports.material_feedback import feedback_rows
-from app.reports.material_feedback import parse_month
 from app.stock import bp
 
 
@@ -39,16 +36,6 @@ def columns() -> list[exports.Column]:
     ]
 
 
-def _month(raw: str | None, tz: str, errors: list[str]) -> date:
-    if raw:
-        try:
-            year, number = parse_month(raw)
-            return date(year, number, 1)
-        except ValueError:
-            errors.append(_("The month is not valid; this month is shown."))
-    return local_today(tz).replace(day=1)
-
-
 @bp.route("/feedback")
 @review_required
 def feedback():
@@ -58,7 +45,7 @@ def feedback():
     site = chosen_site(sites, errors) or (sites[0] if sites else None)
     if site is None:
         abort(404)
-    month = _month(request.args.get("month"), site.timezone, errors)
+    month = asked_month(site.timezone, errors)
     rows = feedback_rows(month.year, month.month, site.code)
     fmt = exports.requested(errors)
     if fmt:

@@ -62,7 +62,7 @@ def checks():
     fmt = exports.requested(f.errors)
     if fmt:
         return exports.download(fmt, _("Stock checks"), f, check_columns(), check_lines(
-            exports.streamed(queries.checks(f), scalars=True)), tz=lambda line: line[1].tz)
+            exports.streamed(queries.checks(f), scalars=True)), tz=lambda line: line[1].tz, counted=queries.checks(f))
     page = paginate(queries.checks(f), f)
     sites = [s for s in f.sites if s.id in f.site_ids]
     return render_template(

@@ -1,7 +1,7 @@
 """A person's day compiled from what they recorded at one site, in the site's zone.
 
 Nothing here writes: the work log is read from the records themselves (attendance,
-patrols with their checkpoints and findings, visitors registered, flagged persons, stock
+meetings chaired or attended, patrols with their checkpoints and findings, visitors registered, flagged persons, stock
 counts, complaints and replies, follow-up events, repair work), so it is as true and
 complete as they are, and the only thing added to a day afterwards is a note
 (``worklog.note``), which says when it was written.
@@ -34,6 +34,8 @@ from app.models import FollowUp
 from app.models import FollowUpEvent
 from app.models import Incident
 from app.models import Item
+from app.models import ManagerReport
+from app.models import Meeting
 from app.models import Patrol
 from app.models import RepairOrder
 from app.models import RepairWork
@@ -44,10 +46,11 @@ from app.models import Store
 from app.models import Visit
 from app.models import WorklogNote
 from sync import attendance_rules
+from sync import manager_reports
 
 # The order of entries recorded in the same second: arriving first, leaving last.
-KIND_ORDER = {"sign_in": 0, "patrol": 1, "finding": 2, "visit": 3, "incident": 4, "stock": 5,
-              "complaint": 6, "reply": 7, "followup": 8, "repair": 9, "sign_out": 10}
+KIND_ORDER = {"sign_in": 0, "meeting": 1, "patrol": 2, "finding": 3, "visit": 4, "incident": 5, "stock": 6,
+              "complaint": 7, "reply": 8, "followup": 9, "repair": 10, "report": 11, "sign_out": 12}
 
 
 @dataclass
@@ -62,6 +65,7 @@ class Entry:
     link: tuple[str, dict] | None = None
     flag: str | None = None  # late | early | second: shown as a warning mark
     masked: list[str] = field(default_factory=list)
+    where: str = ""  # the route, unit, checkpoint or store: the form's 地点 column
 
     def key(self):
         return (self.at, KIND_ORDER[self.kind], self.id)
@@ -136,6 +140,23 @@ def compile_day(site, user_id: str, day: date) -> Day:
             flag = "second"
         entries.append(Entry(a.at, "sign_in" if a.action == "in" else "sign_out", a.id, title, lines, flag=flag))
 
+    # -- meetings: the chair's and each attendee's day (the rows of a day are few; the JSON
+    # list of attendees is read here rather than queried, alike on SQLite and PostgreSQL)
+    from app.meetings.queries import KIND_NAMES
+    from app.meetings.queries import names as people_names
+    meetings = [r for r in db.session.scalars(select(Meeting).where(
+        Meeting.site_id == site.id, Meeting.deleted_at.is_(None), Meeting.started_at >= start,
+        Meeting.started_at < end).order_by(Meeting.started_at, Meeting.id))
+        if r.chaired_by == user_id or user_id in (r.attendee_ids or [])]
+    chairs = people_names({r.chaired_by for r in meetings})
+    for r in meetings:
+        role = _("Chaired") if r.chaired_by == user_id else _("Attended") + " · " + _(
+            "Chaired by %(name)s", name=chairs.get(r.chaired_by, ""))
+        lines = [role + " · " + _("%(count)s people", count=len(r.attendee_ids or []))]
+        lines += [text for text in (r.assignments, r.yesterday_summary) if text]
+        entries.append(Entry(r.started_at, "meeting", r.id, _("Meeting: %(kind)s", kind=KIND_NAMES.get(r.kind, r.kind)),
+                             lines, link=("meetings.show", {"meeting_id": r.id})))
+
     # -- patrols, with checkpoints visited and findings
     patrols = _rows(Patrol, user_id, site.id, Patrol.started_at, start, end)
     patrol_ids = [p.id for p in patrols]
@@ -168,12 +189,14 @@ def compile_day(site, user_id: str, day: date) -> Day:
         if p.notes:
             lines.append(_("Notes: %(text)s", text=p.notes))
         entries.append(Entry(p.started_at, "patrol", p.id, _("Patrol"), lines,
-                             link=("patrols.detail", {"patrol_id": p.id})))
+                             link=("patrols.detail", {"patrol_id": p.id}),
+                             where=route_names.get(p.route_id) or "" if p.route_id else _("Free patrol")))
     for rest in findings_by_patrol.values():  # findings on a patrol of an earlier day
         for f in rest:
             if start <= f.found_at < end:
                 entries.append(Entry(f.found_at, "finding", f.id, _("Finding"),
-                                     [_finding_line(f, hm, checkpoint_names, _)]))
+                                     [_finding_line(f, hm, checkpoint_names, _)],
+                                     where=checkpoint_names.get(f.checkpoint_id) or ""))
 
     # -- visitors registered (numbers masked), persons flagged
     from sync.privacy import mask_id_number
@@ -186,7 +209,7 @@ def compile_day(site, user_id: str, day: date) -> Day:
                               mask_id_number(v.id_number) if v.id_number else "") if x]
         lines.append(_("Out %(time)s", time=hm(v.checked_out_at)) if v.checked_out_at else _("Still inside"))
         entries.append(Entry(v.checked_in_at, "visit", v.id, _("Visitor registered: %(name)s", name=v.visitor_name),
-                             lines, link=("gate.visit", {"visit_id": v.id}), masked=masked))
+                             lines, link=("gate.visit", {"visit_id": v.id}), masked=masked, where=v.unit or ""))
     for i in _rows(Incident, user_id, site.id, Incident.occurred_at, start, end):
         entries.append(Entry(i.occurred_at, "incident", i.id, _("Suspicious person reported"), [i.description]))
 
@@ -207,7 +230,8 @@ def compile_day(site, user_id: str, day: date) -> Day:
         lines += [f"{item_names.get(c.item_id, '?')}: {_number(c.counted_qty)} / {_number(c.book_qty)}"
                   for c in differ]
         entries.append(Entry(rows[0].counted_at, "stock", check_id, _("Stock count"), lines,
-                             link=("stock.check", {"check_id": check_id})))
+                             link=("stock.check", {"check_id": check_id}),
+                             where=store_names.get(check.store_id, "") if check else ""))
 
     # -- complaints taken and replies made
     labels = COMPLAINT_LABELS
@@ -215,7 +239,7 @@ def compile_day(site, user_id: str, day: date) -> Day:
         entries.append(Entry(c.lodged_at, "complaint", c.id, _("Complaint taken") + " · " + str(labels["kinds"].get(
             c.kind, c.kind)), [" · ".join(x for x in (str(labels["channels"].get(c.channel, c.channel)),
                                                        c.unit or "") if x), c.description],
-            link=("complaints.detail", {"complaint_id": c.id})))
+            link=("complaints.detail", {"complaint_id": c.id}), where=c.unit or ""))
     for r in _rows(ComplaintReply, user_id, site.id, ComplaintReply.replied_at, start, end):
         entries.append(Entry(r.replied_at, "reply", r.id, str(labels["stages"].get(r.stage, r.stage)),
                              [r.said] + ([r.owner_opinion] if r.owner_opinion else []),
@@ -236,13 +260,37 @@ def compile_day(site, user_id: str, day: date) -> Day:
 
     # -- repair work
     works = _rows(RepairWork, user_id, site.id, RepairWork.finished_at, start, end)
-    numbers = dict(db.session.execute(select(RepairOrder.id, RepairOrder.number).where(
-        RepairOrder.id.in_([w.repair_id for w in works]))).all()) if works else {}
+    orders = {ident: (number, unit) for ident, number, unit in db.session.execute(
+        select(RepairOrder.id, RepairOrder.number, RepairOrder.unit).where(
+            RepairOrder.id.in_([w.repair_id for w in works])))} if works else {}
     for w in works:
-        entries.append(Entry(w.finished_at, "repair", w.id, _("Repair work: %(number)s",
-                                                               number=numbers.get(w.repair_id) or ""),
+        number, unit = orders.get(w.repair_id, ("", ""))
+        entries.append(Entry(w.finished_at, "repair", w.id, _("Repair work: %(number)s", number=number or ""),
                              [f"{hm(w.started_at)}–{hm(w.finished_at)} · {w.work_done}"],
-                             link=("repairs.detail", {"order_id": w.repair_id})))
+                             link=("repairs.detail", {"order_id": w.repair_id}), where=unit or ""))
+
+    # -- the day's daily report (日清), however late it came, and weekly summaries written today
+    reports = list(db.session.scalars(select(ManagerReport).where(
+        ManagerReport.user_id == user_id, ManagerReport.site_id == site.id, ManagerReport.deleted_at.is_(None),
+        ((ManagerReport.kind == manager_reports.DAILY) & (ManagerReport.period == day))
+        | ((ManagerReport.kind == manager_reports.WEEKLY) & (ManagerReport.submitted_at >= start)
+           & (ManagerReport.submitted_at < end))).order_by(ManagerReport.submitted_at, ManagerReport.id)))
+    settings = {key: site.setting(key) for key in manager_reports.DEFAULTS}
+    for r in reports:
+        state = manager_reports.report_state(r.kind, r.period, r.submitted_at, tz, settings)
+        if r.kind == manager_reports.DAILY:
+            title = _("Daily report (日清)")
+        else:
+            title = _("Weekly summary (周总结) of the week from %(monday)s", monday=r.period.isoformat())
+        title += " · " + (_("filed on time") if state == manager_reports.KEPT else _("filed late"))
+        lines = [_("Done: %(text)s", text=r.done)]
+        if r.open_items:
+            lines.append(_("Open: %(text)s", text=r.open_items))
+        if r.plan:
+            lines.append(_("Plan: %(text)s", text=r.plan))
+        entries.append(Entry(r.submitted_at, "report", r.id, title, lines,
+                             link=("manager_reports.show", {"report_id": r.id}),
+                             flag="late" if state == manager_reports.LATE else None))
 
     entries.sort(key=Entry.key)
     notes = list(db.session.scalars(select(WorklogNote).where(

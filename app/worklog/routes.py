@@ -1,5 +1,6 @@
 """``/worklog``: a person's day (《个人工作日志》), printable; ``/worklog/attendance``: a
-site's month of sign-ins and sign-outs (考勤), person by day.
+site's month of sign-ins and sign-outs (考勤), person by day. Both also as XLSX and CSV
+(``?format=``, ``app/worklog/exports.py``), with the page's access.
 
 Anyone signed in reads their own day at each of their sites; reviewers (managers,
 supervisors, admins) read the day of anyone posted to their sites. A note is added to
@@ -30,14 +31,17 @@ from app.models import Attendance
 from app.models import User
 from app.models import new_id
 from app.navigation import add_nav
+from app.office import exports
 from app.office.access import may_review
 from app.office.access import review_required
 from app.office.desk_push import Refused
 from app.office.desk_push import submit
+from app.office.filters import one_site
 from app.office.filters import local_today
 from app.office.filters import site_people
 from app.office.filters import visible_sites
 from app.worklog import bp
+from app.worklog import exports as files
 from app.worklog.compile import compile_day
 from sync import attendance_rules
 
@@ -49,17 +53,6 @@ def site_clock(value, tz: str) -> str:
 
 add_nav(80, "worklog.day", _l("Work log"), lambda user: user.is_authenticated and user.role != "post")
 add_nav(81, "worklog.attendance", _l("Attendance"), may_review)
-
-
-def _site(sites, errors):
-    """The site of ``?site=`` among the user's, else their first; a foreign id is said so."""
-    wanted = request.args.get("site") or request.form.get("site")
-    if wanted:
-        site = next((s for s in sites if s.id == wanted), None)
-        if site is not None:
-            return site
-        errors.append(_("That site is not one of yours."))
-    return sites[0] if sites else None
 
 
 def _day(raw: str | None, tz: str, errors: list[str]) -> date:
@@ -95,13 +88,16 @@ def day():
         abort(403)
     errors: list[str] = []
     sites = visible_sites()
-    site = _site(sites, errors)
+    site = one_site(sites, errors)
     if site is None:
         return render_template("worklog/day.html", site=None, sites=sites, errors=errors, log=None,
                                person=current_user, people=[])
     person, people = _person(site, errors)
     when = _day(request.args.get("day"), site.timezone, errors)
     log = compile_day(site, person.id, when)
+    fmt = exports.requested(errors)
+    if fmt:
+        return files.day_file(fmt, site, person, log)
     names = dict(db.session.execute(select(User.id, User.display_name).where(
         User.id.in_({n.user_id for n in log.notes} or {""}))).all())
     today = local_today(site.timezone)
@@ -116,7 +112,7 @@ def day():
 def note():
     """Append a note to one's own day (as ``worklog.note`` from the desk)."""
     errors: list[str] = []
-    site = _site(visible_sites(), errors)
+    site = one_site(visible_sites(), errors)
     if site is None or errors:
         abort(404)  # another site's id, as every page of the desk answers it
     when = (request.form.get("day") or "").strip()
@@ -136,7 +132,7 @@ def attendance():
     """A site's month: each person by day, sign-in and sign-out times, late and early marked."""
     errors: list[str] = []
     sites = visible_sites()
-    site = _site(sites, errors)
+    site = one_site(sites, errors)
     today = local_today(site.timezone if site else "Asia/Shanghai")
     month = today.replace(day=1)
     raw = (request.args.get("month") or "").strip()
@@ -146,6 +142,20 @@ def attendance():
         except ValueError:
             errors.append(_("The month is not valid (use YYYY-MM); this month is shown."))
     days = [month.replace(day=d) for d in range(1, calendar.monthrange(month.year, month.month)[1] + 1)]
+    people, grid, totals = _month(site, days)
+    fmt = exports.requested(errors)
+    if fmt and site is not None:
+        return files.attendance_file(fmt, site, month, days, people, grid, totals)
+    previous = (month - timedelta(days=1)).replace(day=1)
+    following = (month + timedelta(days=32)).replace(day=1)
+    return render_template("worklog/attendance.html", site=site, sites=sites, month=month, days=days,
+                           people=people, grid=grid, totals=totals, errors=errors, today=today,
+                           previous=previous, following=following)
+
+
+def _month(site, days):
+    """The people of the site (and anyone else who signed in there), their counted sign-in
+    and sign-out of each day, and their totals: the page's grid and the file's rows."""
     grid: dict[str, dict[str, dict]] = defaultdict(dict)
     people = site_people([site.id]) if site else []
     if site is not None:
@@ -169,8 +179,4 @@ def attendance():
                      "late": sum(1 for c in grid.get(p.id, {}).values() if c["in"] and c["in"].verdict == "late"),
                      "early": sum(1 for c in grid.get(p.id, {}).values()
                                   if c["out"] and c["out"].verdict == "early")} for p in people}
-    previous = (month - timedelta(days=1)).replace(day=1)
-    following = (month + timedelta(days=32)).replace(day=1)
-    return render_template("worklog/attendance.html", site=site, sites=sites, month=month, days=days,
-                           people=people, grid=grid, totals=totals, errors=errors, today=today,
-                           previous=previous, following=following)
+    return people, grid, totals

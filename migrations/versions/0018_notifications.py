@@ -1,7 +1,7 @@
 """notifications: the outbox, deliveries, sites' channels, people's settings
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-04 18:00:00
 
 ``notifications``: one row per person to be told one thing, written in the transaction
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0018'
-down_revision = '0015'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

@@ -66,7 +66,7 @@ def test_the_work_log_page_reads_and_prints_on_a4(browser, live, shots):
         page.screenshot(path=str(shots / "worklog-desk.png"), full_page=True)
         page.emulate_media(media="print")
         assert page.locator("#print-worklog").is_hidden() and page.locator(".worklog-filter").is_hidden()
-        assert page.locator(".signature").is_visible()
+        assert page.locator(".signatures").is_visible()
         page.screenshot(path=str(shots / "worklog-print.png"), full_page=True)
         page.emulate_media(media="screen")
         page.goto("/worklog/attendance")

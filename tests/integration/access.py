@@ -21,6 +21,7 @@ FOLLOWUPS = ("lead", "clerk", "staff") + REVIEW  # app.office.access.may_work_fo
 DESK = ("clerk",) + REVIEW  # app.office.access.may_use_desk (``staff`` here is a repair worker)
 ADMIN = ("admin",)
 REVEAL = ("supervisor", "admin")  # app.gate.reveal: a full number, with a reason
+CHAIR = ("lead",) + REVIEW  # app.office.access.may_chair_meetings (team leads of any post)
 
 ACCESS = {
     # Open to anyone, with why: none of them shows or takes a site's data.
@@ -63,6 +64,18 @@ ACCESS = {
     "api.push_unsubscribe": SIGNED_IN,
     "inspections.week": REVIEW,
     "inspections.show": REVIEW,
+    "manager_reports.month": REVIEW,
+    "manager_reports.show": REVIEW,
+    "manager_reports.new": REVIEW,
+    "manager_reports.checklist": REVIEW,
+    "manager_reports.sign": REVIEW,
+    # Meetings (晨会 / 周例会): reviewers read a site's month; chairs record one at the desk.
+    "meetings.index": REVIEW,
+    "meetings.show": REVIEW,
+    "meetings.new": CHAIR,
+    # The monthly service report to owners (《月度物业服务报告》): figures only, for reviewers.
+    "reports.monthly_index": REVIEW,
+    "reports.monthly": REVIEW,
     # The office: managers, supervisors and admins review their sites.
     "review.dashboard": REVIEW,
     "review.calendar": REVIEW,

@@ -41,7 +41,7 @@ OTHER_COMPANY_MARKERS = ("别处花园", "S3-CP")
 JPEG = b"\xff\xd8\xff\xe0" + bytes(64)
 
 # Values for URL parts that are not ids.
-SAMPLES = {"code": "en", "screen": "gate", "locale": "zh_CN", "filename": "css/desktop.css"}
+SAMPLES = {"code": "en", "screen": "gate", "locale": "zh_CN", "filename": "css/desktop.css", "month": "2026-11"}
 
 SITE2_PEOPLE = ("guard2", "manager2", "lead2", "cs2", "clerk2", "repair2", "clean2", "store2", "supervisor2")
 OUTSIDER = "outsider"  # admin of another company
@@ -52,6 +52,8 @@ IGNORED_TABLES = {"login_attempts": "failed sign-ins are recorded on purpose"}
 # Routes without an id in the URL whose body names a site's rows, with a body for one site.
 BODY_PROBES = {
     "worklog.note": lambda s: {"site": s.site, "day": "2026-12-01", "text": "偷"},
+    "meetings.new": lambda s: {"site_id": s.site, "kind": "morning", "attendee_ids": s.owned["users"][0],
+                               "assignments": "偷", "yesterday_summary": "偷"},
     "complaints.new": lambda s: {"site_id": s.site, "kind": "valid", "channel": "phone", "description": "偷"},
     "complaints.merge": lambda s: {"complaint_id": s.owned["complaints"], "description": "偷"},
     "admin.units_import": lambda s: {"site_id": s.site},
@@ -72,6 +74,8 @@ BODY_PROBES = {
                                         "move_in_on": "2026-12-01"},
     "repairs.new": lambda s: {"site_id": s.site, "description": "偷修", "urgency": "normal",
                               "channel": "phone"},
+    "manager_reports.new": lambda s: {"site_id": s.site, "kind": "daily", "period": "2026-12-01", "done": "偷"},
+    "manager_reports.sign": lambda s: {"site_id": s.site, "item": "attendance", "year": "2026", "month": "12"},
     "repairs.approve": lambda s: {"order_id": s.owned.get("repair_orders", ["x"])[0]},
     "gate.lists_import": lambda s: {"site_id": s.site, "kind": "vehicles",
                                     "file": (io.BytesIO("plate,unit\n粤B27182,1-1-101\n".encode()), "steal.csv")},
@@ -405,6 +409,11 @@ def site_records(app, world, n: int, secret: str):
     push(manager, manager.outbox.mutation("inspection.record", {
         "site_id": site, "person_id": world.users[f"clean{n}"], "score": 80, "notes": f"{secret}考核",
         "checklist": {key: True for key, _ in inspection_rules.checklist("cleaning")}}))
+    push(manager, manager.outbox.mutation("report.submit", {
+        "site_id": site, "kind": "daily", "period": "2026-12-01", "done": f"{secret}日清"}))
+    push(manager, manager.outbox.mutation("meeting.record", {
+        "site_id": site, "kind": "morning", "attendee_ids": [world.users[f"guard{n}"], world.users[f"clean{n}"]],
+        "assignments": f"{secret}安排", "yesterday_summary": f"{secret}总结"}))
     with app.app_context():
         db.session.add(Conflict(site_id=site, entity_type="visit", entity_id=visit["entity_id"],
                                 field="checked_out_at", kept=None, lost="2026-01-01", reason=secret))

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ChangeLog
+from app.models import Inspection
 from app.models import CheckpointVisit
 from app.models import Complaint
 from app.models import ComplaintReply
@@ -24,8 +25,11 @@ from app.models import FollowUp
 from app.models import FollowUpEvent
 from app.models import Incident
 from app.models import JournalRow
+from app.models import Meeting
 from app.models import Patrol
 from app.models import Photo
+from app.models import ManagerReport
+from app.models import ChecklistSignoff
 from app.models import StockCheck
 from app.models import StockCount
 from app.models import SyncDevice
@@ -68,7 +72,10 @@ def _photo_files(app) -> list[tuple[bool, bool]]:
 
 
 def _facts(app) -> dict:
+    from app.demo_history import first_day
+
     now = utcnow()
+    today = now.astimezone(SHANGHAI).date()
     active = FollowUp.status.in_(("open", "in_progress"))
     quiet = db.session.execute(
         select(User.username, SyncDevice.pending, SyncDevice.last_seen_at)
@@ -77,6 +84,7 @@ def _facts(app) -> dict:
         select(Patrol.started_at).join(User, User.id == Patrol.user_id).where(User.role == "manager"))]
     return {
         "now": now,
+        "days": (today - first_day(today)).days,  # 14, and the rest of their first month
         "journal_statuses": dict(db.session.execute(
             select(JournalRow.status, func.count()).group_by(JournalRow.status)).all()),
         "journal_result_statuses": sorted({row["status"] for row in db.session.scalars(select(JournalRow.result))}),
@@ -84,7 +92,11 @@ def _facts(app) -> dict:
         "repeated": _count(JournalRow, JournalRow.duplicates > 0),
         "skewed": _count(JournalRow, JournalRow.clock_flag == "skewed"),
         "fast_devices": _count(SyncDevice, func.abs(SyncDevice.clock_offset_ms) > 5 * 60 * 1000),
-        "devices": _count(SyncDevice),
+        # phones only: the desk signs last month's checklist as the device ``desktop:<user id>``
+        "devices": _count(SyncDevice, ~SyncDevice.device_id.startswith("desktop:")),
+        "daily_reports": _count(ManagerReport, ManagerReport.kind == "daily"),
+        "weekly_summaries": _count(ManagerReport, ManagerReport.kind == "weekly"),
+        "checklist_signoffs": _count(ChecklistSignoff),
         "signed_in_phones": _count(DeviceToken, DeviceToken.revoked_at.is_(None),
                                    DeviceToken.device_id.in_(select(SyncDevice.device_id))),
         "quiet": quiet,
@@ -130,6 +142,9 @@ def _facts(app) -> dict:
         "other_conflicts": sorted(db.session.scalars(select(Conflict.entity_type).where(
             and_(Conflict.entity_type != "followup")))),
         "future_records": _count(JournalRow, JournalRow.at_corrected > now),
+        "meetings": [(m.site_id, m.kind, m.started_at, len(m.attendee_ids)) for m in db.session.scalars(
+            select(Meeting).order_by(Meeting.started_at))],
+        "inspections": _count(Inspection),  # Tuesdays and Thursdays, one missed at one site
     }
 
 
@@ -165,8 +180,8 @@ def test_every_mutation_was_applied_some_after_waiting(facts):
     ("devices", 16, 16),  # a phone per person on the eight posts of each site
     ("signed_in_phones", 16, 16),
     ("fast_devices", 1, 1),
+    ("checklist_signoffs", 9, 9),  # last month's: five at the first site, four at the second
     ("skewed", 50, None),
-    ("night_rounds", 28, 30),
     ("missed_patrols", 2, 2),
     ("patrols_with_findings", 10, None),
     ("findings_on_spot", 3, None),
@@ -182,7 +197,6 @@ def test_every_mutation_was_applied_some_after_waiting(facts):
     ("stock_differences", 2, None),
     ("stock_defective", 1, None),
     ("stock_recounts", 1, None),
-    ("complaints", 10, 13),
     ("complaint_replies", 6, None),  # worked by contacting and answering the owner
     ("complaints_to_merge", 5, 5),  # five households about one wall, for the desk to merge
     ("collective", 1, 1),
@@ -200,9 +214,20 @@ def test_history_has_each_case(facts, fact, low, high):
     assert high is None or value <= high, (fact, value)
 
 
+def test_the_history_reaches_back_to_the_first_of_its_first_month(facts):
+    days = facts["days"]
+    assert 14 <= days <= 14 + 30
+    assert 2 * days <= facts["night_rounds"] <= 2 * (days + 1)
+    # The scripted complaints of the days the history holds, and those merged into one event.
+    from app.demo_texts import COMPLAINTS
+    scripted = sum(1 for offset, *_ in COMPLAINTS if offset >= -days)
+    assert scripted <= facts["complaints"] <= scripted + 3
+
+
 def test_managers_patrol_after_the_morning_meeting_but_not_every_day(facts):
-    # 14 days and today at two sites, less one day without a round at each
-    assert 26 <= facts["manager_patrols"] <= 28
+    # The days and today at two sites, less one day without a round at each (today's may be ahead)
+    rounds = 2 * (facts["days"] + 1)
+    assert rounds - 4 <= facts["manager_patrols"] <= rounds - 2
     assert all("08:40" <= start <= "08:50" for start in facts["patrol_starts"]), facts["patrol_starts"]
     assert facts["swept"]["no_patrol"] == 2
     assert facts["swept"]["missed_route"] == 2  # the day route on those days
@@ -213,7 +238,7 @@ def test_managers_patrol_after_the_morning_meeting_but_not_every_day(facts):
 
 def test_each_gate_registers_20_to_40_visitors_a_day(facts):
     per_day = facts["visits_per_day"]
-    assert len(per_day) == 2 * 14
+    assert len(per_day) == 2 * facts["days"]
     assert per_day[0] >= 20 and per_day[-1] <= 40 + 3  # the scripted visitors come on top
 
 
@@ -254,3 +279,41 @@ def test_the_same_moment_gives_the_same_history(app):
                 for table in reversed(db.metadata.sorted_tables):
                     conn.execute(table.delete())
     assert prints[0] and prints[0] == prints[1]
+
+
+def test_managers_hold_morning_meetings_on_workdays_one_late_one_missed_and_weekly_on_mondays(facts):
+    from sync import meeting_rules
+
+    today = facts["now"].astimezone(SHANGHAI).date()
+    days = facts["days"]
+    workdays = {today - timedelta(days=d) for d in range(1, days + 1) if (today - timedelta(days=d)).weekday() < 5}
+    mondays = {d for d in workdays if d.weekday() == 0}
+    sites = {site for site, *_ in facts["meetings"]}
+    assert len(sites) == 2
+    for site in sites:
+        mine = [(kind, at, people) for s, kind, at, people in facts["meetings"] if s == site]
+        mornings = {meeting_rules.meeting_day(at, "Asia/Shanghai"): meeting_rules.timeliness(
+            "morning", at, "Asia/Shanghai", {}) for kind, at, _ in mine if kind == "morning"}
+        assert set(mornings) <= workdays and len(workdays - set(mornings)) == 1  # one day missed
+        assert sorted(mornings.values()).count("late") == 1
+        weekly = [at for kind, at, _ in mine if kind == "weekly"]
+        assert {meeting_rules.meeting_day(at, "Asia/Shanghai") for at in weekly} == mondays
+        assert all(meeting_rules.timeliness("weekly", at, "Asia/Shanghai", {}) == "kept" for at in weekly)
+        assert all(people >= 1 for _, _, people in mine)
+
+
+def test_managers_file_a_daily_report_most_days_and_a_weekly_summary_each_sunday(facts):
+    """Every past day of the history but two at each site (a phone still holding its last
+    days' records sends them later), and each Sunday's summary."""
+    days = facts["days"]
+    today = facts["now"].astimezone(SHANGHAI).date()
+    sundays = sum(1 for d in range(1, days + 1) if (today - timedelta(days=d)).weekday() == 6)
+    assert 2 * (days - 2) - 4 <= facts["daily_reports"] <= 2 * (days - 2)
+    assert 2 * sundays - 2 <= facts["weekly_summaries"] <= 2 * sundays
+
+
+def test_managers_inspect_on_tuesdays_and_thursdays_one_short_at_one_site(facts):
+    days = facts["days"]
+    today = facts["now"].astimezone(SHANGHAI).date()
+    written = sum(1 for d in range(0, days + 1) if (today - timedelta(days=d)).weekday() in (1, 3))
+    assert facts["inspections"] == 2 * written - 1

@@ -22,3 +22,21 @@ document.addEventListener("click", (event) => {
     box.focus();
   }
 });
+
+// The top bar's groups: one open at a time, closed by a click elsewhere or Escape.
+document.addEventListener("toggle", (event) => {
+  const group = event.target;
+  if (!group.matches || !group.matches("details.nav-group") || !group.open) return;
+  document.querySelectorAll("details.nav-group[open]").forEach((other) => { if (other !== group) other.open = false; });
+}, true);
+document.addEventListener("click", (event) => {
+  if (event.target.closest("details.nav-group")) return;
+  document.querySelectorAll("details.nav-group[open]").forEach((group) => { group.open = false; });
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll("details.nav-group[open]").forEach((group) => {
+    group.open = false;
+    group.querySelector("summary").focus();
+  });
+});

@@ -8,6 +8,8 @@ import { currentSite, currentUser, isPost } from "../lib/session.js";
 import { h, render, signInFirst } from "../ui/dom.js";
 import { attendanceCard, worklogCard } from "./attendance.js";
 import { inspectionCard } from "./inspections.js";
+import { reportCard } from "./reports.js";
+import { meetingCard } from "./meetings.js";
 import { unreadCount } from "./notifications.js";
 
 function tile(href, title, detail) {
@@ -48,13 +50,14 @@ export async function show() {
   const site = sites.find((s) => s.id === siteId);
   const tz = (site && site.timezone) || "Asia/Shanghai";
   const day = site ? await Promise.all([attendanceCard(user, siteId, site, tz, show), worklogCard(user, siteId, tz, show),
-    inspectionCard(user, siteId, tz, show)])
+    inspectionCard(user, siteId, tz, show), reportCard(user, siteId, tz, show), meetingCard(user, siteId, tz, show)])
     : [];
   render(
     h("section", { class: "card" },
       h("p", {}, t("Hello, %(name)s", { name: user.display_name })),
       picker || h("p", { class: "meta" }, site ? site.name : t("Site data will appear after the first sync."))),
     day[0] || null,
+    day[4] || null,
     h("div", { class: "tiles" },
       [["patrol", t("Patrol"), t("Scan checkpoints, record findings")],
         ["gate", t("Gate"), t("Register visitors")],
@@ -70,6 +73,7 @@ export async function show() {
       style: "margin-top:.8rem" }, syncLine(w.total, refused.length)),
     day[1] || null,
     day[2] || null,
+    day[3] || null,
   );
   await getMeta("sync_state");
 }

@@ -83,6 +83,8 @@ function fieldProblem(rule, value, rules) {
     }
     case "yesno":
       return typeof value === "boolean" ? null : rule.message;
+    case "people":
+      return Array.isArray(value) && value.length >= rule.min && value.length <= rule.max ? null : rule.message;
     case "photos":
       return Array.isArray(value) && value.length <= rule.max ? null : rule.message;
     default:

@@ -15,6 +15,10 @@ export const DEFAULT_SETTINGS = {
   sign_out_after_winter: "17:30",
   sign_out_after_summer: "18:00",
   summer_months: [5, 6, 7, 8, 9],
+  // Meetings (sync/meeting_rules.py DEFAULTS)
+  morning_meeting_start: "08:20",
+  morning_meeting_end: "08:30",
+  weekly_meeting_weekday: 1,
 };
 
 export function setting(site, key) {

@@ -143,3 +143,19 @@ def test_token_of_someone_else_cannot_be_revoked_through_another_person(app, des
 def test_unknown_person_is_404(desk):
     assert desk.get("/admin/users/nobody/edit").status_code == 404
     assert desk.post("/admin/users/nobody/deactivate").status_code == 404
+
+
+def test_the_people_list_as_a_file_with_its_filters(desk, world):
+    import io
+
+    import openpyxl
+    response = desk.get(f"/admin/users?site={world.site1}&role=manager&format=xlsx")
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(io.BytesIO(response.data)).active.iter_rows()]
+    assert rows[0] == ["名称", "用户名", "角色", "岗位", "队长", "小区", "状态"]
+    assert [r[1] for r in rows[1:]] == ["manager1"]
+    assert rows[1][5] == "翠湖花园" and rows[1][6] == "在用"
+    text = desk.get("/admin/users?role=guard&format=csv").get_data().decode("utf-8")
+    lines = text.lstrip("\ufeff").splitlines()
+    assert lines[0] == "名称,用户名,角色,岗位,队长,小区,状态"
+    assert sorted(line.split(",")[1] for line in lines[1:]) == ["guard1", "guard2", "lead1", "lead2"]
+    assert "password" not in text.lower() and "$argon2" not in text

@@ -175,7 +175,7 @@ def test_qr_sheet_codes_scan_back_to_each_checkpoint(desk, world):
     response = desk.get(f"/admin/routes/{world.route1}/qr")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "@page { size: A4" in desk.text("/static/css/admin.css")
+    assert "@page qr { size: A4" in desk.text("/static/css/admin.css")  # the QR sheet's own margin-free page
     cards = re.findall(r'<article class="qr-card" data-code="([^"]+)">(.*?)</article>', html, re.S)
     assert [code for code, _ in cards] == ["S1-CP1", "S1-CP2", "S1-CP3"]
     for code, card in cards:

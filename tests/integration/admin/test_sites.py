@@ -19,6 +19,7 @@ def settings_data(**changes):
         "device_token_days": "30", "stock_tolerance_default": "0", "privacy_retention_days": "90",
         "stock_blind": "y", "sign_in_by": "08:20", "sign_out_after_winter": "17:30",
         "sign_out_after_summer": "18:00", "summer_months": "5,6,7,8,9",
+        "morning_meeting_start": "08:20", "morning_meeting_end": "08:30", "weekly_meeting_weekday": "1",
     }
     for key, minutes in DEFAULT_SITE_SETTINGS["clocks"].items():
         data[f"clocks-{key}"] = str(minutes)
@@ -116,6 +117,17 @@ def test_attendance_times_are_settings_of_the_site_and_reach_the_phones(desk, wo
     assert 'value="6,7,8"' in desk.get(f"/admin/sites/{world.site1}/settings").get_data(as_text=True)
 
 
+def test_meeting_times_are_settings_of_the_site_and_reach_the_phones(desk, world, fetch):
+    data = settings_data(morning_meeting_start="08:10", morning_meeting_end="08:45", weekly_meeting_weekday="3")
+    assert desk.post(f"/admin/sites/{world.site1}/settings", data).status_code == 302
+    site = fetch(Site, world.site1)
+    assert (site.setting("morning_meeting_start"), site.setting("morning_meeting_end"),
+            site.setting("weekly_meeting_weekday")) == ("08:10", "08:45", 3)
+    from app.api.changes import _site
+    assert _site(site, None)["settings"]["weekly_meeting_weekday"] == 3
+    assert fetch(Site, world.site2).setting("morning_meeting_end") == "08:30"  # the default, untouched
+
+
 def test_blind_counting_is_the_sites_and_reaches_the_phones(desk, world, fetch, app):
     assert fetch(Site, world.site1).setting("stock_blind") is True
     page = desk.get(f"/admin/sites/{world.site1}/settings").get_data(as_text=True)
@@ -151,6 +163,10 @@ def test_blind_counting_is_the_sites_and_reaches_the_phones(desk, world, fetch, 
     ({"sign_out_after_summer": ""}, "此项为必填项"),
     ({"summer_months": "5,6,13"}, "请用 1 到 12 的数字表示月份"),
     ({"summer_months": "五月"}, "请用 1 到 12 的数字表示月份"),
+    ({"morning_meeting_end": "8:31"}, "请按 时:分 填写时间"),
+    ({"morning_meeting_start": ""}, "此项为必填项"),
+    ({"weekly_meeting_weekday": "8"}, "请填写 1 到 7 之间的数"),
+    ({"weekly_meeting_weekday": "0"}, "请填写 1 到 7 之间的数"),
 ])
 def test_bad_settings_are_refused_and_nothing_written(desk, world, fetch, changes, message):
     before = fetch(Site, world.site1)

@@ -15,9 +15,12 @@ LISTS = {
     "/repairs": "报修时间",
     "/decoration/permits": "房号",
     "/tenants": "房号",
+    "/review/devices": "手机",
+    "/review/conflicts": "时间",
 }
 ENGLISH = {"/patrols": "Started", "/gate/visits": "In", "/stock/checks": "Started", "/followups/list": "Follow-up",
-           "/complaints": "Lodged at", "/repairs": "Requested at", "/decoration/permits": "Unit", "/tenants": "Unit"}
+           "/complaints": "Lodged at", "/repairs": "Requested at", "/decoration/permits": "Unit", "/tenants": "Unit",
+           "/review/devices": "Phone", "/review/conflicts": "Time"}
 
 
 @pytest.mark.parametrize("path", LISTS)
@@ -52,3 +55,27 @@ def test_english_headers_for_an_english_user(client, desk_for, world, path):
     desk.post("/lang/en")
     rows = csv_rows(desk.get(f"{path}?site={world.site1}&format=csv"))
     assert rows[0][0] == ENGLISH[path]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_a_file_says_how_big_it_is(desk_for, world, path):
+    """An XLSX has its Content-Length, a CSV its rows in X-Export-Rows (a progress bar's 100 %)."""
+    desk = desk_for("supervisor1")
+    xlsx = desk.get(f"{path}?site={world.site1}&format=xlsx")
+    assert int(xlsx.headers["Content-Length"]) == len(xlsx.get_data()) > 0
+    response = desk.get(f"{path}?site={world.site1}&format=csv")
+    assert response.headers["X-Export-Rows"] == str(len(csv_rows(response)) - 1) == "0"
+    assert "Content-Length" not in response.headers  # streamed while it is written
+
+
+PAPER_FORMS = ["/complaints/summary", "/complaints/duty", "/stock/feedback", "/worklog", "/worklog/attendance",
+               "/inspections"]
+
+
+@pytest.mark.parametrize("path", PAPER_FORMS)
+def test_a_paper_forms_file_says_how_big_it_is(desk_for, world, path):
+    desk = desk_for("supervisor1")
+    xlsx = desk.get(f"{path}?site={world.site1}&format=xlsx")
+    assert int(xlsx.headers["Content-Length"]) == len(xlsx.get_data()) > 0
+    response = desk.get(f"{path}?site={world.site1}&format=csv")
+    assert response.headers["X-Export-Rows"] == str(len(csv_rows(response)) - 1)

@@ -141,3 +141,27 @@ def test_another_companys_admin_sees_none_of_it(app, world, visits, desk_for):
         db.session.commit()
     body = desk_for("outsider").text("/admin/audit")
     assert REASON not in body and "赵六" not in body and "supervisor1" not in body
+
+
+def test_the_audit_log_as_a_file_names_the_number_shown_never_the_number(app, world, visits, desk_for):
+    import csv
+    import io
+    from datetime import datetime
+
+    import openpyxl
+    reveal(desk_for("supervisor1"), visits["mine"], reason="=业主投诉访客，需联系本人")
+    admin = desk_for("admin1")
+    assert "导出 Excel" in admin.text("/admin/audit")
+    response = admin.get(f"/admin/audit?user={world.users['supervisor1']}&format=xlsx")
+    assert response.status_code == 200 and PHONE.encode() not in response.data
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(io.BytesIO(response.data)).active.iter_rows()]
+    assert rows[0] == ["时间", "人员", "操作", "小区", "记录", "号码", "原因", "IP 地址"]
+    (line,) = rows[1:]
+    assert isinstance(line[0], datetime)
+    assert line[1:] == ["supervisor1 (supervisor1)", "查看完整号码", "翠湖花园", "访客 赵六", "手机", "=业主投诉访客，需联系本人",
+                        "127.0.0.1"]
+    text = admin.get("/admin/audit?format=csv").get_data().decode("utf-8")
+    assert text.startswith("\ufeff") and PHONE not in text and ID_NUMBER not in text
+    (csv_line,) = list(csv.reader(io.StringIO(text[1:])))[1:]
+    assert csv_line[6] == "'=业主投诉访客，需联系本人"  # a formula start is escaped
+    assert desk_for("supervisor1").get("/admin/audit?format=csv").status_code == 403

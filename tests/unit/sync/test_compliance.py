@@ -90,27 +90,38 @@ def test_a_shift_open_at_the_start_staffs_the_window_even_with_no_visitor():
     assert cell(c.gate_row(facts(shifts=shifts), NOW), 3).state == c.KEPT
 
 
-def test_the_first_sign_after_the_grace_is_late_and_an_empty_window_is_missed():
-    gate = (c.GateFact("v1", local(2026, 11, 3, 7, 52)), c.GateFact("v2", local(2026, 11, 3, 18, 10)))
-    day = cell(c.gate_row(facts(gate=gate), NOW), 3)
+def test_a_visitor_registered_any_time_in_the_window_shows_the_gate_kept():
+    """A quiet gate is not an empty one: the first visitor at 07:52 proves nothing late."""
+    gate = (c.GateFact("v1", local(2026, 11, 3, 7, 52)), c.GateFact("v2", local(2026, 11, 3, 18, 40)))
+    assert cell(c.gate_row(facts(gate=gate), NOW), 3).state == c.KEPT
+
+
+def test_a_shift_begun_after_the_grace_with_nothing_registered_before_is_late():
+    shifts = (c.ShiftFact("late", local(2026, 11, 3, 7, 50), local(2026, 11, 3, 8, 40)),
+              c.ShiftFact("eve", local(2026, 11, 3, 17, 55), None))
+    gate = (c.GateFact("v1", local(2026, 11, 3, 8, 5)),)
+    day = cell(c.gate_row(facts(shifts=shifts, gate=gate), NOW), 3)
     assert day.state == c.LATE
-    assert [(n.params["window"], n.params["at"]) for n in day.notes] == [("07:30–08:30", "07:52")]
-    empty = cell(c.gate_row(facts(gate=gate[:1]), NOW), 3)
+    assert [(n.params["window"], n.params["at"]) for n in day.notes] == [("07:30–08:30", "07:50")]
+    assert {r.id for r in day.refs} == {"late", "eve", "v1"}
+    before = (c.GateFact("v0", local(2026, 11, 3, 7, 45)),)  # a registration before the shift: someone was there
+    assert cell(c.gate_row(facts(shifts=shifts, gate=before), NOW), 3).state == c.KEPT
+
+
+def test_an_empty_window_is_missed_naming_it():
+    gate = (c.GateFact("v1", local(2026, 11, 3, 7, 52)),)
+    empty = cell(c.gate_row(facts(gate=gate), NOW), 3)
     assert empty.state == c.MISSED
-    assert [n.params["window"] for n in empty.notes] == ["07:30–08:30", "18:00–19:00"]
-
-
-def test_a_record_outside_every_window_proves_nothing():
-    gate = (c.GateFact("v1", local(2026, 11, 3, 10)),)
-    assert cell(c.gate_row(facts(gate=gate), NOW), 3).state == c.MISSED
+    assert [n.params["window"] for n in empty.notes] == ["18:00–19:00"]
 
 
 def test_the_sites_grace_and_a_window_still_running():
-    gate = (c.GateFact("v1", local(2026, 11, 3, 7, 52)), c.GateFact("v2", local(2026, 11, 3, 18)))
-    loose = facts(gate=gate, settings={"gate_windows": WINDOWS, "gate_grace_minutes": 30})
+    shifts = (c.ShiftFact("s", local(2026, 11, 3, 7, 52), local(2026, 11, 3, 19)),)
+    loose = facts(shifts=shifts, settings={"gate_windows": WINDOWS, "gate_grace_minutes": 30})
     assert cell(c.gate_row(loose, NOW), 3).state == c.KEPT
-    during = c.gate_row(facts(gate=gate[:1]), local(2026, 11, 3, 18, 20))
-    assert cell(during, 3).state == c.LATE  # the morning was late; the evening still runs
+    assert cell(c.gate_row(facts(shifts=shifts), NOW), 3).state == c.LATE
+    during = c.gate_row(facts(gate=(c.GateFact("v1", local(2026, 11, 3, 7, 40)),)), local(2026, 11, 3, 18, 20))
+    assert cell(during, 3).state == c.PENDING  # the morning was kept; the evening still runs
     assert cell(c.gate_row(facts(), local(2026, 11, 3, 18, 20)), 3).state == c.MISSED
 
 
@@ -218,13 +229,13 @@ def test_the_rate_note_gives_the_figures():
 
 def test_the_grid_has_every_row_and_a_row_shows_its_worst_cell():
     rows = c.grid(facts(stores=STORES), NOW)
-    assert [r.key for r in rows][:2] == [c.PATROL, c.GATE]
-    assert {c.INSPECTIONS, c.REPAIRS, c.STOCK, c.RATE} <= {r.key for r in rows}
+    assert [r.key for r in rows] == [
+        c.MORNING_MEETING, c.PATROL, c.GATE, c.DAILY_REPORT, c.REPAIRS, c.WEEKLY_MEETING, c.INSPECTIONS,
+        c.WEEKLY_SUMMARY, c.STOCK, *c.CHECKLIST, c.RATE]
     for row in rows:
         days = sum(x.span for x in row.cells)
         assert days == 30, row.key
-    patrol_row = rows[0]
-    assert patrol_row.state == c.MISSED
+    assert rows[1].state == c.MISSED
 
 
 def test_a_month_not_begun_judges_nothing():
@@ -235,4 +246,76 @@ def test_a_month_not_begun_judges_nothing():
 def test_a_leap_february_has_twenty_nine_days():
     rows = c.grid(facts(year=2028, month=2), local(2028, 3, 5))
     assert all(sum(x.span for x in row.cells) == 29 for row in rows)
-    assert max(x.last for x in rows[0].cells) == date(2028, 2, 29)
+    assert max(x.last for x in rows[1].cells) == date(2028, 2, 29)
+
+
+# -- 日清, 周总结 and the month's checklist ---------------------------------------------------
+
+def report(ident, user, kind, period, submitted):
+    return c.ReportFact(ident, user, kind, period, submitted)
+
+
+def test_each_managers_daily_report_by_the_days_end_the_earliest_counting():
+    reports = (report("r1", "m1", "daily", date(2026, 11, 3), local(2026, 11, 3, 21)),
+               report("r2", "m2", "daily", date(2026, 11, 3), local(2026, 11, 3, 23, 59)),
+               report("r3", "m1", "daily", date(2026, 11, 4), local(2026, 11, 4, 20)),
+               report("r4", "m2", "daily", date(2026, 11, 4), local(2026, 11, 5, 0, 0)),
+               report("r5", "m2", "daily", date(2026, 11, 4), local(2026, 11, 5, 9)))
+    row = c.daily_report_row(facts(reports=reports), NOW)
+    assert cell(row, 3).state == c.KEPT and {r.id for r in cell(row, 3).refs} == {"r1", "r2"}
+    assert cell(row, 4).state == c.LATE and cell(row, 4).notes[0].params == {"names": "经理2"}
+    assert cell(row, 4).refs[-1].id == "r4", "the earliest of a period counts"
+    assert cell(row, 5).state == c.MISSED and cell(row, 5).notes[0].params == {"names": "经理1、经理2"}
+    assert cell(c.daily_report_row(facts(reports=reports), local(2026, 11, 5, 12)), 5).state == c.PENDING
+
+
+def test_a_weekly_summary_is_due_by_the_end_of_its_sunday():
+    reports = (report("w1", "m1", "weekly", date(2026, 11, 9), local(2026, 11, 15, 20)),
+               report("w2", "m2", "weekly", date(2026, 11, 9), local(2026, 11, 15, 22)),
+               report("w3", "m1", "weekly", date(2026, 11, 16), local(2026, 11, 23, 8)),
+               report("w4", "m2", "weekly", date(2026, 11, 16), local(2026, 11, 22, 8)))
+    row = c.weekly_summary_row(facts(reports=reports), NOW)
+    assert cell(row, 12).state == c.KEPT and cell(row, 19).state == c.LATE and cell(row, 26).state == c.MISSED
+
+
+def signoff(item, at):
+    return c.SignoffFact(f"s-{item}", item, at, "经理1")
+
+
+def test_the_months_checklist_item_by_item():
+    signoffs = (signoff("attendance", local(2026, 11, 5, 23, 59)), signoff("quality_records", local(2026, 11, 27, 9)),
+                signoff("complaint_summary", local(2026, 11, 30, 18)))
+    rows = {r.key: r for r in c.checklist_rows(facts(signoffs=signoffs), NOW)}
+    states = {key: row.cells[0].state for key, row in rows.items()}
+    assert states == {"checklist_attendance": c.KEPT, "checklist_quality_records": c.LATE,
+                      "checklist_purchase_plan": c.MISSED, "checklist_complaint_summary": c.KEPT,
+                      "checklist_material_feedback": c.MISSED}
+    notes = rows["checklist_quality_records"].cells[0].notes
+    assert [n.params for n in notes] == [{"date": "2026-11-26"}, {"name": "经理1", "at": "2026-11-27 09:00"}]
+    early = {r.key: r.cells[0].state for r in c.checklist_rows(facts(), local(2026, 11, 20))}
+    assert early["checklist_attendance"] == c.MISSED and early["checklist_purchase_plan"] == c.PENDING
+
+
+# -- meetings ---------------------------------------------------------------------------
+
+def meeting(ident, kind, at):
+    return c.MeetingFact(ident, kind, at)
+
+
+def test_the_morning_meeting_by_0830_late_after_and_missed_without_one():
+    meetings = (meeting("a", "morning", local(2026, 11, 3, 8, 20)), meeting("b", "morning", local(2026, 11, 4, 8, 45)),
+                meeting("c", "morning", local(2026, 11, 6, 8, 30, )), meeting("w", "weekly", local(2026, 11, 5, 8, 20)))
+    row = c.morning_meeting_row(facts(meetings=meetings), NOW)
+    assert [cell(row, d).state for d in (3, 4, 5, 6)] == [c.KEPT, c.LATE, c.MISSED, c.KEPT]
+    assert cell(row, 4).notes[0].params == {"at": "08:45"}
+    assert cell(c.morning_meeting_row(facts(), local(2026, 11, 5, 10)), 5).state == c.PENDING
+    late_site = facts(meetings=meetings, settings={"morning_meeting_end": "08:50"})
+    assert cell(c.morning_meeting_row(late_site, NOW), 4).state == c.KEPT
+
+
+def test_the_weekly_meeting_on_its_weekday():
+    meetings = (meeting("w1", "weekly", local(2026, 11, 9, 9)), meeting("w2", "weekly", local(2026, 11, 18, 9)))
+    row = c.weekly_meeting_row(facts(meetings=meetings), NOW)
+    assert cell(row, 10).state == c.KEPT and cell(row, 18).state == c.LATE and cell(row, 25).state == c.MISSED
+    assert cell(row, 18).notes[0].params == {"date": "2026-11-18"}
+    assert cell(row, 30).state == c.PENDING
