@@ -43,6 +43,7 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import db
     from app.extensions import login_manager
     from app.extensions import migrate
+    from app.notify import outbox
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
@@ -53,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     i18n.init_app(app)
     photostore.init_app(app)
+    outbox.init_app(app)
 
 
 def register_proxy(app: Flask) -> None:
@@ -86,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from app import manager_reports
     from app import meetings
     from app import reports
+    from app import notify
 
     app.register_blueprint(main.bp)
     app.register_blueprint(phone.bp)
@@ -104,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(manager_reports.bp)
     app.register_blueprint(meetings.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(notify.bp)
     app.register_blueprint(decoration.bp)
     app.register_blueprint(tenants.bp)
     app.register_blueprint(repairs.bp)

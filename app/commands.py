@@ -85,3 +85,5 @@ def register(app) -> None:
     app.cli.add_command(backup_command)
     from app.privacy.commands import privacy_group
     app.cli.add_command(privacy_group)
+    from app.notify.commands import notify_group
+    app.cli.add_command(notify_group)

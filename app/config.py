@@ -54,6 +54,10 @@ def _database_url() -> str:
 PHOTO_STORE_SETTINGS = ("PHOTO_DIR", "PHOTO_STORE", "S3_ENDPOINT_URL", "S3_BUCKET", "S3_REGION",
                         "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_PREFIX",
                         "S3_ADDRESSING_STYLE", "S3_CONDITIONAL_PUT")
+# Where a notification's link points (``https://estate.example.com``); a path alone when unset.
+# Web Push: the VAPID private key (base64url, as ``vapid --gen`` or ``docs/notifications.md``
+# makes it) and the contact the push services may write to; unset, phones are not offered it.
+NOTIFY_SETTINGS = ("PUBLIC_URL", "VAPID_PRIVATE_KEY", "VAPID_SUBJECT")
 
 
 class Config:
@@ -98,7 +102,7 @@ def load_config(app, overrides: dict | None = None) -> None:
         app.config["SECRET_KEY"] = _secret_key()
     if "SQLALCHEMY_DATABASE_URI" not in overrides:
         app.config["SQLALCHEMY_DATABASE_URI"] = _database_url()
-    for name in PHOTO_STORE_SETTINGS:
+    for name in PHOTO_STORE_SETTINGS + NOTIFY_SETTINGS:
         if os.environ.get(name):
             app.config[name] = os.environ[name]
     app.config.update(overrides)

@@ -157,7 +157,30 @@ def seed_history(company, now: datetime | None = None) -> bool:
     except BaseException:
         db.session.rollback()
         raise
+    notify_demo(company, now)
     return True
+
+
+def notify_demo(company, now: datetime) -> None:
+    """The notifications' side of the demo: the history's pushes and sweeps wrote their
+    notices as they went; add the clock's (overdue, clean2's silent phone, a digest in the
+    morning) as of now, and quiet hours for manager2. No channel is set: each person's
+    list shows them, and ``flask notify run`` marks them listed only until an admin adds one
+    (an example DingTalk robot at the first site, not in use, shows the admin page's row)."""
+    from app.models import NotifyChannel
+    from app.models import NotifySettings
+    from app.notify.scan import scan
+
+    first = db.session.scalar(select(Site).where(Site.company_id == company.id).order_by(Site.code))
+    if first is not None and db.session.scalar(select(NotifyChannel.id).where(NotifyChannel.site_id == first.id)) is None:
+        db.session.add(NotifyChannel(site_id=first.id, kind="dingtalk", name=f"{first.name}物业群（示例）",
+                                     url="https://oapi.dingtalk.com/robot/send?access_token=demo",
+                                     secret="SECdemo", options={}, active=False))
+    manager = db.session.scalar(select(User).where(User.username == "manager2", User.company_id == company.id))
+    if manager is not None and db.session.get(NotifySettings, manager.id) is None:
+        db.session.add(NotifySettings(user_id=manager.id, muted=[], quiet_start="22:00", quiet_end="07:00"))
+    db.session.commit()
+    scan(now)
 
 
 class History:

@@ -33,6 +33,15 @@ def register(app) -> None:
     from app.passwords import MIN_LENGTH
     app.jinja_env.globals["password_min_length"] = MIN_LENGTH
 
+    def unread_notices() -> int:
+        """The signed-in person's unread notifications, for the header's link."""
+        from flask_login import current_user
+
+        from app.notify.queries import unread
+        return unread(current_user) if current_user.is_authenticated else 0
+
+    app.jinja_env.globals["unread_notices"] = unread_notices
+
     @app.context_processor
     def navigation():
         from app.navigation import home_links

@@ -65,3 +65,28 @@ self.addEventListener("fetch", (event) => {
 self.addEventListener("sync", (event) => {
   if (event.tag === "outbox") event.waitUntil(syncNow("background"));
 });
+
+// Web Push, where the person turned it on (features/notifications.js): the server's notice,
+// shown as a system notification that opens the phone's list.
+self.addEventListener("push", (event) => {
+  let message = {};
+  try { message = event.data ? event.data.json() : {}; } catch (err) { message = {}; }
+  event.waitUntil(self.registration.showNotification(message.title || "物业巡检", {
+    body: message.body || "", icon: "/static/icons/icon-192.png", tag: message.tag || undefined,
+    data: { url: message.url || "/m/notifications" },
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || "/m/notifications";
+  event.waitUntil((async () => {
+    for (const client of await self.clients.matchAll({ type: "window" })) {
+      if (new URL(client.url).pathname.startsWith("/m/") && "navigate" in client) {
+        await client.focus();
+        return client.navigate(url);
+      }
+    }
+    return self.clients.openWindow(url);
+  })());
+});

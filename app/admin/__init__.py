@@ -9,3 +9,4 @@ from app.admin import sites  # noqa: E402,F401
 from app.admin import stock  # noqa: E402,F401
 from app.admin import audit  # noqa: E402,F401
 from app.admin import posts  # noqa: E402,F401
+from app.admin import channels  # noqa: E402,F401

@@ -422,3 +422,43 @@ class MovementForm(FlaskForm):
                                      validators=[given(), parsed])
     reference = StringField(_l("Document number"), filters=[stripped], validators=[required(), at_most(60)])
     note = StringField(_l("Note"), filters=[stripped], validators=[Optional(), at_most(255)])
+
+
+class ChannelForm(FlaskForm):
+    """A site's group robot or mail server. The webhook address and the secret are never
+    shown again once saved: left empty on an edit, the stored ones stay."""
+
+    site_id = SelectField(_l("Site"), validators=[required()])
+    kind = SelectField(_l("Kind of channel"), choices=[
+        SelectChoice("wecom", _l("WeCom group robot")), SelectChoice("dingtalk", _l("DingTalk group robot")),
+        SelectChoice("feishu", _l("Feishu group robot")), SelectChoice("email", _l("E-mail (SMTP)"))],
+        validators=[required()])
+    name = StringField(_l("Name"), filters=[stripped], validators=[required(), at_most(60)])
+    url = StringField(_l("Webhook address"), filters=[stripped], validators=[Optional(), at_most(1000)])
+    secret = PasswordField(_l("Secret"), filters=[stripped], validators=[Optional(), at_most(120)])
+    host = StringField(_l("Mail server"), filters=[stripped], validators=[Optional(), at_most(120)])
+    port = IntegerField(_l("Port"), validators=[Optional(), NumberRange(
+        min=1, max=65535, message=_l("Between %(min)s and %(max)s."))])
+    username = StringField(_l("Mail user"), filters=[stripped], validators=[Optional(), at_most(120)])
+    sender = StringField(_l("Sender address"), filters=[stripped], validators=[Optional(), at_most(254)])
+    starttls = BooleanField(_l("Use STARTTLS"))
+    active = BooleanField(_l("In use"), default=True)
+
+    def __init__(self, *args, stored_url: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stored_url = stored_url
+
+    def validate(self, extra_validators=None) -> bool:
+        """Each kind's own fields: a robot its webhook address, a mail server its host and sender."""
+        valid = super().validate(extra_validators)
+        if self.kind.data == "email":
+            if not self.host.data:
+                self.host.errors = [*self.host.errors, _l("Give the mail server.")]
+            if not self.sender.data or "@" not in self.sender.data:
+                self.sender.errors = [*self.sender.errors, _l("Give the address the mail is sent from.")]
+            return valid and not self.host.errors and not self.sender.errors
+        if not self.url.data and not self.stored_url:
+            self.url.errors = [*self.url.errors, _l("Paste the robot's webhook address.")]
+        elif self.url.data and not self.url.data.startswith(("https://", "http://")):
+            self.url.errors = [*self.url.errors, _l("A webhook address starts with https://.")]
+        return valid and not self.url.errors

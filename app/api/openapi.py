@@ -297,6 +297,58 @@ def _paths(spec: APISpec) -> None:
             },
         },
     })
+    notice = {"type": "object", "properties": {
+        name: {"type": kind} for name, kind in (
+            ("id", "string"), ("event", "string"), ("subject_type", "string"), ("title", "string"),
+            ("text", "string"), ("at", "string"), ("at_text", "string"), ("site", "string"),
+            ("state", "string"), ("read", "boolean"))} | {"link": {"type": "string", "nullable": True}}}
+    spec.path(path="/notifications", operations={"get": {
+        "operationId": "notifications", "tags": ["notifications"], "security": either,
+        "summary": "The caller's own newest notifications, in their language, with the unread count",
+        "responses": {
+            "200": {"description": "newest first, at most 50", "content": {JSON: {"schema": {
+                "type": "object", "properties": {"unread": {"type": "integer"},
+                                                 "notifications": {"type": "array", "items": notice}}}}}},
+            "401": unauthorized,
+        },
+    }})
+    spec.path(path="/notifications/read", operations={"post": {
+        "operationId": "notificationsRead", "tags": ["notifications"], "security": either,
+        "summary": "Mark every notification of the caller read",
+        "responses": {
+            "200": {"description": "how many were marked", "content": {JSON: {"schema": {
+                "type": "object", "properties": {"read": {"type": "integer"}}}}}},
+            "401": unauthorized,
+        },
+    }})
+    spec.path(path="/push/key", operations={"get": {
+        "operationId": "pushKey", "tags": ["notifications"], "security": either,
+        "summary": "The server's VAPID public key to subscribe with (Web Push)",
+        "responses": {
+            "200": {"description": "base64url, an uncompressed P-256 point; null when Web Push is not set up",
+                    "content": {JSON: {"schema": {"type": "object", "properties": {
+                        "public_key": {"type": "string", "nullable": True}}}}}},
+            "401": unauthorized,
+        },
+    }})
+    spec.path(path="/push/subscription", operations={
+        "put": {
+            "operationId": "pushSubscribe", "tags": ["notifications"], "security": either,
+            "summary": "Keep this device's Web Push subscription (the browser's PushSubscription.toJSON())",
+            "requestBody": {"required": True, "content": {JSON: {"schema": {
+                "type": "object", "required": ["endpoint", "keys"],
+                "properties": {"endpoint": {"type": "string", "maxLength": 1000},
+                               "keys": {"type": "object", "required": ["p256dh", "auth"],
+                                        "properties": {"p256dh": {"type": "string"}, "auth": {"type": "string"}}}}}}}},
+            "responses": {"204": {"description": "kept"}, "401": unauthorized,
+                          "422": _error("not a push subscription, or Web Push is not set up")},
+        },
+        "delete": {
+            "operationId": "pushUnsubscribe", "tags": ["notifications"], "security": either,
+            "summary": "End this device's Web Push subscription",
+            "responses": {"204": {"description": "ended"}, "401": unauthorized},
+        },
+    })
     binary = {"schema": {"type": "string", "format": "binary"}}
     photo_id = {"name": "photo_id", "in": "path", "required": True,
                 "description": "the id the phone made for the photo and named in its record",

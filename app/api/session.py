@@ -100,7 +100,10 @@ def session_show():
 @login_required_api
 def session_delete():
     if g.device_token is not None:
+        from app.api.push import end_device_subscriptions
+
         tokens.revoke(g.device_token)
+        end_device_subscriptions(g.device_token.user_id, g.device_token.device_id)  # the next person's phone
         db.session.commit()
     else:
         from app.auth.routes import sign_out_everywhere

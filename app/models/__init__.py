@@ -54,3 +54,8 @@ from app.models.inspections import Inspection  # noqa: F401
 from app.models.manager_reports import ManagerReport  # noqa: F401
 from app.models.manager_reports import ChecklistSignoff  # noqa: F401
 from app.models.meetings import Meeting  # noqa: F401
+from app.models.notify import Delivery  # noqa: F401
+from app.models.notify import Notification  # noqa: F401
+from app.models.notify import NotifyChannel  # noqa: F401
+from app.models.notify import NotifySettings  # noqa: F401
+from app.models.notify import PushSubscription  # noqa: F401

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from flask import current_app
 
-SCREENS = ("home", "login", "patrol", "gate", "stock", "complaints", "repairs", "followups", "sync")
+SCREENS = ("home", "login", "patrol", "gate", "stock", "complaints", "repairs", "followups", "sync",
+           "notifications")
 LOCALES = ("zh_CN", "en")
 PRECACHE_GLOBS = ("js/**/*.js", "css/phone.css", "icons/*.png", "vendor/**/*.js")
 T_CALL = re.compile(r"""\bt\(\s*(["'])((?:\\.|(?!\1).)+)\1""")

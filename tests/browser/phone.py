@@ -7,7 +7,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 PASSWORD = "demo1234"
 SCREENS = {"home": "/m/", "login": "/m/login", "patrol": "/m/patrol", "gate": "/m/gate",
            "stock": "/m/stock", "complaints": "/m/complaints", "repairs": "/m/repairs", "followups": "/m/followups",
-           "sync": "/m/sync"}
+           "sync": "/m/sync", "notifications": "/m/notifications"}
 
 DUMP_JS = """async (stores) => {
   const db = await new Promise((resolve, reject) => {

@@ -53,6 +53,15 @@ ACCESS = {
     "worklog.day": SIGNED_IN,
     "worklog.note": SIGNED_IN,
     "worklog.attendance": REVIEW,
+    # Notifications: one's own list and settings only.
+    "notify.index": SIGNED_IN,
+    "notify.read": SIGNED_IN,
+    "notify.settings": SIGNED_IN,
+    "api.notifications": SIGNED_IN,
+    "api.notifications_read": SIGNED_IN,
+    "api.push_key": SIGNED_IN,  # the server's public VAPID key (404 when Web Push is not set up)
+    "api.push_subscribe": SIGNED_IN,  # the caller's own subscription on this device
+    "api.push_unsubscribe": SIGNED_IN,
     "inspections.week": REVIEW,
     "inspections.show": REVIEW,
     "manager_reports.month": REVIEW,
@@ -169,7 +178,12 @@ ACCESS = {
     "admin.post_register": ADMIN,  # a one-time code (QR) that registers a phone to a post
     "admin.post_phone_revoke": ADMIN,
     "admin.user_pin": ADMIN,
+    "admin.channels": ADMIN,  # a site's notification channels (group robots, mail)
+    "admin.channel_new": ADMIN,
+    "admin.channel_edit": ADMIN,
+    "admin.channel_test": ADMIN,  # sends one test message on the channel
 }
 
 SITE_FILTER_ABSENT = ("admin.buildings", "admin.checkpoints", "admin.routes", "admin.stores", "admin.users",
-                      "admin.checkpoint_new", "admin.route_new", "admin.store_new", "admin.units_import")
+                      "admin.checkpoint_new", "admin.route_new", "admin.store_new", "admin.units_import",
+                      "admin.channels", "admin.channel_new")

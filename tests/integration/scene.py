@@ -60,6 +60,7 @@ BODY_PROBES = {
     "admin.checkpoint_new": lambda s: {"site_id": s.site, "name": "偷", "code": "STEAL-1"},
     "admin.route_new": lambda s: {"site_id": s.site, "name": "偷", "codes": "ANY-1"},
     "admin.store_new": lambda s: {"site_id": s.site, "name": "偷"},
+    "admin.channel_new": lambda s: {"site_id": s.site, "kind": "wecom", "name": "偷", "url": "https://steal.example"},
     "admin.posts": lambda s: {"site_id": s.site, "name": "偷岗"},
     "admin.item_new": lambda s: {"store_id": s.store, "name": "偷", "unit": "个"},
     "admin.user_new": lambda s: {"username": "thief", "display_name": "偷", "role": "guard",
@@ -311,13 +312,17 @@ def scene(app, world):
 
 
 def _gate_rows(site_id, secret):
-    """A resident's car and a watch entry, so the gate's list pages get real ids."""
+    """A resident's car, a watch entry and a notification channel, so the gate's list pages and the
+    admin's channel pages get real ids."""
+    from app.models import NotifyChannel
     from app.models import ResidentVehicle
     from app.models import WatchEntry
 
     plate = "粤B31415" if secret == "秘密" else "粤B92653"
     db.session.add(ResidentVehicle(site_id=site_id, plate=plate, owner_name=f"{secret}车主"))
     db.session.add(WatchEntry(site_id=site_id, name=f"{secret}人", reason=secret))
+    db.session.add(NotifyChannel(site_id=site_id, kind="wecom", name=f"{secret}群", url="https://robot.example/send",
+                                 options={}, active=True))
     _front_desk_rows(site_id, secret)
 
 

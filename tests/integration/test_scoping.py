@@ -55,6 +55,11 @@ BODY_ROUTES = {
     "api.sync": "site ids travel inside each mutation; tests/integration/sync checks every "
                 "mutation against the caller's sites and journals the refusal",
     "admin.site_new": "creates a site in the admin's own company; there is no site id to give",
+    "notify.read": "marks the caller's own notifications read; no ids in the body",
+    "notify.settings": "saves the caller's own notification settings; no ids in the body",
+    "api.notifications_read": "marks the caller's own notifications read; no ids in the body",
+    "api.push_subscribe": "keeps the caller's own push subscription for their own device; no ids in the body",
+    "api.push_unsubscribe": "ends the caller's own push subscription on their own device",
     **{endpoint: "probed below" for endpoint in BODY_PROBES},
 }
 

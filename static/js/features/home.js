@@ -10,6 +10,7 @@ import { attendanceCard, worklogCard } from "./attendance.js";
 import { inspectionCard } from "./inspections.js";
 import { reportCard } from "./reports.js";
 import { meetingCard } from "./meetings.js";
+import { unreadCount } from "./notifications.js";
 
 function tile(href, title, detail) {
   return h("a", { class: "tile", href }, h("strong", {}, title), h("span", { class: "meta" }, detail));
@@ -39,7 +40,7 @@ export async function show() {
   }
   const siteId = await currentSite();
   const sites = (await rows("site")).filter((s) => user.site_ids.includes(s.id));
-  const [w, refused] = await Promise.all([waiting(), all("attention")]);
+  const [w, refused, unread] = await Promise.all([waiting(), all("attention"), unreadCount()]);
   const mine = screensFor(user);
   const picker = sites.length > 1
     ? h("select", { id: "site-pick", "aria-label": t("Site"),
@@ -65,7 +66,9 @@ export async function show() {
         ["repairs", t("Repair orders"), t("Record repairs and owners' sign-off")],
         ["followups", t("My follow-ups"), t("Due clocks and notes")]]
         .filter(([screen]) => mine.includes(screen))
-        .map(([screen, title, detail]) => tile(`/m/${screen}`, title, detail))),
+        .map(([screen, title, detail]) => tile(`/m/${screen}`, title, detail)),
+      tile("/m/notifications", t("Notifications"),
+        unread ? t("%(count)s unread", { count: unread }) : t("Follow-ups, deadlines, escalations"))),
     h("a", { class: refused.length ? "button block danger" : "button block", href: "/m/sync", id: "home-sync",
       style: "margin-top:.8rem" }, syncLine(w.total, refused.length)),
     day[1] || null,

@@ -90,7 +90,8 @@ export async function clearPersonal({ keepUnsynced = true } = {}) {
     cursor = await cursor.continue();
   }
   const meta = tx.objectStore("meta");
-  for (const key of ["token", "token_expires_at", "user", "cursor", "sync_state", "site_id", "auth_state", "last_user_id", "shift"]) {
+  for (const key of ["token", "token_expires_at", "user", "cursor", "sync_state", "site_id", "auth_state", "last_user_id", "shift",
+    "notifications", "push_on"]) {
     meta.delete(key);
   }
   await tx.done;

@@ -15,6 +15,7 @@ export const TITLES = {
   repairs: () => t("Repair orders"),
   followups: () => t("My follow-ups"),
   sync: () => t("Sync"),
+  notifications: () => t("Notifications"),
 };
 
 export async function refreshBadge() {
