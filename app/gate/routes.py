@@ -179,6 +179,13 @@ def lists_page():
         status = "active"
     q = (request.args.get("q") or "").strip()[:filters.MAX_QUERY]
     page = vehicle_counts = watch = None
+    fmt = exports.requested(errors)
+    if fmt and site is not None:
+        stmt = lists.vehicles_query(site.id, q, status).order_by(None)
+        rows = exports.streamed(lists.vehicles_query(site.id, q, status), scalars=True)
+        return exports.respond(fmt, f"{_('Residents’ vehicles')}_{site.name}", vehicle_columns(), rows,
+                               tz=site.timezone, title=_("Residents’ vehicles"),
+                               total=exports.count(stmt) if fmt == "csv" else None)
     if site is not None:
         page = filters.paginate(lists.vehicles_query(site.id, q, status),
                                 filters.ListFilters(sites=sites, site=site, site_ids=[site.id], tz=site.timezone,
@@ -187,6 +194,18 @@ def lists_page():
         watch = lists.watch_entries(site.id)
     return render_template("gate/lists.html", site=site, sites=sites, errors=errors, status=status, q=q,
                            page=page, vehicle_counts=vehicle_counts, watch=watch, action=ActionForm())
+
+
+def vehicle_columns() -> list[exports.Column]:
+    """The residents' vehicles register as a file, as the list shows it. The watch list is
+    never a file: its numbers stay on the phones and this page."""
+    C = exports.Column
+    return [
+        C(_l("Plate"), lambda v: v.plate, width=12),
+        C(_l("Unit"), lambda v: v.unit.code if v.unit else "", width=10),
+        C(_l("Owner’s name"), lambda v: v.owner_name or "", width=12),
+        C(_l("Status"), lambda v: _("Active") if v.active else _("Deactivated"), width=8),
+    ]
 
 
 def _site_choices(sites):

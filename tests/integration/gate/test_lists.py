@@ -261,3 +261,22 @@ def test_a_guard_may_not_add(app, rows, desk_for, world, path, form):
     response = desk_for("guard1").post(path, {"site_id": world.site1, **form})
     assert response.status_code == 403
     assert (table(app, ResidentVehicle, world.site1), table(app, WatchEntry, world.site1)) == before
+
+
+def test_the_vehicles_register_as_a_file_with_the_pages_filters_and_never_the_watch_list(rows, desk_for, world):
+    import csv
+    import io
+
+    import openpyxl
+    desk = desk_for("manager1")
+    assert "导出 Excel" in desk.text(f"/gate/lists?site={world.site1}")
+    response = desk.get(f"/gate/lists?site={world.site1}&status=all&format=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    lines = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert lines[0] == ["车牌号", "房号", "车主姓名", "状态"]
+    assert sorted(lines[1:]) == [["粤B12345", "1-1-101", "陈建国", "在用"], ["粤B54321", "1-1-101", "旧车", "已停用"]]
+    text = desk.get(f"/gate/lists?site={world.site1}&format=csv").get_data().decode("utf-8")
+    table = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert table[1:] == [["粤B12345", "1-1-101", "陈建国", "在用"]]  # active only, as the page by default
+    for raw in (WATCH_PHONE, WATCH_ID, "赵六", "粤C11111"):
+        assert raw not in text
