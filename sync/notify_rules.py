@@ -138,13 +138,18 @@ def _notice(event: str, user_id: str, followup: dict[str, Any], cause: str, mess
 def followup_notices(followup: dict[str, Any], events: Iterable[dict[str, Any]], tz: ZoneInfo) -> list[Notice]:
     """The notices for one follow-up's newly written history events.
 
-    A ``created`` event tells the first owner, an ``assign`` the new one (not a person who
+    A person the title names (``private_names``: the visitor of a visit's follow-up) is
+    masked in it, as a phone or ID number typed into it is. A ``created`` event tells the first owner, an ``assign`` the new one (not a person who
     took it on themselves); an ``escalate`` tells the new owner why, and the ``assign`` the
     sweep writes with it says nothing more. A follow-up on the collective-complaint clock
     goes to its owner (the manager) as ``COLLECTIVE``, at once.
     """
     events = [e for e in events if e.get("effective", True)]
-    title = scrub(followup.get("title"))[:120]
+    title = scrub(followup.get("title"))
+    for name in followup.get("private_names") or ():  # a visitor named in a sweep's title
+        if name:
+            title = title.replace(name, mask_name(name))
+    title = title[:120]
     due = _due(followup, tz)
     collective = followup.get("clock") == COLLECTIVE_CLOCK
     told: set[str] = set()

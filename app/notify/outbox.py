@@ -25,6 +25,8 @@ from sync import notify_rules as rules
 from sync.context import derived_id
 
 FOLLOWUP_FIELDS = ("id", "site_id", "title", "clock", "due_at", "assignee_id")
+# Follow-ups whose source is a visit: the visitor's name in their title is masked.
+VISIT_SOURCES = ("open_visit", "visit")
 EVENT_FIELDS = ("id", "kind", "value", "user_id", "effective", "received_at")
 
 
@@ -67,8 +69,11 @@ def _followup_notices(session, events: list[FollowUpEvent]) -> list[rules.Notice
         followup = pending.get(followup_id) or session.get(FollowUp, followup_id)
         if followup is None:
             continue
-        notices += rules.followup_notices(_fields(followup, FOLLOWUP_FIELDS), written,
-                                          _zone(session, followup.site_id, zones))
+        fields = _fields(followup, FOLLOWUP_FIELDS)
+        if followup.source_type in VISIT_SOURCES and followup.source_id:
+            visit = session.get(Visit, followup.source_id)
+            fields["private_names"] = (visit.visitor_name,) if visit is not None else ()
+        notices += rules.followup_notices(fields, written, _zone(session, followup.site_id, zones))
     return notices
 
 

@@ -66,6 +66,8 @@ def test_the_sweep_escalating_tells_the_new_owner_why_and_once(app, world, ctx):
     due, ident = visit.due_at, visit.id
     opened = {(n.event, n.user_id) for n in notices(subject_id=ident)}
     assert opened == {(rules.ASSIGNED, world.users["lead1"])}
+    (first,) = notices(subject_id=ident)
+    assert "王五" in visit.title and "王五" not in repr(first.params) and "王*" in first.params["title"]
     db.session.remove()
 
     later = due + timedelta(minutes=5)
@@ -74,6 +76,7 @@ def test_the_sweep_escalating_tells_the_new_owner_why_and_once(app, world, ctx):
     escalated = notices(subject_id=ident, event=rules.ESCALATED)
     assert [n.user_id for n in escalated] == [world.users["manager1"]]
     assert escalated[0].params["reason"]["msgid"]
+    assert "王五" not in repr(escalated[0].params)
     assert len(notices(subject_id=ident)) == 2
 
 
