@@ -47,11 +47,12 @@ AT_ONCE = frozenset({COLLECTIVE, WATCH_MATCH})
 COLLECTIVE_CLOCK = "complaint_collective"
 GATE_POST = "security"
 
-# The clock's events: a follow-up due within the half hour; one overdue since at most a day
-# (older ones were told when they fell due, or the sweep has escalated them); a phone
+# The clock's events: a follow-up due within the half hour; one overdue since at most a week
+# (a worker stopped for days still tells each one when it runs again, once by its key; a
+# first run on an old database does not wake everyone for last month's); a phone
 # silent for a day with records on it; the manager's digest from 08:00 until noon.
 SOON = timedelta(minutes=30)
-OVERDUE_LOOKBACK = timedelta(days=1)
+OVERDUE_LOOKBACK = timedelta(days=7)
 SILENT_AFTER = timedelta(days=1)
 DIGEST_FROM, DIGEST_UNTIL = time(8, 0), time(12, 0)
 

@@ -108,3 +108,14 @@ def test_a_watch_list_match_goes_to_the_gate_team_lead_masked():
     assert "13812345678" not in repr(params) and "110101199003070011" not in repr(params)
     no_lead = [p for p in people if p.id != "l1"]
     assert rules.watch_notices(hit, visit, no_lead, SHANGHAI)[0].user_id == "m1"
+
+
+def test_a_worker_stopped_for_days_tells_each_overdue_follow_up_once_when_it_runs_again():
+    """Overdue since three days: told at the first scan after the outage; since eight days
+    (before the week the scan looks back on): left to the escalations already sent."""
+    now = at(9)
+    followups = [{"id": f"f{n}", "site_id": "s1", "title": "漏水", "status": "open", "assignee_id": "u1",
+                  "due_at": now - timedelta(days=n)} for n in (3, 8)]
+    (notice,) = rules.clock_notices(followups, now, SHANGHAI)
+    assert (notice.event, notice.subject_id, notice.user_id) == (rules.OVERDUE, "f3", "u1")
+    assert [n.key for n in rules.clock_notices(followups, now + timedelta(hours=1), SHANGHAI)] == [notice.key]
