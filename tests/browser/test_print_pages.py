@@ -5,7 +5,7 @@ and buttons gone, the form's 《name》 and its signature lines there; a form of
 sheets heads the first with its name and every later one with a running head. A full-page
 PNG and a PDF at the sheet size the page's CSS asks for are kept for people to look at.
 
-The pictures go to ``$PRINT_SHOTS_DIR`` (else ``<pytest tmp>/print``); the directory is
+The pictures go to ``$PRINT_SHOTS_DIR`` (else ``test-artifacts/print``); the directory is
 printed in the test output. A new printable page is one more line in ``PRINTABLE``.
 """
 import os
@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.browser.conftest import ROOT
 from tests.browser.test_office import ApiPhone
 
 CST = ZoneInfo("Asia/Shanghai")
@@ -73,8 +74,9 @@ PRINTABLE = [
 
 
 @pytest.fixture(scope="module")
-def print_dir(tmp_path_factory):
-    folder = Path(os.environ.get("PRINT_SHOTS_DIR") or tmp_path_factory.mktemp("print", numbered=False))
+def print_dir():
+    """Kept after the run beside the other screenshots, for people to look at."""
+    folder = Path(os.environ.get("PRINT_SHOTS_DIR") or ROOT / "test-artifacts" / "print")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
