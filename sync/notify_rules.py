@@ -83,8 +83,9 @@ NEVER = N_("never")
 DIGEST_TEXT = N_("Yesterday (%(day)s): %(duties)s. Today: %(open)s follow-ups open, %(overdue)s of them overdue.")
 DIGEST_DUTY = N_("%(duty)s: %(state)s")
 DIGEST_NOTHING = N_("no daily duty was due")
-DUTIES = {"patrol": N_("Daily patrol by every manager"),
-          "gate": N_("Peak hours at the gate staffed and registering")}
+DUTIES = {"morning_meeting": N_("Morning meeting"), "patrol": N_("Daily patrol by every manager"),
+          "gate": N_("Peak hours at the gate staffed and registering"),
+          "daily_report": N_("Daily report (日清) by every manager")}
 STATES = {"kept": N_("Done on time"), "late": N_("Done late"), "missed": N_("Not done"),
           "pending": N_("Not yet due"), "none": N_("Nothing due")}
 ACTIVE = ("open", "in_progress")

@@ -67,7 +67,8 @@ def test_the_managers_digest_at_8_site_time(app, world, ctx):
     with app.test_request_context():
         title, line = text(digest)
     assert title == "早间摘要"
-    assert line.startswith("昨天（2026-12-03）：经理每日巡视：未完成；")
+    assert line.startswith("昨天（2026-12-03）：晨会：未完成；经理每日巡视：未完成；manager1 未巡视；")
+    assert "经理日清：未完成；manager1 未提交。" in line
     assert line.endswith("今天：未结跟进 0 条，其中逾期 0 条。")
     assert run_worker(morning) == {"done": 2}
     assert scan(morning + timedelta(days=1)) == 2  # the next day's
