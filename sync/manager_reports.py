@@ -20,6 +20,8 @@ from typing import Any
 from typing import Iterable
 from zoneinfo import ZoneInfo
 
+from sync.inspection_rules import week_start
+
 DAILY, WEEKLY = "daily", "weekly"
 KINDS = (DAILY, WEEKLY)
 KEPT, LATE = "kept", "late"
@@ -37,11 +39,6 @@ def setting(settings: dict[str, Any] | None, key: str) -> Any:
 def may_write(role: str, is_team_lead: bool) -> bool:
     """Managers, supervisors, admins and team leads write 日清 and 周总结."""
     return role in WRITER_ROLES or bool(is_team_lead)
-
-
-def week_start(day: date) -> date:
-    """The Monday of ``day``'s ISO week."""
-    return day - timedelta(days=day.weekday())
 
 
 def _end_of(day: date, hhmm: str, timezone: str | None) -> datetime:

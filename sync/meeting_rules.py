@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from datetime import date
 from datetime import datetime
-from datetime import timedelta
 from typing import Any
 
 from sync.attendance_rules import local
 from sync.attendance_rules import minutes
+from sync.inspection_rules import week_of
 
 MORNING, WEEKLY = "morning", "weekly"
 KINDS = (MORNING, WEEKLY)
@@ -64,8 +64,7 @@ def meeting_day(started_at: datetime, tz: str | None) -> date:
 
 def meeting_week(started_at: datetime, tz: str | None) -> date:
     """The Monday of the site's ISO week a meeting started in (the week it counts for)."""
-    day = meeting_day(started_at, tz)
-    return day - timedelta(days=day.weekday())
+    return week_of(started_at, tz)[0]
 
 
 def timeliness(kind: str, started_at: datetime, tz: str | None, settings: dict[str, Any] | None) -> str:
