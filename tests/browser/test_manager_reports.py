@@ -11,9 +11,10 @@ from tests.browser.phone import Phone
 def test_a_manager_files_a_daily_report_offline(phone: Phone, live, shots, browser):
     page = phone.page
     phone.sign_in("manager1")
-    page.locator("#report #report-done").wait_for()
+    page.locator("#report #report-write").wait_for()
     phone.offline()
     phone.open("home")
+    page.click("#report-write")  # folded on the home screen until opened
     page.locator("#report-done").wait_for()
     # nothing written: refused on the phone, in Chinese, and nothing waits
     page.click("#report-save")
@@ -28,8 +29,9 @@ def test_a_manager_files_a_daily_report_offline(phone: Phone, live, shots, brows
     page.click("#report-save")
     assert "周总结的日期须为该周的周一" in page.locator("#report").inner_text()
     assert phone.outbox() == []
-    # the day's report
+    # the day's report: changing the kind takes the week's complaint away
     page.select_option("#report-kind", "daily")
+    assert "周总结的日期须为该周的周一" not in page.locator("#report").inner_text()
     day = page.input_value("#report-period")
     page.fill("#report-done", "巡视全部区域，3栋漏水已报修")
     page.fill("#report-open-items", "3栋电梯待修")

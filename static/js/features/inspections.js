@@ -10,7 +10,7 @@ import { record } from "../lib/outbox.js";
 import { rows } from "../lib/refdata.js";
 import { check, formRules } from "../lib/rules.js";
 import { isoNow, uuid } from "../lib/util.js";
-import { clearErrors, h, once, showErrors, toastAfterRender } from "../ui/dom.js";
+import { clearErrors, field, h, once, showErrors, toastAfterRender } from "../ui/dom.js";
 import { localDay } from "./attendance.js";
 
 /** Whether ``user`` may inspect a person of ``post``, as ``inspection_rules.may_record``. */
@@ -57,9 +57,9 @@ export async function inspectionCard(user, siteId, timeZone, again) {
   person.addEventListener("change", fill);
   fill();
   const form = h("form", { class: "inspection-form", novalidate: true },
-    h("label", { for: "inspection-person" }, t("Person inspected")), person, items,
-    h("label", { for: "inspection-score" }, t("Score (0–100)")), score,
-    h("label", { for: "inspection-notes" }, t("Notes")), notes, message,
+    field(t("Person inspected"), person), items,
+    field(t("Score (0–100)"), score),
+    field(t("Notes"), notes), message,
     h("button", { type: "submit", class: "block", id: "inspection-save" }, t("Save inspection")));
   form.addEventListener("submit", once(async () => {
     clearErrors(form);
@@ -79,5 +79,7 @@ export async function inspectionCard(user, siteId, timeZone, again) {
     toastAfterRender(t("Saved: the inspection will be sent at the next sync."));
     await again();
   }));
-  return h("section", { class: "card inspection-card", id: "inspection" }, h("h2", {}, t("Staff inspection")), form);
+  return h("section", { class: "card inspection-card", id: "inspection" },
+    h("details", { id: "inspection-details" },
+      h("summary", { class: "button block", id: "inspection-open" }, t("Staff inspection")), form));
 }

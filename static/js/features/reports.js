@@ -9,7 +9,7 @@ import { t } from "../lib/i18n.js";
 import { record } from "../lib/outbox.js";
 import { check, formRules, maxLengths } from "../lib/rules.js";
 import { isoNow, uuid } from "../lib/util.js";
-import { clearErrors, h, once, showErrors, toastAfterRender } from "../ui/dom.js";
+import { clearErrors, field, h, once, showErrors, toastAfterRender } from "../ui/dom.js";
 import { localDay } from "./attendance.js";
 
 /** Whether ``user`` writes reports, as ``manager_reports.may_write``. */
@@ -51,19 +51,23 @@ export async function reportCard(user, siteId, timeZone, again) {
   const done = area("done", "3", t("What was done today"));
   const open = area("open_items", "2", t("What remains, and what to follow up"));
   const plan = area("plan", "2", t("Tomorrow's plan"));
+  const message = h("div", { id: "report-message" });
+  // A complaint about the day or the kind no longer holds once either is changed.
+  const stale = () => { clearErrors(form); message.replaceChildren(); };
+  period.addEventListener("change", stale);
   kind.addEventListener("change", () => {
+    stale();
     const weekly = kind.value === "weekly";
     period.value = weekly ? mondayOf(today) : today;
     done.placeholder = weekly ? t("What was done this week") : t("What was done today");
     plan.placeholder = weekly ? t("Next week's plan") : t("Tomorrow's plan");
   });
-  const message = h("div", { id: "report-message" });
   const form = h("form", { class: "report-form", novalidate: true },
-    h("label", { for: "report-kind" }, t("Daily or weekly")), kind,
-    h("label", { for: "report-period" }, t("Day, or the Monday of the week")), period,
-    h("label", { for: "report-done" }, t("Work completed")), done,
-    h("label", { for: "report-open-items" }, t("Open items and follow-ups")), open,
-    h("label", { for: "report-plan" }, t("Plan")), plan, message,
+    field(t("Daily or weekly"), kind),
+    field(t("Day, or the Monday of the week"), period),
+    field(t("Work completed"), done),
+    field(t("Open items and follow-ups"), open),
+    field(t("Plan"), plan), message,
     h("button", { type: "submit", class: "block", id: "report-save" }, t("Save report")));
   form.addEventListener("submit", once(async () => {
     clearErrors(form);
@@ -80,5 +84,7 @@ export async function reportCard(user, siteId, timeZone, again) {
     toastAfterRender(t("Saved: the report will be sent at the next sync."));
     await again();
   }));
-  return h("section", { class: "card report-card", id: "report" }, h("h2", {}, t("Daily report / weekly summary")), form);
+  return h("section", { class: "card report-card", id: "report" },
+    h("details", { id: "report-details" },
+      h("summary", { class: "button block", id: "report-write" }, t("Daily report / weekly summary")), form));
 }
