@@ -10,9 +10,10 @@ from tests.browser.phone import Phone
 def test_a_manager_records_an_inspection_offline(phone: Phone, live, shots, browser):
     page = phone.page
     phone.sign_in("manager1")
-    page.locator("#inspection #inspection-person").wait_for()
+    page.locator("#inspection #inspection-open").wait_for()
     phone.offline()
     phone.open("home")
+    page.click("#inspection-open")  # folded on the home screen until opened
     page.locator("#inspection-person").wait_for()
     # nothing chosen: refused on the phone, in Chinese, and nothing waits
     page.click("#inspection-save")
@@ -24,6 +25,7 @@ def test_a_manager_records_an_inspection_offline(phone: Phone, live, shots, brow
     page.click("#inspection-save")
     assert "请填写0到100的分数" in page.locator("#inspection").inner_text()
     page.fill("#inspection-score", "78")
+    assert "请填写0到100的分数" not in page.locator("#inspection").inner_text()  # gone once corrected
     page.fill("#inspection-notes", "垃圾桶未及时清运")
     page.locator("#inspection").scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "inspections-phone.png"))

@@ -143,6 +143,14 @@ export function clearErrors(form) {
  * guard with the keyboard open sees what to fix. Messages whose field the form does not
  * show go to ``rest`` (an element) instead. Returns whether there was anything to show.
  */
+function unmark(box, id, controls) {
+  box.querySelector(`#${CSS.escape(id)}`)?.remove();
+  for (const el of controls) {
+    el.removeAttribute("aria-invalid");
+    el.removeAttribute("aria-describedby");
+  }
+}
+
 export function showErrors(form, errors, rest = null) {
   clearErrors(form);
   let first = null;
@@ -156,9 +164,13 @@ export function showErrors(form, errors, rest = null) {
     }
     const id = `error-${name}`;
     box.append(h("p", { class: "field-error", id, role: "alert" }, message));
-    for (const el of box.querySelectorAll(`[name="${name}"]`)) {
+    const marked = [...box.querySelectorAll(`[name="${name}"]`)];
+    for (const el of marked) {
       el.setAttribute("aria-invalid", "true");
       el.setAttribute("aria-describedby", id);
+      // Once the field is changed the message no longer speaks of it: it goes at once,
+      // and the next save says again what still holds.
+      el.addEventListener("input", () => unmark(box, id, marked), { once: true });
     }
     if (!first || (first.compareDocumentPosition(control) & Node.DOCUMENT_POSITION_PRECEDING)) first = control;
   }
